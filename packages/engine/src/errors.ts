@@ -1,0 +1,134 @@
+/**
+ * The one catalogue of tfo's coded errors. Each code's text tells the user what to do;
+ * the thrown message adds the specifics (file, line, key).
+ */
+export const ERROR_CODES = Object.freeze({
+  TFO_ERR_CONFIG_NOT_FOUND: 'No tfo config was found: add orchestrator.config.ts (or pass --config <file>).',
+  TFO_ERR_CONFIG_INVALID: 'The tfo config is invalid: fix the fields named below.',
+  TFO_ERR_CONFIG_LOAD: 'The tfo config file could not be loaded: fix the error it raised.',
+  TFO_ERR_TFVARS_SYNTAX: 'A tfvars file is not valid HCL: fix the syntax at the line named.',
+  TFO_ERR_TFVARS_READ: 'A tfvars file could not be read.',
+  TFO_ERR_UNKNOWN_ACCOUNT: 'A tfvars file names an account that is not in the config accounts map.',
+  TFO_ERR_MISSING_ACCOUNT: 'A tfvars file names no account: set account_key (or a configured account field).',
+  TFO_ERR_MISSING_REGION: 'A tfvars file names no region: set region_code (or a configured region field).',
+  TFO_ERR_UNKNOWN_REGION: 'A tfvars file names a region code that is not in regionCodes.',
+  TFO_ERR_REGION_NOT_ALLOWED: 'A tfvars file targets a region its account does not allow.',
+  TFO_ERR_NO_SERVICES: 'A tfvars file declares no known service key: add one or extend `services` in config.',
+  TFO_ERR_DUPLICATE_KEY: 'Two tfvars files map to one state key: merge them or move one to another project.',
+  TFO_ERR_ROOT_MODULE_MISSING: 'The root module folder does not exist or holds no .tf files.',
+  TFO_ERR_TERRAFORM_MISSING: 'No terraform or tofu binary was found: install one or run scripts/setup-tools.',
+  TFO_ERR_GIT: 'git could not list the changed files: check the ref and that this is a git work tree.',
+  TFO_ERR_PLUGIN_DUPLICATE: 'Two plugins share one name: remove one.',
+  TFO_ERR_PLUGIN_DEPENDENCY: 'A plugin needs another plugin that is not configured: add it before this one.',
+  TFO_ERR_PLUGIN: 'A plugin failed: see the plugin and stage named.',
+  TFO_ERR_TERRAFORM: 'terraform failed: see the deployment log.',
+  TFO_ERR_TIMEOUT: 'A deployment ran past its timeout and was interrupted.',
+  TFO_ERR_CANCELLED: 'The run was cancelled.',
+  TFO_ERR_LOCKED: 'The state key is locked by another run: wait for it, or unlock a stale lock with `tfo state unlock <key>`.',
+  TFO_ERR_STATE: 'A state file is unreadable or inconsistent.',
+  TFO_ERR_NO_BACKUP: 'No backup exists for this state key.',
+  TFO_ERR_LINEAGE: 'The backup belongs to another state lineage: pass --force to restore it anyway.',
+  TFO_ERR_USAGE: 'The command line is invalid: see `tfo --help`.',
+});
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Exit codes of the CLI. */
+export const EXIT = Object.freeze({
+  OK: 0,
+  FAILED: 1,
+  BLOCKED: 2,
+  INPUT: 3,
+  CANCELLED: 130,
+});
+
+/** Codes that mean the user's input (config, tfvars, command line) is wrong: exit 3. */
+const INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
+  'TFO_ERR_CONFIG_NOT_FOUND',
+  'TFO_ERR_CONFIG_INVALID',
+  'TFO_ERR_CONFIG_LOAD',
+  'TFO_ERR_TFVARS_SYNTAX',
+  'TFO_ERR_TFVARS_READ',
+  'TFO_ERR_UNKNOWN_ACCOUNT',
+  'TFO_ERR_MISSING_ACCOUNT',
+  'TFO_ERR_MISSING_REGION',
+  'TFO_ERR_UNKNOWN_REGION',
+  'TFO_ERR_REGION_NOT_ALLOWED',
+  'TFO_ERR_NO_SERVICES',
+  'TFO_ERR_DUPLICATE_KEY',
+  'TFO_ERR_ROOT_MODULE_MISSING',
+  'TFO_ERR_TERRAFORM_MISSING',
+  'TFO_ERR_GIT',
+  'TFO_ERR_PLUGIN_DUPLICATE',
+  'TFO_ERR_PLUGIN_DEPENDENCY',
+  'TFO_ERR_USAGE',
+]);
+
+export interface TfoErrorOptions {
+  cause?: unknown;
+  /** File the problem is in, relative to the config directory where possible. */
+  file?: string | undefined;
+  line?: number | undefined;
+  column?: number | undefined;
+}
+
+export class TfoError extends Error {
+  readonly code: ErrorCode;
+  readonly file?: string | undefined;
+  readonly line?: number | undefined;
+  readonly column?: number | undefined;
+
+  constructor(code: ErrorCode, message: string, options: TfoErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'TfoError';
+    this.code = code;
+    this.file = options.file;
+    this.line = options.line;
+    this.column = options.column;
+  }
+
+  /** `file:line:col` when known. */
+  get location(): string | undefined {
+    if (!this.file) return undefined;
+    return [this.file, this.line, this.column].filter((p) => p !== undefined).join(':');
+  }
+
+  get hint(): string {
+    return ERROR_CODES[this.code];
+  }
+
+  get isInputError(): boolean {
+    return INPUT_CODES.has(this.code);
+  }
+}
+
+/** A throw inside a plugin's tap, stamped with the plugin and the hook it was tapping. */
+export class PluginError extends TfoError {
+  readonly plugin: string;
+  readonly hook: string;
+
+  constructor(plugin: string, hook: string, cause: unknown) {
+    const inner = cause instanceof Error ? cause.message : String(cause);
+    super('TFO_ERR_PLUGIN', `plugin "${plugin}" failed in ${hook}: ${inner}`, {
+      cause,
+      file: cause instanceof TfoError ? cause.file : undefined,
+      line: cause instanceof TfoError ? cause.line : undefined,
+    });
+    this.name = 'PluginError';
+    this.plugin = plugin;
+    this.hook = hook;
+  }
+
+  override get isInputError(): boolean {
+    return this.cause instanceof TfoError && this.cause.isInputError;
+  }
+}
+
+/** Exit code for an error that ended a command. */
+export function exitCodeFor(err: unknown): number {
+  if (err instanceof TfoError) {
+    if (err.code === 'TFO_ERR_CANCELLED') return EXIT.CANCELLED;
+    return err.isInputError ? EXIT.INPUT : EXIT.FAILED;
+  }
+  return EXIT.FAILED;
+}
