@@ -216,6 +216,8 @@ export interface DeploymentContext {
   dataDir: string;
   /** Aborted on cancellation or timeout. */
   signal: AbortSignal;
+  /** Aborted on cancellation only (recovery after a timeout still runs). */
+  runSignal: AbortSignal;
   /** Extra environment for terraform (credentials from plugins; never on the command line). */
   env: Record<string, string>;
   backend: BackendSettings;
@@ -234,6 +236,13 @@ export interface DeploymentContext {
   sensitive: Set<string>;
   /** Appends text to this deployment's captured output. */
   log(text: string): void;
+  /** Runs terraform in this deployment's root module with its environment, signal and log. */
+  terraform(
+    args: readonly string[],
+    options?: { okCodes?: readonly number[]; stdoutFile?: string; signal?: AbortSignal },
+  ): Promise<{ exitCode: number; tail: string; durationMs: number }>;
+  /** Path of the tfvars file terraform reads (the deployment's own, or a recovery copy). */
+  varFile: string;
   /** Scratch space for plugins, keyed by plugin name. */
   data: Map<string, unknown>;
 }
@@ -256,6 +265,8 @@ export interface DeploymentResult {
   logFile: string;
   /** Worker lane this deployment ran in (for timelines). */
   lane: number;
+  /** Wall time spent inside terraform processes. */
+  terraformMs: number;
 }
 
 export interface RunResult {

@@ -1,0 +1,15 @@
+// The composition `npm run demo` runs: the offline example repository, applied for real with
+// terraform's built-in terraform_data resources, state in .tfo/ beside this file.
+import { defineConfig } from '@tfo/engine';
+
+export default defineConfig({
+  deploymentsDir: 'examples/offline/deployments',
+  rootModule: 'examples/offline/modules/root',
+  accounts: {
+    dev: { name: 'acme-dev', id: '111111111111', allowedRegions: ['us-east-1', 'eu-west-1'] },
+    stage: { name: 'acme-stage', id: '222222222222', allowedRegions: ['us-east-1', 'eu-west-1'] },
+    prod: { name: 'acme-prod', id: '333333333333', allowedRegions: ['us-east-1', 'eu-west-1'] },
+  },
+  timeoutSeconds: 600,
+  plugins: [],
+});

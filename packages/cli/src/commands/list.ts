@@ -1,0 +1,45 @@
+import { listDeployments, redactText } from '@tfo/engine';
+import type { Command } from 'commander';
+import { openEngine } from '../engine-context.js';
+import type { GlobalOptions } from '../main.js';
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `tfo list`: what would run, with state keys; runs no terraform. */
+export function registerListCommand(program: Command, setCode: (code: number) => void): void {
+  program
+    .command('list')
+    .description('list the deployments a run would touch, with their state keys')
+    .option('--changed-from <ref>', 'only tfvars changed since this git ref')
+    .option('--only <glob>', 'only deployments whose tfvars path matches (repeatable)', collect)
+    .action(async (flags: { changedFrom?: string; only?: string[] }, cmd: Command) => {
+      const globals = cmd.optsWithGlobals<GlobalOptions>();
+      const engine = await openEngine(globals);
+      try {
+        const { deployments, run } = await listDeployments(engine, flags);
+        if (globals.json) {
+          const rows = deployments.map((d) => ({
+            file: d.file,
+            key: d.key,
+            account: d.account.name,
+            region: d.region,
+            project: d.project,
+            services: d.services,
+            rootModule: d.rootModule,
+          }));
+          process.stdout.write(`${redactText(JSON.stringify({ deployments: rows, deleted: run.deleted }, null, 2))}\n`);
+        } else {
+          const width = Math.max(4, ...deployments.map((d) => d.file.length));
+          process.stdout.write(`${'FILE'.padEnd(width)}  STATE KEY\n`);
+          for (const d of deployments) process.stdout.write(`${d.file.padEnd(width)}  ${d.key}\n`);
+          for (const del of run.deleted) process.stdout.write(`deleted: ${del.file}: ${del.reason}\n`);
+          process.stdout.write(`${deployments.length} deployment(s)\n`);
+        }
+        setCode(0);
+      } finally {
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,2 @@
+export { main } from './main.js';
+export { renderSummary } from './render/summary.js';

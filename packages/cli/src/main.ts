@@ -1,0 +1,55 @@
+import { Command, CommanderError, Option } from 'commander';
+import { exitCodeFor, redactText, TfoError } from '@tfo/engine';
+import { registerListCommand } from './commands/list.js';
+import { registerRunCommands } from './commands/run.js';
+import { registerStateCommands } from './commands/state.js';
+import { makeStyle } from './render/style.js';
+
+/** Options every command takes. */
+export interface GlobalOptions {
+  config?: string;
+  cwd: string;
+  json?: boolean;
+}
+
+/** Parses the command line, runs the command, and maps errors to exit codes. Returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('tfo')
+    .description('Plan, check, apply and recover Terraform deployments across many AWS accounts.')
+    .addOption(new Option('-c, --config <file>', 'config file (default: orchestrator.config.* in --cwd)'))
+    .addOption(new Option('-C, --cwd <dir>', 'folder to run in').default(process.cwd()))
+    .option('--json', 'print machine-readable JSON instead of text')
+    .showHelpAfterError()
+    .exitOverride();
+  const setCode = (c: number): void => {
+    code = c;
+  };
+  registerRunCommands(program, setCode);
+  registerListCommand(program, setCode);
+  registerStateCommands(program, setCode);
+
+  try {
+    await program.parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      return err.exitCode === 0 ? 0 : 3;
+    }
+    return reportError(err);
+  }
+  return code;
+}
+
+/** Prints an error the way a user can act on it: code, location, message, hint. */
+export function reportError(err: unknown): number {
+  const style = makeStyle(process.stderr);
+  if (err instanceof TfoError) {
+    const where = err.location && !err.message.includes(err.location) ? `${err.location}: ` : '';
+    process.stderr.write(
+      `${style.red(`error ${err.code}`)}: ${redactText(where + err.message)}\n${style.dim(`  ${err.hint}`)}\n`,
+    );
+  } else {
+    process.stderr.write(`${style.red('error')}: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+  }
+  return exitCodeFor(err);
+}

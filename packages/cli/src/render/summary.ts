@@ -1,0 +1,83 @@
+import type { DeploymentResult, DeploymentStatus, RunResult } from '@tfo/engine';
+import { formatMs, type Style } from './style.js';
+
+const MARK: Record<DeploymentStatus, string> = {
+  pending: '·',
+  running: '…',
+  planned: '~',
+  'no-changes': '=',
+  applied: '✔',
+  blocked: '⛔',
+  failed: '✘',
+  recovered: '↺',
+  cancelled: '⏹',
+  skipped: '-',
+};
+
+function paint(style: Style, status: DeploymentStatus, text: string): string {
+  switch (status) {
+    case 'applied':
+    case 'no-changes':
+    case 'planned':
+      return style.green(text);
+    case 'blocked':
+    case 'failed':
+      return style.red(text);
+    case 'recovered':
+    case 'cancelled':
+      return style.yellow(text);
+    default:
+      return text;
+  }
+}
+
+function changes(d: DeploymentResult): string {
+  if (!d.changes) return '';
+  return `+${d.changes.add} ~${d.changes.change} -${d.changes.destroy}`;
+}
+
+/** The end-of-run table (key, result, +/~/-, duration), then what needs a human's eyes. */
+export function renderSummary(result: RunResult, style: Style): string {
+  const rows = result.deployments.map((d) => [d.key, `${MARK[d.status]} ${d.status}`, changes(d), formatMs(d.durationMs)]);
+  const head = ['KEY', 'RESULT', 'CHANGES', 'TIME'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const out: string[] = ['', style.bold(line(head))];
+  result.deployments.forEach((d, i) => {
+    const cells = rows[i]!;
+    const text = line(cells);
+    const at = text.indexOf(cells[1]!);
+    out.push(text.slice(0, at) + paint(style, d.status, cells[1]!) + text.slice(at + cells[1]!.length));
+  });
+
+  const notes: string[] = [];
+  for (const d of result.deployments) {
+    for (const f of d.findings) {
+      const tag = f.waived ? 'waived' : f.level;
+      notes.push(`${d.file}: [${tag}] ${f.ruleId} ${f.severity} ${f.resource ?? ''} ${f.message}`.replace(/\s+/g, ' '));
+    }
+    if (d.error) notes.push(`${d.file}: ${d.error.stage} failed: ${d.error.message}`);
+    if (d.recovery) {
+      notes.push(
+        `${d.file}: recovery ${d.recovery.action} ${d.recovery.ok ? 'succeeded' : 'FAILED'} in ${formatMs(d.recovery.durationMs)}: ${d.recovery.detail}`,
+      );
+      for (const a of d.recovery.orphaned ?? []) notes.push(`    orphaned: ${a}`);
+    }
+    if (d.status === 'failed' || d.status === 'recovered') notes.push(`    log: ${d.logFile}`);
+  }
+  for (const del of result.deleted) notes.push(`${del.file}: ${del.reason}`);
+  for (const p of result.problems) notes.push(`${p.plugin ? `[${p.plugin}] ` : ''}${p.message}`);
+  if (notes.length) out.push('', ...notes);
+
+  const count = (s: DeploymentStatus): number => result.deployments.filter((d) => d.status === s).length;
+  const parts = (['applied', 'no-changes', 'planned', 'blocked', 'failed', 'recovered', 'cancelled', 'skipped'] as const)
+    .filter((s) => count(s) > 0)
+    .map((s) => `${count(s)} ${s}`);
+  out.push(
+    '',
+    `${style.bold(`${result.run.mode} ${result.run.id}`)}: ${parts.join(', ') || 'nothing to do'} in ${formatMs(result.durationMs)} (exit ${result.exitCode})`,
+    style.dim(`logs and result: ${result.run.dir}`),
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,232 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import picomatch from 'picomatch';
+import { glob } from 'tinyglobby';
+import type { TfoConfig } from './config-schema.js';
+import { TfoError } from './errors.js';
+import { changedFiles } from './git.js';
+import type { DeletedDeployment, Deployment } from './model.js';
+import { assertUniqueKeys, requireServices, resolveAccountAndRegion, serviceMap, stateKey } from './sharding.js';
+import { findAttributeLine, parseTfvars } from './tfvars.js';
+
+export interface DiscoverOptions {
+  config: TfoConfig;
+  /** The config directory: relative paths resolve from here. */
+  cwd: string;
+  /** Globs matched against each file relative to `cwd`, and relative to `deploymentsDir`. */
+  only?: readonly string[] | undefined;
+  /** Keep only tfvars changed, added or renamed since this git ref (the work tree counts). */
+  changedFrom?: string | undefined;
+  /** Files read and parsed at once (default 64). */
+  concurrency?: number | undefined;
+}
+
+export interface DiscoveryResult {
+  /** Sorted by `file`. */
+  deployments: Deployment[];
+  /** tfvars gone since `changedFrom`: reported, never destroyed. */
+  deleted: DeletedDeployment[];
+}
+
+/** Most problems listed in one combined error. */
+const MAX_LISTED = 20;
+
+/**
+ * Finds the deployments of a run: every tfvars file under `deploymentsDir` that matches
+ * `include` and not `exclude`, narrowed by `only` and `changedFrom`, parsed and mapped to its
+ * state key and root module. Input problems of all files are collected into one TfoError.
+ */
+export async function discoverDeployments(opts: DiscoverOptions): Promise<DiscoveryResult> {
+  const { config } = opts;
+  const cwd = path.resolve(opts.cwd);
+  const root = path.resolve(cwd, config.deploymentsDir);
+  await assertDir(root, cwd);
+
+  const found = await glob([...config.include], { cwd: root, ignore: [...config.exclude], onlyFiles: true });
+  let files = found.map((rel) => ({ rel, file: toPosix(path.relative(cwd, path.join(root, rel))) }));
+
+  let deleted: DeletedDeployment[] = [];
+  if (opts.changedFrom !== undefined) {
+    const ref = opts.changedFrom;
+    const changes = await changedFiles(cwd, ref);
+    const now = new Set([...changes.changed, ...changes.renamed.map((r) => r.to)]);
+    files = files.filter((f) => now.has(f.file));
+    const matches = picomatch([...config.include], { ignore: [...config.exclude] });
+    const wanted = (file: string): boolean => {
+      const rel = toPosix(path.relative(root, path.join(cwd, file)));
+      return !rel.startsWith('../') && matches(rel);
+    };
+    deleted = [
+      ...changes.deleted.filter(wanted).map((file) => ({
+        file,
+        reason: `deleted since ${ref}: its resources are NOT destroyed; destroy them explicitly`,
+      })),
+      ...changes.renamed
+        .filter((r) => wanted(r.from))
+        .map((r) => ({
+          file: r.from,
+          reason:
+            `deleted since ${ref} (git sees it renamed to ${r.to}): its resources are NOT destroyed; ` +
+            `if ${r.to} maps to another state key they stay in the old one (and may be created twice): ` +
+            'move the state or destroy them explicitly',
+        })),
+    ].sort((a, b) => compare(a.file, b.file));
+  }
+
+  if (opts.only !== undefined && opts.only.length > 0) {
+    const only = picomatch(opts.only.map((g) => g.replace(/^\.\//, '')));
+    files = files.filter((f) => only(f.file) || only(f.rel));
+  }
+
+  const errors: TfoError[] = [];
+  const moduleChecks = new Map<string, Promise<TfoError | undefined>>();
+  const results = await mapLimit(files, opts.concurrency ?? 64, async ({ file }) => {
+    try {
+      const d = await loadDeployment(cwd, file, config);
+      let check = moduleChecks.get(d.rootModule);
+      if (check === undefined) {
+        check = checkRootModule(d.rootModule, cwd, file);
+        moduleChecks.set(d.rootModule, check);
+      }
+      const problem = await check;
+      return problem === undefined ? d : undefined;
+    } catch (err) {
+      errors.push(err instanceof TfoError ? err : readError(err, file));
+      return undefined;
+    }
+  });
+  for (const check of moduleChecks.values()) {
+    const problem = await check;
+    if (problem !== undefined) errors.push(problem);
+  }
+  if (errors.length > 0) throw combine(errors);
+
+  const deployments = results.filter((d): d is Deployment => d !== undefined).sort((a, b) => compare(a.file, b.file));
+  assertUniqueKeys(deployments);
+  return { deployments, deleted };
+}
+
+async function loadDeployment(cwd: string, file: string, config: TfoConfig): Promise<Deployment> {
+  const absFile = path.resolve(cwd, file);
+  const bytes = await readFile(absFile);
+  const text = bytes.toString('utf8');
+  const values = await parseTfvars(text, file);
+  const services = requireServices(values, file, serviceMap(config));
+  const { account, region } = resolveAccountAndRegion(values, file, text, config);
+  const project = path.basename(path.dirname(absFile));
+  return {
+    file,
+    absFile,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+    project,
+    account,
+    region,
+    services,
+    key: stateKey(services, account.name, region, project),
+    rootModule: rootModuleFor(config, cwd, file, services, text),
+    values,
+  };
+}
+
+/** `rootModule` as a string, or per service: the single service's entry, else `default`. */
+function rootModuleFor(
+  config: TfoConfig,
+  cwd: string,
+  file: string,
+  services: readonly string[],
+  text: string,
+): string {
+  const spec = config.rootModule;
+  if (typeof spec === 'string') return path.resolve(cwd, spec);
+  const single = services.length === 1 ? services[0] : undefined;
+  const entry = (single !== undefined && Object.hasOwn(spec, single) ? spec[single] : undefined) ?? spec['default'];
+  if (entry !== undefined) return path.resolve(cwd, entry);
+  const line = findServiceLine(text, config) ?? 1;
+  throw new TfoError(
+    'TFO_ERR_ROOT_MODULE_MISSING',
+    `${file}:${line}: no root module for ${single === undefined ? 'the services' : 'service'} ` +
+      `${services.join(', ')}: config rootModule has entries for ${Object.keys(spec).join(', ')} ` +
+      'and no "default"; add one',
+    { file, line },
+  );
+}
+
+function findServiceLine(text: string, config: TfoConfig): number | undefined {
+  const map = serviceMap(config);
+  for (const key of Object.keys(map)) {
+    const line = findAttributeLine(text, [key]);
+    if (line !== undefined) return line;
+  }
+  return undefined;
+}
+
+/** The root module folder must exist and hold at least one `.tf` (or `.tf.json`) file. */
+async function checkRootModule(dir: string, cwd: string, usedBy: string): Promise<TfoError | undefined> {
+  const shown = toPosix(path.relative(cwd, dir)) || '.';
+  let entries: string[];
+  try {
+    entries = await readdir(dir);
+  } catch (cause) {
+    return new TfoError(
+      'TFO_ERR_ROOT_MODULE_MISSING',
+      `${shown}: root module folder (used by ${usedBy}) does not exist or is not a folder; fix rootModule in config`,
+      { file: shown, cause },
+    );
+  }
+  if (entries.some((e) => e.endsWith('.tf') || e.endsWith('.tf.json'))) return undefined;
+  return new TfoError(
+    'TFO_ERR_ROOT_MODULE_MISSING',
+    `${shown}: root module folder (used by ${usedBy}) holds no .tf files; fix rootModule in config`,
+    { file: shown },
+  );
+}
+
+async function assertDir(dir: string, cwd: string): Promise<void> {
+  const s = await stat(dir).catch(() => undefined);
+  if (s?.isDirectory()) return;
+  const shown = toPosix(path.relative(cwd, dir)) || '.';
+  throw new TfoError('TFO_ERR_CONFIG_INVALID', `deploymentsDir ${shown} is not a folder; fix deploymentsDir in config`);
+}
+
+function readError(cause: unknown, file: string): TfoError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return new TfoError('TFO_ERR_TFVARS_READ', `${file}: could not be read: ${detail}`, { file, cause });
+}
+
+/** One error for many: the first one's code and location, every message (up to 20) listed. */
+function combine(errors: TfoError[]): TfoError {
+  const sorted = [...errors].sort((a, b) => compare(a.file ?? '', b.file ?? '') || (a.line ?? 0) - (b.line ?? 0));
+  const first = sorted[0]!;
+  if (sorted.length === 1) return first;
+  const listed = sorted.slice(0, MAX_LISTED).map((e) => `  ${e.message.replace(/\n/g, '\n    ')}`);
+  if (sorted.length > MAX_LISTED) listed.push(`  ... and ${sorted.length - MAX_LISTED} more`);
+  return new TfoError(first.code, `${sorted.length} problems in tfvars files:\n${listed.join('\n')}`, {
+    file: first.file,
+    line: first.line,
+    column: first.column,
+    cause: new AggregateError(sorted, `${sorted.length} problems in tfvars files`),
+  });
+}
+
+/** Runs `fn` over `items` with at most `limit` at once; results keep the input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+  return out;
+}
+
+function toPosix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

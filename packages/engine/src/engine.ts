@@ -1,0 +1,142 @@
+import path from 'node:path';
+import type { Tap } from 'tapable';
+import { EngineEmitter } from './events.js';
+import { PluginError } from './errors.js';
+import { History } from './history.js';
+import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from './hooks.js';
+import type { DeploymentContext } from './model.js';
+import { checkPlugins, type Plugin } from './plugin.js';
+import type { ResolvedSettings } from './settings.js';
+import type { StateStore } from './state-store.js';
+import { WorkerPool } from './worker-pool.js';
+
+/** The per-deployment context in a hook's arguments (the second for `backend`). */
+function contextOf(hook: HookName, args: unknown[]): DeploymentContext | undefined {
+  if (!DEPLOYMENT_HOOKS.includes(hook)) return undefined;
+  const ctx = (hook === 'backend' ? args[1] : args[0]) as DeploymentContext | undefined;
+  return ctx && typeof ctx === 'object' && 'deployment' in ctx ? ctx : undefined;
+}
+
+/**
+ * The engine owns the lifecycle: it creates the hooks, registers plugins (failing fast),
+ * wraps every tap so a throw names its plugin and hook, and turns hook calls into events.
+ */
+export class Engine {
+  readonly hooks: EngineHooks;
+  readonly events = new EngineEmitter();
+  readonly settings: ResolvedSettings;
+  readonly plugins: readonly Plugin[];
+  /** Every value terraform marked sensitive in this process's runs: redacted from all that is shown. */
+  readonly sensitive = new Set<string>();
+  /** Run history per state key (durations, last good inputs). */
+  readonly history: History;
+  #pool: WorkerPool | undefined;
+  #stateStore: StateStore | undefined;
+
+  constructor(settings: ResolvedSettings, plugins: readonly Plugin[]) {
+    checkPlugins(plugins);
+    this.settings = settings;
+    this.plugins = plugins;
+    this.history = new History(path.join(settings.stateDir, 'history'));
+    this.hooks = createHooks();
+    this.#intercept();
+    for (const plugin of plugins) plugin.apply(this);
+  }
+
+  /** Whether a plugin of this name is registered. */
+  has(name: string): boolean {
+    return this.plugins.some((p) => p.name === name);
+  }
+
+  /** Whether some registered plugin provides a capability (`state`, `audit`, ...). */
+  provides(capability: 'state' | 'audit' | 'discovery'): boolean {
+    return this.plugins.some((p) => p.provides?.includes(capability));
+  }
+
+  /** Called by the active state plugin; the `tfo state` commands use it. */
+  setStateStore(store: StateStore): void {
+    this.#stateStore = store;
+  }
+
+  get stateStore(): StateStore | undefined {
+    return this.#stateStore;
+  }
+
+  /** The shared worker pool, created on first use. */
+  get pool(): WorkerPool {
+    this.#pool ??= new WorkerPool();
+    return this.#pool;
+  }
+
+  /** Runs one task in the shared pool: `workerFile` default-exports an async function. */
+  runTask<T, R>(workerFile: string, payload: T, transferList?: readonly ArrayBuffer[]): Promise<R> {
+    return this.pool.run<T, R>(workerFile, payload, transferList);
+  }
+
+  async close(): Promise<void> {
+    const pool = this.#pool;
+    this.#pool = undefined;
+    await pool?.destroy();
+  }
+
+  #intercept(): void {
+    for (const name of Object.keys(this.hooks) as HookName[]) {
+      const hook = this.hooks[name] as unknown as {
+        intercept(i: {
+          register?: (tap: Tap) => Tap;
+          call?: (...args: unknown[]) => void;
+        }): void;
+      };
+      hook.intercept({
+        register: (tap) => this.#wrapTap(name, tap),
+        call: (...args) =>
+          this.events.emit('hook:call', {
+            hook: name,
+            key: contextOf(name, args)?.deployment.key,
+            at: Date.now(),
+          }),
+      });
+    }
+  }
+
+  /** Every tap's function is wrapped: timing for the tap:done event, and PluginError on throw. */
+  #wrapTap(hook: HookName, tap: Tap): Tap {
+    const original = (tap as Tap & { fn: (...args: unknown[]) => unknown }).fn;
+    const plugin = tap.name;
+    const emit = (args: unknown[], started: number, ok: boolean): void =>
+      this.events.emit('tap:done', {
+        hook,
+        plugin,
+        key: contextOf(hook, args)?.deployment.key,
+        ms: Date.now() - started,
+        ok,
+      });
+    const wrap = (err: unknown): PluginError =>
+      err instanceof PluginError ? err : new PluginError(plugin, hook, err);
+    const fn = (...args: unknown[]): unknown => {
+      const started = Date.now();
+      let out: unknown;
+      try {
+        out = original(...args);
+      } catch (err) {
+        emit(args, started, false);
+        throw wrap(err);
+      }
+      if (out && typeof (out as Promise<unknown>).then === 'function') {
+        return (out as Promise<unknown>).then(
+          (value) => {
+            emit(args, started, true);
+            return value;
+          },
+          (err: unknown) => {
+            emit(args, started, false);
+            throw wrap(err);
+          },
+        );
+      }
+      emit(args, started, true);
+      return out;
+    };
+    return { ...tap, fn } as Tap;
+  }
+}

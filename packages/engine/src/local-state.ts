@@ -1,0 +1,168 @@
+import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { TfoError } from './errors.js';
+import { acquireFileLock, lockFile, readHolder } from './lock.js';
+import type { BackupRecord, StateFingerprint } from './model.js';
+import { fingerprintFile, orphanedBy } from './state-file.js';
+import type { StateStore, StateSummary } from './state-store.js';
+
+/** UTC timestamp that sorts as text: 20261127T120102.345Z */
+export function backupStamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:]/g, '');
+}
+
+/** The embedded state store: `.tfo/state/<key>`, `.tfo/backups/<key>.<stamp>.backup`, `.tfo/locks/`. */
+export class LocalStateStore implements StateStore {
+  readonly name = 'local';
+  readonly stateRoot: string;
+  readonly backupRoot: string;
+  readonly lockRoot: string;
+
+  constructor(
+    readonly root: string,
+    readonly retention: { retentionDays: number; keepLast: number },
+  ) {
+    this.stateRoot = path.join(root, 'state');
+    this.backupRoot = path.join(root, 'backups');
+    this.lockRoot = path.join(root, 'locks');
+  }
+
+  statePath(key: string): string {
+    return path.join(this.stateRoot, key);
+  }
+
+  fingerprint(key: string): Promise<StateFingerprint> {
+    return fingerprintFile(this.statePath(key));
+  }
+
+  /** Copies the current state aside with its identity; a missing state is recorded as a first deployment. */
+  async backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }> {
+    const before = await this.fingerprint(key);
+    const createdAt = new Date();
+    if (!before.exists) {
+      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by }, before };
+    }
+    const location = path.join(this.backupRoot, `${key}.${backupStamp(createdAt)}.backup`);
+    await mkdir(path.dirname(location), { recursive: true });
+    await copyFile(this.statePath(key), location);
+    const record: BackupRecord = {
+      key,
+      location,
+      firstDeployment: false,
+      serial: before.serial,
+      lineage: before.lineage,
+      sha256: before.sha256,
+      createdAt: createdAt.toISOString(),
+      by,
+    };
+    await writeFile(`${location}.json`, JSON.stringify(record, null, 2));
+    await this.prune(key);
+    return { record, before };
+  }
+
+  /** Backups of a key, newest first. */
+  async backups(key: string): Promise<BackupRecord[]> {
+    const dir = path.dirname(path.join(this.backupRoot, key));
+    const prefix = `${path.basename(key)}.`;
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      return [];
+    }
+    const records: BackupRecord[] = [];
+    for (const name of names.filter((n) => n.startsWith(prefix) && n.endsWith('.backup.json'))) {
+      try {
+        records.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as BackupRecord);
+      } catch {
+        // a sidecar torn by a crash: the backup file itself is still listed by the next one
+      }
+    }
+    return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Keeps the newest `keepLast` backups, and any younger than `retentionDays`. */
+  async prune(key: string): Promise<void> {
+    const cutoff = Date.now() - this.retention.retentionDays * 86_400_000;
+    const all = await this.backups(key);
+    for (const old of all.slice(this.retention.keepLast)) {
+      if (Date.parse(old.createdAt) >= cutoff || !old.location) continue;
+      await rm(old.location, { force: true });
+      await rm(`${old.location}.json`, { force: true });
+    }
+  }
+
+  /** Writes the backup's bytes as the current state (atomically, via a temp file and rename). */
+  async restoreBytes(record: BackupRecord): Promise<void> {
+    if (!record.location) throw new TfoError('TFO_ERR_NO_BACKUP', `backup of ${record.key} has no file`);
+    const target = this.statePath(record.key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const tmp = `${target}.tfo-restore-${process.pid}`;
+    await copyFile(record.location, tmp);
+    await rename(tmp, target);
+  }
+
+  async list(): Promise<StateSummary[]> {
+    const keys = await walk(this.stateRoot, '');
+    const out: StateSummary[] = [];
+    for (const key of keys.filter((k) => k.endsWith('.tfstate'))) {
+      const fp = await this.fingerprint(key);
+      const st = await stat(this.statePath(key));
+      const last = (await this.backups(key))[0];
+      out.push({ key, serial: fp.serial, lastModified: st.mtime.toISOString(), lastBackup: last?.createdAt });
+    }
+    return out;
+  }
+
+  async restore(
+    key: string,
+    options: { to?: string | undefined; force?: boolean | undefined; runId: string },
+  ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
+    const all = await this.backups(key);
+    const backup = options.to ? all.find((b) => b.location?.endsWith(options.to!) || b.createdAt === options.to) : all[0];
+    if (!backup) {
+      throw new TfoError('TFO_ERR_NO_BACKUP', `no backup ${options.to ?? ''} of ${key} (${all.length} known)`.replace('  ', ' '));
+    }
+    const lease = await acquireFileLock({ dir: this.lockRoot, key, runId: options.runId, timeoutMs: 0 });
+    try {
+      const current = await this.fingerprint(key);
+      if (current.readable && backup.lineage && current.lineage !== backup.lineage && !options.force) {
+        throw new TfoError(
+          'TFO_ERR_LINEAGE',
+          `backup lineage ${backup.lineage} differs from the current state's ${current.lineage} for ${key}`,
+        );
+      }
+      const backupFp = await fingerprintFile(backup.location!);
+      const orphaned = orphanedBy(backupFp, current);
+      // keep what we overwrite: a restore adds history, it never removes it
+      if (current.exists) await this.backup(key, 'tfo state restore');
+      await this.restoreBytes(backup);
+      return { backup, orphaned };
+    } finally {
+      await lease.release();
+    }
+  }
+
+  async unlock(key: string): Promise<{ removed: boolean; holder?: unknown }> {
+    const file = lockFile(this.lockRoot, key);
+    const holder = await readHolder(file);
+    await rm(file, { force: true });
+    return { removed: holder !== undefined, holder };
+  }
+}
+
+async function walk(root: string, rel: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(path.join(root, rel), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...(await walk(root, child)));
+    else out.push(child);
+  }
+  return out.sort();
+}

@@ -1,0 +1,49 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+
+/**
+ * One deployment's full output: every byte goes to its file under `.tfo/runs/<id>/`; memory keeps
+ * only the first and last parts up to `limitBytes`, so a huge plan cannot exhaust the process.
+ */
+export class OutputLog {
+  readonly file: string;
+  readonly #stream: WriteStream;
+  readonly #limit: number;
+  #head = '';
+  #tail = '';
+  #dropped = 0;
+
+  constructor(file: string, limitBytes: number) {
+    this.file = file;
+    this.#limit = limitBytes;
+    this.#stream = createWriteStream(file, { flags: 'a' });
+  }
+
+  write(text: string): void {
+    this.#stream.write(text);
+    const half = Math.floor(this.#limit / 2);
+    if (this.#head.length < half) {
+      const take = text.slice(0, half - this.#head.length);
+      this.#head += take;
+      text = text.slice(take.length);
+    }
+    if (!text) return;
+    this.#tail += text;
+    if (this.#tail.length > half) {
+      this.#dropped += this.#tail.length - half;
+      this.#tail = this.#tail.slice(-half);
+    }
+  }
+
+  /** The kept text, with a marker where the middle was left out. */
+  text(): string {
+    if (this.#dropped === 0) return this.#head + this.#tail;
+    return `${this.#head}\n… ${this.#dropped} characters left out here; the full log is ${this.file} …\n${this.#tail}`;
+  }
+
+  async close(): Promise<void> {
+    if (this.#stream.closed) return;
+    this.#stream.end();
+    await once(this.#stream, 'close');
+  }
+}

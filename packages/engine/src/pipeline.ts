@@ -1,0 +1,272 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Engine } from './engine.js';
+import { PluginError, TfoError } from './errors.js';
+import type {
+  AuditRecord,
+  Deployment,
+  DeploymentContext,
+  DeploymentResult,
+  Failure,
+  Lease,
+  RunInfo,
+  Stage,
+} from './model.js';
+import { OutputLog } from './output-log.js';
+import { terraform } from './terraform.js';
+
+export interface PipelineOptions {
+  run: RunInfo;
+  binary: string;
+  /** Environment shared by every terraform call of the run (TF_CLI_CONFIG_FILE, plugin cache). */
+  baseEnv: Record<string, string>;
+  runSignal: AbortSignal;
+}
+
+/** A file-system-safe name for a deployment's folder under the run. */
+export function slug(key: string): string {
+  return key.replace(/\/terraform\.tfstate$/, '').replace(/[^A-Za-z0-9._-]+/g, '__');
+}
+
+function identityEnv(d: Deployment): Record<string, string> {
+  return {
+    TF_VAR_tfo_account_name: d.account.name,
+    TF_VAR_tfo_account_id: d.account.id,
+    TF_VAR_tfo_region: d.region,
+    TF_VAR_tfo_project: d.project,
+    TF_VAR_tfo_state_key: d.key,
+    TF_VAR_tfo_role_arn: d.account.roleArn ?? '',
+  };
+}
+
+/** Blocking findings: denies (and warns under failOn warn, decided by the plugin) not waived. */
+export function blockingFindings(ctx: DeploymentContext): DeploymentContext['findings'] {
+  return ctx.findings.filter((f) => f.level === 'deny' && !f.waived);
+}
+
+/**
+ * One deployment through the lifecycle: lease → backend → plan → validate → [blocked] → backup
+ * → apply → verify → [rollback] → settled → audit. Never throws: the outcome is in the result.
+ */
+export async function runDeployment(
+  engine: Engine,
+  deployment: Deployment,
+  lane: number,
+  options: PipelineOptions,
+): Promise<DeploymentResult> {
+  const { hooks, settings } = engine;
+  const dir = path.join(options.run.dir, slug(deployment.key));
+  await mkdir(dir, { recursive: true });
+  const log = new OutputLog(path.join(dir, 'terraform.log'), settings.config.outputLimitBytes);
+  const signal = AbortSignal.any([options.runSignal, timeoutSignal(settings.timeoutMs, deployment.key)]);
+  let terraformMs = 0;
+  const started = Date.now();
+
+  const ctx: DeploymentContext = {
+    deployment,
+    run: options.run,
+    dir,
+    dataDir: path.join(settings.stateDir, 'data', slug(deployment.key)),
+    signal,
+    runSignal: options.runSignal,
+    env: {},
+    backend: {},
+    status: 'running',
+    findings: [],
+    timings: [],
+    sensitive: new Set(),
+    data: new Map(),
+    varFile: deployment.absFile,
+    log: (text) => log.write(text),
+    terraform: (args, opts = {}) =>
+      terraform(
+        {
+          binary: options.binary,
+          cwd: deployment.rootModule,
+          env: { ...options.baseEnv, ...identityEnv(deployment), TF_DATA_DIR: ctx.dataDir, ...ctx.env },
+          signal: opts.signal ?? ctx.signal,
+          graceMs: settings.graceMs,
+          log: ctx.log,
+          onProcessTime: (ms) => (terraformMs += ms),
+        },
+        args,
+        opts,
+      ),
+  };
+
+  const stage = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
+    const timing = { stage: name, startedAt: Date.now() } as DeploymentContext['timings'][number];
+    ctx.timings.push(timing);
+    engine.events.emit('deployment:stage', { key: deployment.key, file: deployment.file, stage: name, lane, at: timing.startedAt });
+    try {
+      const out = await fn();
+      timing.ok = true;
+      return out;
+    } catch (err) {
+      timing.ok = false;
+      throw new StageFailure(name, err);
+    } finally {
+      timing.endedAt = Date.now();
+    }
+  };
+
+  let lease: Lease | undefined;
+  try {
+    lease = await stage('lock', async () => hooks.lease.promise(ctx));
+    ctx.backend = await stage('init', () => hooks.backend.promise({}, ctx));
+    const plan = await stage('plan', () => hooks.plan.promise(ctx));
+    if (!plan) throw new StageFailure('plan', new Error('no plugin produced a plan'));
+    ctx.plan = plan;
+    await stage('validate', () => hooks.validate.promise(ctx));
+    if (blockingFindings(ctx).length > 0) {
+      ctx.status = 'blocked';
+    } else if (options.run.mode === 'plan') {
+      ctx.status = plan.hasChanges ? 'planned' : 'no-changes';
+    } else if (!plan.hasChanges) {
+      ctx.status = 'no-changes';
+    } else {
+      await stage('backup', () => hooks.backup.promise(ctx));
+      try {
+        await stage('apply', () => hooks.apply.promise(ctx));
+        await stage('verify', () => hooks.verify.promise(ctx));
+        if (ctx.verify && !ctx.verify.ok) throw new StageFailure('verify', new Error(ctx.verify.detail));
+        ctx.status = 'applied';
+      } catch (err) {
+        const failure = asFailure(err);
+        record(ctx, failure);
+        if (options.runSignal.aborted) {
+          ctx.status = 'cancelled';
+        } else {
+          ctx.recovery = await stage('recover', async () => hooks.rollback.promise(ctx, failure)).catch(
+            () => undefined,
+          );
+          ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
+        }
+      }
+    }
+  } catch (err) {
+    const failure = asFailure(err);
+    record(ctx, failure);
+    ctx.status = options.runSignal.aborted ? 'cancelled' : 'failed';
+  } finally {
+    await lease?.release().catch((err: unknown) => ctx.log(`# lease release failed: ${String(err)}\n`));
+  }
+
+  const durationMs = Date.now() - started;
+  for (const value of ctx.sensitive) engine.sensitive.add(value);
+  await settle(engine, ctx, durationMs, log);
+  await log.close();
+  return {
+    key: deployment.key,
+    file: deployment.file,
+    account: deployment.account.name,
+    region: deployment.region,
+    project: deployment.project,
+    services: deployment.services,
+    status: ctx.status,
+    changes: ctx.plan?.changes,
+    findings: ctx.findings,
+    recovery: ctx.recovery,
+    error: ctx.error,
+    timings: ctx.timings,
+    durationMs,
+    logFile: log.file,
+    lane,
+    terraformMs,
+  };
+}
+
+/** History, the `settled` hook, and the audit record: after the lease is released. */
+async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number, log: OutputLog): Promise<void> {
+  const d = ctx.deployment;
+  try {
+    if (ctx.status !== 'cancelled') {
+      await engine.history.append(d.key, {
+        runId: ctx.run.id,
+        at: new Date().toISOString(),
+        file: d.file,
+        status: ctx.status,
+        durationMs,
+        sha256: d.sha256,
+      });
+    }
+    if (ctx.status === 'applied' || (ctx.status === 'no-changes' && ctx.run.mode === 'apply')) {
+      await engine.history.setLastGood(d.key, {
+        runId: ctx.run.id,
+        at: new Date().toISOString(),
+        file: d.file,
+        sha256: d.sha256,
+        tfvars: await readFile(d.absFile, 'utf8'),
+      });
+    }
+    await engine.hooks.settled.promise(ctx);
+    await engine.hooks.audit.promise(auditRecord(ctx, log.text()));
+  } catch (err) {
+    record(ctx, asFailure(err, 'audit'));
+  }
+}
+
+function auditRecord(ctx: DeploymentContext, output: string): AuditRecord {
+  const d = ctx.deployment;
+  return {
+    id: randomUUID(),
+    timestamp: new Date().toISOString(),
+    action: ctx.recovery ? 'recover' : ctx.run.mode,
+    runId: ctx.run.id,
+    deployment: {
+      key: d.key,
+      account: d.account.name,
+      accountId: d.account.id,
+      region: d.region,
+      project: d.project,
+      services: d.services,
+      file: d.file,
+      sha256: d.sha256,
+    },
+    actor: process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown',
+    outcome: ctx.status,
+    findings: ctx.findings,
+    recovery: ctx.recovery,
+    timings: ctx.timings,
+    output,
+  };
+}
+
+class StageFailure extends Error {
+  constructor(
+    readonly stage: Stage,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+function asFailure(err: unknown, fallback: Stage = 'plan'): Failure {
+  if (err instanceof StageFailure) {
+    const inner = err.cause instanceof Error ? err.cause : new Error(String(err.cause));
+    return { stage: err.stage, error: inner };
+  }
+  return { stage: fallback, error: err instanceof Error ? err : new Error(String(err)) };
+}
+
+function record(ctx: DeploymentContext, failure: Failure): void {
+  const e = failure.error;
+  ctx.error = {
+    stage: failure.stage,
+    message: e.message,
+    code: e instanceof TfoError ? e.code : undefined,
+    plugin: e instanceof PluginError ? e.plugin : undefined,
+  };
+  ctx.log(`\n# ${failure.stage} failed: ${e.message}\n`);
+}
+
+function timeoutSignal(ms: number, key: string): AbortSignal {
+  const controller = new AbortController();
+  const timer = setTimeout(
+    () => controller.abort(new TfoError('TFO_ERR_TIMEOUT', `${key} ran past its timeout of ${Math.round(ms / 1000)} s`)),
+    ms,
+  );
+  timer.unref();
+  return controller.signal;
+}

@@ -1,0 +1,135 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { History } from './history.js';
+import type {
+  BackupRecord,
+  DeploymentContext,
+  Failure,
+  RecoveryAction,
+  RecoveryResult,
+  StateFingerprint,
+} from './model.js';
+import { orphanedBy } from './state-file.js';
+import { applyPlanArgs, planArgs } from './terraform-args.js';
+
+/** What a state backend lets recovery do. */
+export interface StateAccess {
+  fingerprint(): Promise<StateFingerprint>;
+  /** Puts the backup's bytes back as the current state (a new version, never deleting history). */
+  restore(backup: BackupRecord): Promise<void>;
+}
+
+export interface RecoveryPolicy {
+  mode: 'reapply' | 'raw-restore';
+  firstDeployment: 'destroy-created' | 'keep';
+  history: History;
+  /** Plugin name recorded as `by`. */
+  by: string;
+}
+
+/** The recovery DESIGN.md prescribes for a failed apply or verify, decided from the state's identity. */
+export function decideRecovery(
+  before: StateFingerprint | undefined,
+  after: StateFingerprint,
+  failure: Failure,
+  policy: Pick<RecoveryPolicy, 'mode' | 'firstDeployment'>,
+  hasLastGood: boolean,
+): RecoveryAction {
+  const prior = before ?? { exists: false, readable: false };
+  if (failure.stage !== 'verify') {
+    if (prior.exists && after.sha256 === prior.sha256) return 'none';
+    if (!prior.exists && !after.exists) return 'none';
+  }
+  if (prior.exists && (!after.exists || !after.readable || after.lineage !== prior.lineage)) return 'restore-backup';
+  if (!after.readable) return 'manual';
+  if (policy.mode === 'raw-restore' && prior.exists) return 'raw-restore';
+  if (hasLastGood) return 'reapply-last-good';
+  // no state, or a state that holds nothing (a past first deployment that was rolled back)
+  if (!prior.exists || (prior.addresses ?? []).length === 0) return policy.firstDeployment === 'destroy-created' ? 'destroy-created' : 'manual';
+  return 'manual';
+}
+
+/** Runs the decided recovery; never throws: failures of recovery itself are in the result. */
+export async function recover(
+  ctx: DeploymentContext,
+  failure: Failure,
+  access: StateAccess,
+  policy: RecoveryPolicy,
+  signal: AbortSignal,
+): Promise<RecoveryResult> {
+  const started = Date.now();
+  const done = (action: RecoveryAction, ok: boolean, detail: string, orphaned?: string[]): RecoveryResult => ({
+    action,
+    ok,
+    detail,
+    orphaned,
+    durationMs: Date.now() - started,
+    by: policy.by,
+  });
+  try {
+    const after = await access.fingerprint();
+    const lastGood = await policy.history.lastGood(ctx.deployment.key);
+    const action = decideRecovery(ctx.before, after, failure, policy, lastGood !== undefined);
+    ctx.log(`\n# recovery: ${action} (state before serial ${ctx.before?.serial ?? '-'}, after ${after.serial ?? '-'})\n`);
+    switch (action) {
+      case 'none':
+        return done(action, true, 'terraform wrote nothing: the state is unchanged');
+      case 'restore-backup': {
+        if (!ctx.backup?.location) return done('manual', false, 'state is damaged and no backup exists');
+        await access.restore(ctx.backup);
+        return done(action, true, `state was ${describe(after)}: restored backup ${ctx.backup.location}`);
+      }
+      case 'raw-restore': {
+        if (!ctx.backup?.location) return done('manual', false, 'raw restore asked for but no backup exists');
+        const orphaned = orphanedBy(ctx.before ?? { exists: false, readable: false }, after);
+        await access.restore(ctx.backup);
+        return done(
+          action,
+          true,
+          `restored backup ${ctx.backup.location}; ${orphaned.length} resource(s) created by this run are orphaned`,
+          orphaned,
+        );
+      }
+      case 'reapply-last-good': {
+        const good = lastGood!;
+        const file = path.join(ctx.dir, 'last-good.tfvars');
+        await writeFile(file, good.tfvars);
+        await converge(ctx, file, false, signal);
+        return done(action, true, `re-applied the last good inputs (run ${good.runId}, ${good.sha256.slice(0, 12)})`);
+      }
+      case 'destroy-created': {
+        const created = after.addresses ?? [];
+        await converge(ctx, ctx.varFile, true, signal);
+        return done(action, true, `first deployment: destroyed the ${created.length} resource(s) it created`);
+      }
+      case 'manual':
+        return done(
+          action,
+          false,
+          ctx.before?.exists
+            ? 'no last good inputs are known for this key: left as terraform wrote it; fix the inputs and re-run'
+            : 'first deployment kept as terraform wrote it (recovery.firstDeployment = keep)',
+        );
+    }
+  } catch (err) {
+    return done('manual', false, `recovery failed: ${(err as Error).message}`);
+  }
+}
+
+/** Plans (or plans destroy) with `varFile`, applies that plan, and checks nothing is left to do. */
+async function converge(ctx: DeploymentContext, varFile: string, destroy: boolean, signal: AbortSignal): Promise<void> {
+  const planFile = path.join(ctx.dir, destroy ? 'recover-destroy.tfplan' : 'recover.tfplan');
+  await ctx.terraform(planArgs(ctx, varFile, { out: planFile, destroy }), { signal });
+  await ctx.terraform(applyPlanArgs(ctx, planFile), { signal });
+  const check = await ctx.terraform(planArgs(ctx, varFile, { destroy, detailedExitCode: true }), {
+    okCodes: [0, 2],
+    signal,
+  });
+  if (check.exitCode === 2) throw new Error('changes remain after recovery');
+}
+
+function describe(fp: StateFingerprint): string {
+  if (!fp.exists) return 'missing';
+  if (!fp.readable) return 'unreadable';
+  return `of another lineage (${fp.lineage})`;
+}

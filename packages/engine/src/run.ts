@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TfoConfig } from './config-schema.js';
+import { discoverDeployments } from './discovery.js';
+import { Engine } from './engine.js';
+import { EXIT } from './errors.js';
+import { FAILED_STATUSES } from './events.js';
+import { localBackend } from './local-backend.js';
+import type { Deployment, DeploymentResult, RunInfo, RunMode, RunResult } from './model.js';
+import { runDeployment, slug } from './pipeline.js';
+import type { Plugin } from './plugin.js';
+import { providerCliConfig } from './provider-mirror.js';
+import { schedule } from './scheduler.js';
+import { resolveSettings } from './settings.js';
+import { terraformDefaults } from './terraform-defaults.js';
+import { resolveTerraformBinary } from './terraform.js';
+
+export interface CreateEngineOptions {
+  config: TfoConfig;
+  /** Folder of the config file. */
+  cwd: string;
+  configFile?: string | undefined;
+  maxWorkers?: number | undefined;
+}
+
+/** The engine with the config's plugins plus the embedded defaults they do not replace. */
+export function createEngine(options: CreateEngineOptions): Engine {
+  const settings = resolveSettings(options.config, options.cwd, options);
+  const own = options.config.plugins;
+  const defaults: Plugin[] = [terraformDefaults()];
+  if (!own.some((p) => p.provides?.includes('state'))) defaults.push(localBackend());
+  return new Engine(settings, [...defaults, ...own]);
+}
+
+export interface RunOptions {
+  mode: RunMode;
+  only?: string[] | undefined;
+  changedFrom?: string | undefined;
+  failFast?: boolean | undefined;
+  /** Cancellation (Ctrl-C): stops scheduling; running terraform gets one SIGINT. */
+  signal?: AbortSignal | undefined;
+}
+
+export function newRunId(date = new Date()): string {
+  return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+}
+
+/** What a run would touch, without running terraform. Throws input errors (exit 3). */
+export async function listDeployments(
+  engine: Engine,
+  options: Pick<RunOptions, 'only' | 'changedFrom'> & { mode?: RunMode },
+): Promise<{ deployments: Deployment[]; run: RunInfo }> {
+  const { settings } = engine;
+  const id = newRunId();
+  const found = await discoverDeployments({
+    config: settings.config,
+    cwd: settings.cwd,
+    only: options.only,
+    changedFrom: options.changedFrom,
+  });
+  const run: RunInfo = {
+    id,
+    mode: options.mode ?? 'plan',
+    startedAt: new Date().toISOString(),
+    cwd: settings.cwd,
+    dir: path.join(settings.stateDir, 'runs', id),
+    deleted: found.deleted,
+    changedFrom: options.changedFrom,
+  };
+  const deployments = await engine.hooks.discover.promise(found.deployments, run);
+  return { deployments, run };
+}
+
+/** One whole run: discover, schedule, each deployment through its lifecycle, then report. */
+export async function executeRun(engine: Engine, options: RunOptions): Promise<RunResult> {
+  const { settings } = engine;
+  const binary = resolveTerraformBinary(settings.config.terraformBinary, settings.cwd);
+  const { deployments, run } = await listDeployments(engine, { ...options, mode: options.mode });
+  run.mode = options.mode;
+  await mkdir(run.dir, { recursive: true });
+  const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
+  const pluginCache = path.join(settings.stateDir, 'plugin-cache');
+  await mkdir(pluginCache, { recursive: true });
+  const baseEnv: Record<string, string> = {
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: pluginCache,
+    ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+  };
+  const runSignal = options.signal ?? new AbortController().signal;
+  const workers = Math.min(settings.maxWorkers, Math.max(1, deployments.length));
+  engine.events.emit('run:start', { run, total: deployments.length, workers });
+  for (const d of run.deleted) engine.events.emit('notice', { level: 'warn', message: `${d.file}: ${d.reason}` });
+
+  const items = await Promise.all(
+    deployments.map(async (d) => ({ item: d, key: d.key, expectedMs: await engine.history.expectedMs(d.key) })),
+  );
+  for (const d of deployments) engine.events.emit('deployment:queued', { key: d.key, file: d.file });
+  const started = Date.now();
+  const outcome = await schedule(
+    items,
+    { concurrency: workers, failFast: options.failFast, signal: runSignal },
+    async (d, lane) => {
+      const result = await runDeployment(engine, d, lane, { run, binary, baseEnv, runSignal });
+      engine.events.emit('deployment:done', { result });
+      return result;
+    },
+    (r) => FAILED_STATUSES.has(r.status),
+  );
+  const results = outcome.results.map((r) => r.result);
+  for (const d of outcome.notStarted) {
+    const result = notStarted(d, run, runSignal.aborted ? 'cancelled' : 'skipped');
+    results.push(result);
+    engine.events.emit('deployment:done', { result });
+  }
+  results.sort((a, b) => a.file.localeCompare(b.file));
+
+  const endedAt = Date.now();
+  const result: RunResult = {
+    run,
+    deployments: results,
+    deleted: run.deleted,
+    cancelled: runSignal.aborted,
+    startedAt: new Date(started).toISOString(),
+    endedAt: new Date(endedAt).toISOString(),
+    durationMs: endedAt - started,
+    problems: [],
+    exitCode: EXIT.OK,
+  };
+  try {
+    await engine.hooks.report.promise(result);
+  } catch (err) {
+    result.problems.push({ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message });
+  }
+  result.exitCode = exitCodeOf(result);
+  await writeFile(path.join(run.dir, 'result.json'), JSON.stringify(result, null, 2));
+  engine.events.emit('run:end', { result });
+  return result;
+}
+
+/** 130 cancelled; 1 any failed (a recovered apply still failed); 2 any blocked by policy; else 0. */
+export function exitCodeOf(result: Pick<RunResult, 'deployments' | 'cancelled' | 'problems'>): number {
+  if (result.cancelled) return EXIT.CANCELLED;
+  if (result.deployments.some((d) => FAILED_STATUSES.has(d.status))) return EXIT.FAILED;
+  if (result.deployments.some((d) => d.status === 'blocked')) return EXIT.BLOCKED;
+  if (result.problems.length > 0) return EXIT.FAILED;
+  return EXIT.OK;
+}
+
+function notStarted(d: Deployment, run: RunInfo, status: 'cancelled' | 'skipped'): DeploymentResult {
+  return {
+    key: d.key,
+    file: d.file,
+    account: d.account.name,
+    region: d.region,
+    project: d.project,
+    services: d.services,
+    status,
+    findings: [],
+    timings: [],
+    durationMs: 0,
+    logFile: path.join(run.dir, slug(d.key), 'terraform.log'),
+    lane: -1,
+    terraformMs: 0,
+  };
+}

@@ -1,0 +1,25 @@
+import type { BackupRecord } from './model.js';
+
+export interface StateSummary {
+  key: string;
+  serial?: number | undefined;
+  lastModified?: string | undefined;
+  lastBackup?: string | undefined;
+}
+
+/**
+ * What the `tfo state` commands need from whichever plugin stores state (the embedded local
+ * backend, or S3). The active state plugin registers one with `engine.setStateStore()`.
+ */
+export interface StateStore {
+  readonly name: string;
+  list(): Promise<StateSummary[]>;
+  /** Newest first. */
+  backups(key: string): Promise<BackupRecord[]>;
+  /** Restores a backup (the newest, or `to`); refuses another lineage unless `force`. */
+  restore(
+    key: string,
+    options: { to?: string | undefined; force?: boolean | undefined; runId: string },
+  ): Promise<{ backup: BackupRecord; orphaned: string[] }>;
+  unlock(key: string): Promise<{ removed: boolean; holder?: unknown }>;
+}

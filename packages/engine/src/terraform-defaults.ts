@@ -1,0 +1,92 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Engine } from './engine.js';
+import { STAGE } from './hooks.js';
+import type { DeploymentContext, PlanJson } from './model.js';
+import type { Plugin } from './plugin.js';
+import { collectSensitive } from './redact.js';
+import { applyPlanArgs, initArgs, planArgs } from './terraform-args.js';
+import { countChanges, planHasChanges } from './terraform.js';
+
+export const TERRAFORM_DEFAULTS = 'tfo:terraform';
+
+/**
+ * `init` writes into the shared plugin cache, which terraform does not make safe for concurrent
+ * writers: inits in one process take turns (they are short once the cache is warm).
+ */
+let initQueue: Promise<unknown> = Promise.resolve();
+function serialInit<T>(fn: () => Promise<T>): Promise<T> {
+  const next = initQueue.then(fn, fn);
+  initQueue = next.catch(() => undefined);
+  return next;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  return JSON.parse(await readFile(file, 'utf8')) as T;
+}
+
+/** Everything terraform marks sensitive in a plan: before/after values, variables are handled by outputs. */
+export function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
+  for (const rc of plan.resource_changes ?? []) {
+    collectSensitive(rc.change.before, rc.change.before_sensitive, into);
+    collectSensitive(rc.change.after, rc.change.after_sensitive, into);
+  }
+  for (const oc of Object.values(plan.output_changes ?? {}) as Array<Record<string, unknown>>) {
+    collectSensitive(oc.before, oc.before_sensitive, into);
+    collectSensitive(oc.after, oc.after_sensitive, into);
+  }
+  const config = (plan.configuration as { root_module?: { variables?: Record<string, { sensitive?: boolean }> } })
+    ?.root_module?.variables;
+  for (const [name, v] of Object.entries(plan.variables ?? {})) {
+    if (config?.[name]?.sensitive) collectSensitive(v.value, true, into);
+  }
+}
+
+async function init(ctx: DeploymentContext): Promise<void> {
+  await serialInit(() => ctx.terraform(initArgs(ctx.backend)));
+}
+
+/** The engine's default plan, apply and verify: real terraform, reached only if no plugin answers first. */
+export function terraformDefaults(): Plugin {
+  return {
+    name: TERRAFORM_DEFAULTS,
+    apply(engine: Engine) {
+      const stage = { name: TERRAFORM_DEFAULTS, stage: STAGE.DEFAULT };
+
+      engine.hooks.plan.tapPromise(stage, async (ctx) => {
+        await init(ctx);
+        const planFile = path.join(ctx.dir, 'plan.tfplan');
+        const jsonFile = path.join(ctx.dir, 'plan.json');
+        await ctx.terraform(planArgs(ctx, ctx.varFile, { out: planFile }));
+        await ctx.terraform(['show', '-json', '-no-color', planFile], { stdoutFile: jsonFile });
+        const json = await readJson<PlanJson>(jsonFile);
+        sensitiveOfPlan(json, ctx.sensitive);
+        return { planFile, json, changes: countChanges(json), hasChanges: planHasChanges(json) };
+      });
+
+      engine.hooks.apply.tapPromise(stage, async (ctx) => {
+        if (!ctx.plan) throw new Error('no saved plan to apply');
+        await ctx.terraform(applyPlanArgs(ctx, ctx.plan.planFile));
+        const outFile = path.join(ctx.dir, 'outputs.json');
+        await ctx.terraform(['output', '-json', '-no-color'], { stdoutFile: outFile });
+        const outputs = await readJson<Record<string, { value: unknown; sensitive: boolean }>>(outFile);
+        ctx.outputs = {};
+        for (const [name, o] of Object.entries(outputs)) {
+          if (o.sensitive) collectSensitive(o.value, true, ctx.sensitive);
+          ctx.outputs[name] = o.sensitive ? '(sensitive)' : o.value;
+        }
+        return true;
+      });
+
+      engine.hooks.verify.tapPromise(stage, async (ctx) => {
+        const check = await ctx.terraform(planArgs(ctx, ctx.varFile, { detailedExitCode: true }), {
+          okCodes: [0, 2],
+        });
+        ctx.verify =
+          check.exitCode === 0
+            ? { ok: true, detail: 'a fresh plan shows no changes' }
+            : { ok: false, detail: 'a fresh plan after apply still shows changes' };
+      });
+    },
+  };
+}

@@ -1,0 +1,168 @@
+import { accessSync, constants, existsSync } from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { TfoError } from './errors.js';
+import type { ChangeCounts, PlanJson } from './model.js';
+
+/** Finds the binary: an explicit name or path, else terraform on PATH, else tofu, else .tools/bin/tofu. */
+export function resolveTerraformBinary(setting: string, cwd: string): string {
+  const candidates =
+    setting === 'auto'
+      ? ['terraform', 'tofu', ...toolsDirs(cwd).map((d) => path.join(d, 'tofu'))]
+      : [setting.includes('/') ? path.resolve(cwd, setting) : setting];
+  for (const c of candidates) {
+    const found = c.includes('/') ? (isExecutable(c) ? c : undefined) : onPath(c);
+    if (found) return found;
+  }
+  throw new TfoError(
+    'TFO_ERR_TERRAFORM_MISSING',
+    setting === 'auto'
+      ? 'neither terraform nor tofu is on PATH or in .tools/bin'
+      : `terraform binary "${setting}" was not found or is not executable`,
+  );
+}
+
+/** `.tools/bin` in the config folder and each folder above it. */
+function toolsDirs(cwd: string): string[] {
+  const dirs: string[] = [];
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, '.tools', 'bin'));
+    if (path.dirname(dir) === dir) return dirs;
+  }
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function onPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    const file = path.join(dir, name);
+    if (existsSync(file) && isExecutable(file)) return file;
+  }
+  return undefined;
+}
+
+export interface TerraformCall {
+  binary: string;
+  /** Root module folder (`-chdir`). */
+  cwd: string;
+  env: Record<string, string>;
+  /** Aborting sends terraform one SIGINT, then SIGKILL after `graceMs`. */
+  signal: AbortSignal;
+  graceMs: number;
+  /** Receives every chunk of stdout and stderr as it comes. */
+  log: (text: string) => void;
+  /** Adds the wall time of the terraform process. */
+  onProcessTime?: ((ms: number) => void) | undefined;
+}
+
+export interface TerraformOutcome {
+  exitCode: number;
+  /** Last part of the combined output (for error messages). */
+  tail: string;
+  durationMs: number;
+}
+
+const TAIL_BYTES = 4096;
+
+/**
+ * Runs terraform with `args`. Exit codes outside `okCodes` throw TFO_ERR_TERRAFORM with the tail
+ * of the output; an abort throws TFO_ERR_CANCELLED or TFO_ERR_TIMEOUT (the signal's reason).
+ * With `stdoutFile`, stdout goes to that file instead of the log (for `show -json`).
+ */
+export async function terraform(
+  call: TerraformCall,
+  args: readonly string[],
+  options: { okCodes?: readonly number[]; stdoutFile?: string } = {},
+): Promise<TerraformOutcome> {
+  const okCodes = options.okCodes ?? [0];
+  const started = Date.now();
+  let tail = '';
+  const keep = (text: string): void => {
+    tail = (tail + text).slice(-TAIL_BYTES);
+    call.log(text);
+  };
+  call.log(`$ ${path.basename(call.binary)} ${args.join(' ')}\n`);
+  const child: ResultPromise = execa(call.binary, [...args], {
+    cwd: call.cwd,
+    env: call.env,
+    extendEnv: true,
+    reject: false,
+    stdin: 'ignore',
+    stdout: options.stdoutFile ? { file: options.stdoutFile } : 'pipe',
+    stderr: 'pipe',
+    buffer: false,
+    // Own process group: a terminal Ctrl-C reaches tfo only, which forwards exactly one SIGINT
+    // (two make terraform exit at once and can leave state half-written).
+    detached: true,
+    cleanup: true,
+    cancelSignal: call.signal,
+    killSignal: 'SIGINT',
+    forceKillAfterDelay: call.graceMs,
+  });
+  child.stdout?.setEncoding('utf8').on('data', keep);
+  child.stderr?.setEncoding('utf8').on('data', keep);
+  const result = await child;
+  const durationMs = Date.now() - started;
+  call.onProcessTime?.(durationMs);
+  if (result.isCanceled || call.signal.aborted) {
+    const reason = call.signal.reason as unknown;
+    if (reason instanceof TfoError) throw reason;
+    throw new TfoError('TFO_ERR_CANCELLED', `terraform ${args[0]} was interrupted`);
+  }
+  if (result.failed && result.exitCode === undefined) {
+    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${args[0]} could not run: ${result.message}`, {
+      cause: result,
+    });
+  }
+  const exitCode = result.exitCode ?? 1;
+  if (!okCodes.includes(exitCode)) {
+    throw new TfoError(
+      'TFO_ERR_TERRAFORM',
+      `terraform ${args[0]} exited ${exitCode}: ${lastError(tail)}`,
+      { cause: result },
+    );
+  }
+  return { exitCode, tail, durationMs };
+}
+
+/** The most useful line of a terraform failure: its first `Error:` line, else the last line. */
+export function lastError(output: string): string {
+  const lines = output.split('\n').map((l) => l.replace(/^[│╷╵\s]+/, '').trim());
+  const err = lines.find((l) => l.startsWith('Error:'));
+  return err ?? lines.filter(Boolean).pop() ?? '(no output)';
+}
+
+/** Counts like terraform's own summary: a replace counts as one add and one destroy. */
+export function countChanges(plan: PlanJson): ChangeCounts {
+  const counts: ChangeCounts = { add: 0, change: 0, destroy: 0, replace: 0 };
+  for (const rc of plan.resource_changes ?? []) {
+    const a = rc.change.actions;
+    if (a.includes('create') && a.includes('delete')) {
+      counts.replace += 1;
+      counts.add += 1;
+      counts.destroy += 1;
+    } else if (a.includes('create')) counts.add += 1;
+    else if (a.includes('update')) counts.change += 1;
+    else if (a.includes('delete')) counts.destroy += 1;
+  }
+  return counts;
+}
+
+/** Whether applying the plan would change anything (resources or outputs). */
+export function planHasChanges(plan: PlanJson): boolean {
+  const resources = (plan.resource_changes ?? []).some((rc) =>
+    rc.change.actions.some((a) => a !== 'no-op' && a !== 'read'),
+  );
+  const outputs = Object.values(plan.output_changes ?? {}).some((oc) =>
+    ((oc as { actions?: string[] }).actions ?? []).some((a) => a !== 'no-op'),
+  );
+  return resources || outputs;
+}
