@@ -255,7 +255,8 @@ function record(ctx: DeploymentContext, failure: Failure): void {
   ctx.error = {
     stage: failure.stage,
     message: e.message,
-    code: e instanceof TfoError ? e.code : undefined,
+    // a plugin's own coded error (a timeout, a held lock) says more than "a plugin failed"
+    code: e instanceof PluginError && e.cause instanceof TfoError ? e.cause.code : e instanceof TfoError ? e.code : undefined,
     plugin: e instanceof PluginError ? e.plugin : undefined,
   };
   ctx.log(`\n# ${failure.stage} failed: ${e.message}\n`);
