@@ -83,8 +83,10 @@ function describeIssues(error: ZodError, file: string): Array<{ text: string; li
     // no source to point into
   }
   return error.issues.map((issue) => {
+    const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
+    const fieldPath = unknown.length ? [...issue.path, unknown[0]!] : issue.path;
     const at = issue.path.length ? issue.path.join('.') : '(root)';
-    const line = lineOfField(source, issue.path);
+    const line = lineOfField(source, fieldPath);
     const where = line ? `${path.basename(file)}:${line} ` : '';
     return { text: `${where}${at}: ${issue.message}`, line };
   });

@@ -1,5 +1,5 @@
 import { executeRun, redactInPool, type RunResult } from '@tfo/engine';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
 import { attachProgress } from '../render/progress.js';
@@ -19,7 +19,7 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function positiveInt(value: string): number {
   const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim()) throw new Error(`not a positive integer: ${value}`);
+  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim()) throw new InvalidArgumentError(`not a positive integer: ${value}`);
   return n;
 }
 

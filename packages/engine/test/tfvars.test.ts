@@ -1,0 +1,131 @@
+import { describe, it, expect } from 'vitest';
+import { TfoError } from '../src/errors.js';
+import { findAttributeLine, parseTfvars } from '../src/tfvars.js';
+
+async function failure(text: string, file = 'deployments/app/bad.tfvars'): Promise<TfoError> {
+  try {
+    await parseTfvars(text, file);
+  } catch (err) {
+    expect(err).toBeInstanceOf(TfoError);
+    return err as TfoError;
+  }
+  throw new Error('expected parseTfvars to throw');
+}
+
+describe('parseTfvars', () => {
+  it('returns literal values of every HCL type', async () => {
+    const text = [
+      '# comment',
+      'name    = "app"',
+      'count   = 3',
+      'ratio   = 1.5',
+      'enabled = true',
+      'nothing = null',
+      'list    = ["a", "b"]',
+      's3_buckets = {',
+      '  "logs-bucket" = {',
+      '    account_key = "dev"',
+      '    tags        = { team = "platform" }',
+      '  }',
+      '}',
+      'doc = <<EOT',
+      'hello',
+      'EOT',
+      '',
+    ].join('\n');
+    await expect(parseTfvars(text, 'a.tfvars')).resolves.toEqual({
+      name: 'app',
+      count: 3,
+      ratio: 1.5,
+      enabled: true,
+      nothing: null,
+      list: ['a', 'b'],
+      s3_buckets: { 'logs-bucket': { account_key: 'dev', tags: { team: 'platform' } } },
+      doc: 'hello\n',
+    });
+  });
+
+  it('parses an empty file to no values', async () => {
+    await expect(parseTfvars('', 'empty.tfvars')).resolves.toEqual({});
+  });
+
+  it('undoes template escapes: "$${x}" is the literal ${x}', async () => {
+    await expect(parseTfvars('a = "$${x} and 100%%{y}"\n', 'a.tfvars')).resolves.toEqual({ a: '${x} and 100%{y}' });
+  });
+
+  it('reports a syntax error with file, line and column', async () => {
+    const err = await failure('a = 1\nb = \nc = 2\n');
+    expect(err.code).toBe('TFO_ERR_TFVARS_SYNTAX');
+    expect(err.file).toBe('deployments/app/bad.tfvars');
+    expect(err.line).toBe(2);
+    expect(err.column).toBe(5);
+    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2:5: Invalid expression/);
+    expect(err.message).not.toContain('parse config');
+    expect(err.cause).toBeInstanceOf(Error);
+  });
+
+  it('keeps only the first diagnostic when the parser reports several', async () => {
+    const err = await failure('ok = 1\na = "abc\n');
+    expect(err.line).toBe(2);
+    expect(err.message.match(/bad\.tfvars:/g)).toHaveLength(1);
+  });
+
+  it('reports an attribute set twice at the second one', async () => {
+    const err = await failure('a = 1\n\na = 2\n');
+    expect(err.line).toBe(3);
+    expect(err.message).toContain('Attribute redefined');
+  });
+
+  it('rejects an interpolation, naming file and line', async () => {
+    const err = await failure('name = "app"\nbucket = "logs-${var.env}"\n');
+    expect(err.code).toBe('TFO_ERR_TFVARS_SYNTAX');
+    expect(err.line).toBe(2);
+    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2: bucket is not a literal value/);
+  });
+
+  it('rejects a function call nested in an object, at its own line', async () => {
+    const err = await failure('s3_buckets = {\n  b = {\n    name = "x"\n    tags = upper("y")\n  }\n}\n');
+    expect(err.line).toBe(4);
+    expect(err.message).toContain('s3_buckets.b.tags');
+    expect(err.message).toContain('upper');
+  });
+
+  it('rejects a bare reference and an expression in a list', async () => {
+    expect((await failure('a = var.x\n')).line).toBe(1);
+    const inList = await failure('x = 1\nids = ["a", local.b]\n');
+    expect(inList.line).toBe(2);
+    expect(inList.message).toContain('ids');
+  });
+
+  it('rejects a block: tfvars hold attributes only', async () => {
+    const err = await failure('a = 1\ns3_buckets {\n  x = 1\n}\n');
+    expect(err.line).toBe(2);
+    expect(err.message).toContain('block');
+  });
+});
+
+describe('findAttributeLine', () => {
+  const text = [
+    's3_buckets = {',
+    '  a = {',
+    '    region_code = "use1"',
+    '  }',
+    '  "b" = { account_key = "dev" }',
+    '}',
+    'account_key = "top"',
+  ].join('\n');
+
+  it('finds a top-level attribute, preferring an unindented one', () => {
+    expect(findAttributeLine(text, ['account_key'])).toBe(7);
+    expect(findAttributeLine(text, ['s3_buckets'])).toBe(1);
+  });
+
+  it('follows a nested path, including quoted keys and inline objects', () => {
+    expect(findAttributeLine(text, ['s3_buckets', 'a', 'region_code'])).toBe(3);
+    expect(findAttributeLine(text, ['s3_buckets', 'b', 'account_key'])).toBe(5);
+  });
+
+  it('returns undefined for an absent top-level key', () => {
+    expect(findAttributeLine(text, ['missing'])).toBeUndefined();
+  });
+});
