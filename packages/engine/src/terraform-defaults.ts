@@ -11,14 +11,18 @@ import { countChanges, planHasChanges } from './terraform.js';
 export const TERRAFORM_DEFAULTS = 'tfo:terraform';
 
 /**
- * `init` writes into the shared plugin cache, which terraform does not make safe for concurrent
- * writers: inits in one process take turns (they are short once the cache is warm).
+ * `init` writes providers into the shared plugin cache, which terraform does not make safe for
+ * concurrent writers. The first init of each root module runs alone and fills the cache (and its
+ * lock file); later inits of that module only read the cache, so they run side by side.
  */
-let initQueue: Promise<unknown> = Promise.resolve();
-function serialInit<T>(fn: () => Promise<T>): Promise<T> {
-  const next = initQueue.then(fn, fn);
-  initQueue = next.catch(() => undefined);
-  return next;
+const warmed = new Map<string, Promise<unknown>>();
+function initOf(ctx: DeploymentContext): Promise<unknown> {
+  const first = warmed.get(ctx.deployment.rootModule);
+  if (first) return first.then(() => ctx.terraform(initArgs(ctx.backend)));
+  const run = ctx.terraform(initArgs(ctx.backend));
+  // a failed first init does not make later ones wait forever or fail with it
+  warmed.set(ctx.deployment.rootModule, run.catch(() => warmed.delete(ctx.deployment.rootModule)));
+  return run;
 }
 
 async function readJson<T>(file: string): Promise<T> {
@@ -43,7 +47,7 @@ export function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
 }
 
 async function init(ctx: DeploymentContext): Promise<void> {
-  await serialInit(() => ctx.terraform(initArgs(ctx.backend)));
+  await initOf(ctx);
 }
 
 /** The engine's default plan, apply and verify: real terraform, reached only if no plugin answers first. */
