@@ -1,0 +1,46 @@
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Two projects:
+//   unit  fast tests of packages and repo-level harnesses; run in parallel.
+//   e2e   `*.e2e.test.ts` anywhere: drive real terraform/tofu, moto, opa; one file
+//         at a time (vitest runs this group after the parallel one), long timeouts.
+// `npx vitest run --project unit` runs only the first.
+
+const exclude = [
+  ...configDefaults.exclude,
+  '**/dist/**',
+  '**/.tools/**',
+  '**/.tfo/**',
+  '**/.terraform/**',
+];
+
+export default defineConfig({
+  test: {
+    // Tests spawn terraform, moto and opa; child processes are better supervised
+    // from forked workers than from worker threads.
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: [...exclude, '**/*.e2e.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['**/*.e2e.test.ts'],
+          exclude,
+          testTimeout: 600_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
