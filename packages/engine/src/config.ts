@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
 import { createJiti } from 'jiti';
@@ -47,10 +47,14 @@ export async function loadConfig(options: { cwd: string; file?: string | undefin
       ? await explorer.load(path.resolve(options.cwd, options.file))
       : await explorer.search(options.cwd);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new TfoError('TFO_ERR_CONFIG_NOT_FOUND', `config file not found: ${shown}`, { file: shown, cause: err });
+    const file = options.file
+      ? path.resolve(options.cwd, options.file)
+      : (CONFIG_FILES.map((f) => path.join(options.cwd, f)).find((f) => existsSync(f)) ?? shown);
+    const e = err as NodeJS.ErrnoException;
+    if (e.code === 'ENOENT' && (!e.path || path.resolve(e.path) === file)) {
+      throw new TfoError('TFO_ERR_CONFIG_NOT_FOUND', `config file not found: ${file}`, { file, cause: err });
     }
-    throw new TfoError('TFO_ERR_CONFIG_LOAD', `${shown}: ${(err as Error).message}`, { file: shown, cause: err });
+    throw new TfoError('TFO_ERR_CONFIG_LOAD', `${file}: ${e.message}`, { file, cause: err });
   }
   if (!found) {
     throw new TfoError(
@@ -85,21 +89,30 @@ function describeIssues(error: ZodError, file: string): Array<{ text: string; li
   return error.issues.map((issue) => {
     const unknown = issue.code === 'unrecognized_keys' ? issue.keys : [];
     const fieldPath = unknown.length ? [...issue.path, unknown[0]!] : issue.path;
-    const at = issue.path.length ? issue.path.join('.') : '(root)';
+    const at = fieldPath.length ? fieldPath.join('.') : '(root)';
     const line = lineOfField(source, fieldPath);
     const where = line ? `${path.basename(file)}:${line} ` : '';
     return { text: `${where}${at}: ${issue.message}`, line };
   });
 }
 
-/** Best effort: the first line that names the deepest named field of the path. */
-function lineOfField(source: string, fieldPath: ReadonlyArray<string | number>): number | undefined {
-  const names = fieldPath.filter((p): p is string => typeof p === 'string');
-  const last = names[names.length - 1];
-  if (!source || !last) return undefined;
-  const escaped = last.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*[:=]`);
+/**
+ * Best effort: walks the path's named segments down the file, each found at or after its parent's
+ * line, and returns the line of the deepest one found.
+ */
+function lineOfField(source: string, fieldPath: ReadonlyArray<PropertyKey>): number | undefined {
+  if (!source) return undefined;
   const lines = source.split('\n');
-  const idx = lines.findIndex((l) => re.test(l));
-  return idx >= 0 ? idx + 1 : undefined;
+  let from = 0;
+  let found: number | undefined;
+  for (const segment of fieldPath) {
+    if (typeof segment !== 'string') continue;
+    const escaped = segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const re = new RegExp(`(^|[\\s{,])["']?${escaped}["']?\\s*[:=]`);
+    const idx = lines.findIndex((l, i) => i >= from && re.test(l));
+    if (idx < 0) continue;
+    found = idx + 1;
+    from = idx;
+  }
+  return found;
 }

@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { TfoError } from './errors.js';
@@ -42,9 +43,19 @@ export class LocalStateStore implements StateStore {
     if (!before.exists) {
       return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by }, before };
     }
-    const location = path.join(this.backupRoot, `${key}.${backupStamp(createdAt)}.backup`);
-    await mkdir(path.dirname(location), { recursive: true });
-    await copyFile(this.statePath(key), location);
+    const base = path.join(this.backupRoot, `${key}.${backupStamp(createdAt)}`);
+    await mkdir(path.dirname(base), { recursive: true });
+    // never overwrite a backup: two in one millisecond get a suffix
+    let location = `${base}.backup`;
+    for (let n = 1; ; n++) {
+      try {
+        await copyFile(this.statePath(key), location, constants.COPYFILE_EXCL);
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw err;
+        location = `${base}-${n}.backup`;
+      }
+    }
     const record: BackupRecord = {
       key,
       location,

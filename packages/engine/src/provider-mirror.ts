@@ -49,13 +49,20 @@ export function findProviderMirror(setting: string, cwd: string): string | undef
  */
 export async function providerCliConfig(setting: string, cwd: string, stateDir: string): Promise<string | undefined> {
   const own = process.env.TF_CLI_CONFIG_FILE;
-  if (setting === 'auto' && own && existsSync(own)) return undefined;
+  const ownExists = Boolean(own && existsSync(own));
+  if (setting === 'auto' && ownExists) return undefined;
   const mirror = findProviderMirror(setting, cwd);
-  if (!mirror) return undefined;
-  const providers = mirroredProviders(mirror);
-  const list = providers.map((p) => JSON.stringify(p)).join(', ');
   const file = path.join(stateDir, 'terraform.rc');
   await mkdir(stateDir, { recursive: true });
+  if (!mirror) {
+    if (!own || ownExists) return undefined;
+    // TF_CLI_CONFIG_FILE names a file that does not exist: tofu then prints a warning on stdout,
+    // into `show -json`. Point it at an empty config instead.
+    await writeFile(file, `# written by tfo: ${own} does not exist\n`);
+    return file;
+  }
+  const providers = mirroredProviders(mirror);
+  const list = providers.map((p) => JSON.stringify(p)).join(', ');
   await writeFile(
     file,
     [

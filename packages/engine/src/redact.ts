@@ -34,7 +34,7 @@ const RULES: readonly Rule[] = [
   },
   {
     name: 'pem',
-    re: /-----BEGIN ([A-Z0-9 ]{1,40})-----[A-Za-z0-9+/=\s\\n:,-]{0,16384}?-----END \1-----/g,
+    re: /-----BEGIN ([A-Z0-9 ]{1,40})-----(?:(?!-----)[A-Za-z0-9+/=\s\\n:,-]){0,16384}?-----END \1-----/g,
     replace: (_m, kind) => `-----BEGIN ${kind}-----${MASK}-----END ${kind}-----`,
   },
   {
@@ -44,7 +44,7 @@ const RULES: readonly Rule[] = [
   },
   {
     name: 'email',
-    re: /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
+    re: /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}\b/g,
     replace: () => `${MASK}@${MASK}`,
   },
   {

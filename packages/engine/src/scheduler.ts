@@ -50,6 +50,7 @@ export async function schedule<T, R>(
   return new Promise((resolve, reject) => {
     let active = 0;
     const finish = (): void => {
+      options.signal?.removeEventListener('abort', onAbort);
       if (thrown !== undefined) reject(thrown);
       else resolve({ results, notStarted: queue.map((q) => q.item) });
     };
@@ -83,9 +84,10 @@ export async function schedule<T, R>(
       }
       if (active === 0) finish();
     };
-    options.signal?.addEventListener('abort', () => {
+    const onAbort = (): void => {
       stopped = true;
-    });
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     pump();
   });
 }
