@@ -142,7 +142,17 @@ export function resolveAccountAndRegion(
 interface FieldValue {
   field: string;
   value: string;
-  line: number;
+  /** Line of the attribute, looked up only when an error needs it. */
+  readonly line: number;
+}
+
+/** A value with its line found lazily: scanning the text is for errors, not the happy path. */
+function located<T extends object>(props: T, text: string, path: readonly string[]): T & { readonly line: number } {
+  let line: number | undefined;
+  return Object.defineProperty(props, 'line', {
+    get: (): number => (line ??= findAttributeLine(text, path) ?? 1),
+    enumerable: true,
+  }) as T & { readonly line: number };
 }
 
 /** The first configured field at the top level, else the agreeing value of every service entry. */
@@ -160,19 +170,19 @@ function readField(
   if (top) return checked(top.field, top.value, [top.field], file, text, code);
 
   const found: Array<FieldValue & { entry: string }> = [];
-  const missing: Array<{ entry: string; line: number }> = [];
+  const missing: Array<{ entry: string; readonly line: number }> = [];
   for (const [path, entry] of serviceEntries(values, services)) {
     const hit = pick(entry, fields);
-    const line = findAttributeLine(text, hit ? [...path, hit.field] : path) ?? 1;
-    if (hit)
-      found.push({ ...checked(hit.field, hit.value, [...path, hit.field], file, text, code), entry: path.join('.') });
-    else missing.push({ entry: path.join('.'), line });
+    if (hit) {
+      const value = checked(hit.field, hit.value, [...path, hit.field], file, text, code);
+      found.push(Object.assign(value, { entry: path.join('.') }));
+    } else missing.push(located({ entry: path.join('.') }, text, path));
   }
-  // hcl2json sorts keys; report in the order of the file.
-  found.sort((a, b) => a.line - b.line);
-  missing.sort((a, b) => a.line - b.line);
-  const [first] = found;
-  if (first === undefined) return undefined;
+  if (found.length === 0) return undefined;
+  // hcl2json sorts keys: when reporting, follow the order of the file.
+  const byLine = <T extends { readonly line: number }>(list: T[]): T[] => list.sort((a, b) => a.line - b.line);
+  if (found.some((f) => !same(f.value, found[0]!.value))) byLine(found);
+  const first = found[0]!;
   const other = found.find((f) => !same(f.value, first.value));
   if (other) {
     throw inputError(
@@ -184,7 +194,7 @@ function readField(
         `one tfvars file deploys to one ${what}: split the file`,
     );
   }
-  const [gap] = missing;
+  const [gap] = missing.length > 1 ? byLine(missing) : missing;
   if (gap) {
     const missingCode: ErrorCode = what === 'account' ? 'TFO_ERR_MISSING_ACCOUNT' : 'TFO_ERR_MISSING_REGION';
     throw inputError(
@@ -211,9 +221,9 @@ function checked(
   text: string,
   code: ErrorCode,
 ): FieldValue {
+  if (typeof value === 'string' && value.length > 0) return located({ field, value }, text, path);
+  if (typeof value === 'number' && Number.isInteger(value)) return located({ field, value: String(value) }, text, path);
   const line = findAttributeLine(text, path) ?? 1;
-  if (typeof value === 'string' && value.length > 0) return { field, value, line };
-  if (typeof value === 'number' && Number.isInteger(value)) return { field, value: String(value), line };
   throw inputError(code, file, line, `${field} must be a non-empty string, not ${JSON.stringify(value)}`);
 }
 

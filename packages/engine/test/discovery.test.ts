@@ -95,10 +95,30 @@ describe('discoverDeployments', () => {
     });
     const files = async (only: string[]): Promise<string[]> =>
       (await discoverDeployments({ config: makeConfig(), cwd: dir, only })).deployments.map((d) => d.file);
-    expect(await files(['deployments/dev/**'])).toEqual(['deployments/dev/api/api.tfvars', 'deployments/dev/web/web.tfvars']);
-    expect(await files(['*/web/*.tfvars'])).toEqual(['deployments/dev/web/web.tfvars', 'deployments/prod/web/web.tfvars']);
+    expect(await files(['deployments/dev/**'])).toEqual([
+      'deployments/dev/api/api.tfvars',
+      'deployments/dev/web/web.tfvars',
+    ]);
+    expect(await files(['*/web/*.tfvars'])).toEqual([
+      'deployments/dev/web/web.tfvars',
+      'deployments/prod/web/web.tfvars',
+    ]);
     expect(await files(['./deployments/prod/web/web.tfvars'])).toEqual(['deployments/prod/web/web.tfvars']);
     expect(await files(['nothing/**'])).toEqual([]);
+  });
+
+  it('finds the same deployments when parsing on worker threads', async () => {
+    const files = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [
+        `deployments/p${i}/p${i}.tfvars`,
+        tfvars(i % 2 ? 's3_buckets' : 'kms_keys'),
+      ]),
+    );
+    const dir = await workspace(files);
+    const direct = await discoverDeployments({ config: makeConfig(), cwd: dir, parseThreads: 0 });
+    const threaded = await discoverDeployments({ config: makeConfig(), cwd: dir, parseThreads: 2, concurrency: 3 });
+    expect(threaded).toEqual(direct);
+    expect(threaded.deployments).toHaveLength(8);
   });
 
   it('picks the root module per service, else default, and checks each folder', async () => {
@@ -147,7 +167,7 @@ describe('discoverDeployments', () => {
     expect(err.code).toBe('TFO_ERR_TFVARS_SYNTAX');
     expect(err.file).toBe('deployments/b/b.tfvars');
     expect(err.line).toBe(2);
-    expect(err.message).toContain('3 problems');
+    expect(err.message).toContain('3 problems found discovering deployments');
     expect(err.message).toContain('deployments/b/b.tfvars:2:');
     expect(err.message).toContain('deployments/c/c.tfvars:1: account_key = "staging"');
     expect(err.message).toContain('deployments/d/d.tfvars:2: region us-west-2');
@@ -210,7 +230,12 @@ describe('discoverDeployments', () => {
     expect(deleted[1]?.reason).toContain('deleted since base (git sees it renamed to deployments/moved2/new.tfvars)');
     expect(deleted[1]?.reason).toContain('NOT destroyed');
 
-    const onlyMod = await discoverDeployments({ config: makeConfig(), cwd: dir, changedFrom: 'base', only: ['mod/**'] });
+    const onlyMod = await discoverDeployments({
+      config: makeConfig(),
+      cwd: dir,
+      changedFrom: 'base',
+      only: ['mod/**'],
+    });
     expect(onlyMod.deployments.map((d) => d.file)).toEqual(['deployments/mod/mod.tfvars']);
   });
 

@@ -27,7 +27,10 @@ function makeConfig(extra: Partial<TfoConfigInput> = {}): TfoConfig {
   });
 }
 
-async function target(text: string, config: TfoConfig = makeConfig()): Promise<ReturnType<typeof resolveAccountAndRegion>> {
+async function target(
+  text: string,
+  config: TfoConfig = makeConfig(),
+): Promise<ReturnType<typeof resolveAccountAndRegion>> {
   return resolveAccountAndRegion(await parseTfvars(text, 'p/x.tfvars'), 'p/x.tfvars', text, config);
 }
 
@@ -93,7 +96,12 @@ describe('stateKey', () => {
 
 describe('assertUniqueKeys', () => {
   it('passes distinct keys', () => {
-    expect(() => assertUniqueKeys([{ key: 'a', file: 'x' }, { key: 'b', file: 'y' }])).not.toThrow();
+    expect(() =>
+      assertUniqueKeys([
+        { key: 'a', file: 'x' },
+        { key: 'b', file: 'y' },
+      ]),
+    ).not.toThrow();
   });
 
   it('names both files and the key', () => {
@@ -121,7 +129,13 @@ describe('resolveAccountAndRegion', () => {
   it('reads top-level fields and maps a region code', async () => {
     const { account, region } = await target('account_key = "dev"\nregion_code = "use1"\ns3_buckets = {}\n');
     expect(region).toBe('us-east-1');
-    expect(account).toEqual({ key: 'dev', name: 'acme-dev', id: '111111111111', roleArn: undefined, allowedRegions: [] });
+    expect(account).toEqual({
+      key: 'dev',
+      name: 'acme-dev',
+      id: '111111111111',
+      roleArn: undefined,
+      allowedRegions: [],
+    });
   });
 
   it('accepts a full region name and a config region code', async () => {
@@ -196,7 +210,9 @@ describe('resolveAccountAndRegion', () => {
   });
 
   it('reads fields from a single-object service value', async () => {
-    const { account } = await target('s3_bucket = {\n  name = "x"\n  account_key = "prod"\n  region = "eu-west-1"\n}\n');
+    const { account } = await target(
+      's3_bucket = {\n  name = "x"\n  account_key = "prod"\n  region = "eu-west-1"\n}\n',
+    );
     expect(account.name).toBe('acme-prod');
   });
 
@@ -222,14 +238,16 @@ describe('resolveAccountAndRegion', () => {
   });
 
   it('refuses service entries that disagree on the region', async () => {
-    const text = 's3_buckets = {\n  a = { account_key = "dev", region_code = "use1" }\n  b = { account_key = "dev", region_code = "usw2" }\n}\n';
+    const text =
+      's3_buckets = {\n  a = { account_key = "dev", region_code = "use1" }\n  b = { account_key = "dev", region_code = "usw2" }\n}\n';
     const err = await failure(text);
     expect(err.code).toBe('TFO_ERR_UNKNOWN_REGION');
     expect(err.line).toBe(3);
   });
 
   it('refuses a service entry that omits the field others set', async () => {
-    const text = 's3_buckets = {\n  a = { account_key = "dev", region_code = "use1" }\n  b = { region_code = "use1" }\n}\n';
+    const text =
+      's3_buckets = {\n  a = { account_key = "dev", region_code = "use1" }\n  b = { region_code = "use1" }\n}\n';
     const err = await failure(text);
     expect(err.code).toBe('TFO_ERR_MISSING_ACCOUNT');
     expect(err.line).toBe(3);

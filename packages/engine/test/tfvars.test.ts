@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { TfoError } from '../src/errors.js';
-import { findAttributeLine, parseTfvars } from '../src/tfvars.js';
+import { createTfvarsParser, findAttributeLine, parseTfvars } from '../src/tfvars.js';
 
 async function failure(text: string, file = 'deployments/app/bad.tfvars'): Promise<TfoError> {
   try {
@@ -127,5 +127,31 @@ describe('findAttributeLine', () => {
 
   it('returns undefined for an absent top-level key', () => {
     expect(findAttributeLine(text, ['missing'])).toBeUndefined();
+  });
+});
+
+describe('createTfvarsParser', () => {
+  it('gives the same values and errors on worker threads as on this thread', async () => {
+    const parser = createTfvarsParser(2);
+    try {
+      const texts = Array.from({ length: 12 }, (_, i) => `n = ${i}\nm = { k = ["v${i}"], e = "$\${x}" }\n`);
+      const threaded = await Promise.all(texts.map((t, i) => parser.parse(t, `f${i}.tfvars`)));
+      const direct = await Promise.all(texts.map((t, i) => parseTfvars(t, `f${i}.tfvars`)));
+      expect(threaded).toEqual(direct);
+      expect(threaded[3]).toEqual({ n: 3, m: { k: ['v3'], e: '${x}' } });
+      const bad = await parser.parse('a = 1\nb = \n', 'x/bad.tfvars').catch((e: unknown) => e);
+      expect(bad).toBeInstanceOf(TfoError);
+      expect((bad as TfoError).message).toMatch(/^x\/bad\.tfvars:2:5: /);
+      const call = await parser.parse('a = max(1, 2)\n', 'x/call.tfvars').catch((e: unknown) => e);
+      expect((call as TfoError).line).toBe(1);
+    } finally {
+      await parser.close();
+    }
+  });
+
+  it('rejects parses after close instead of hanging', async () => {
+    const parser = createTfvarsParser(1);
+    await parser.close();
+    await expect(parser.parse('a = 1\n', 'a.tfvars')).rejects.toThrow(/closed/);
   });
 });
