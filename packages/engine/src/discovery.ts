@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
@@ -10,7 +9,7 @@ import { TfoError } from './errors.js';
 import { changedFiles } from './git.js';
 import type { DeletedDeployment, Deployment } from './model.js';
 import { assertUniqueKeys, requireServices, resolveAccountAndRegion, serviceMap, stateKey } from './sharding.js';
-import { createTfvarsParser, findAttributeLine, type TfvarsParser } from './tfvars.js';
+import { createTfvarsParser, findAttributeLine, type RawTfvarsParse, type TfvarsParser } from './tfvars.js';
 
 export interface DiscoverOptions {
   config: TfoConfig;
@@ -22,11 +21,10 @@ export interface DiscoverOptions {
   changedFrom?: string | undefined;
   /** Files read and parsed at once (default 64). */
   concurrency?: number | undefined;
-  /**
-   * Worker threads that parse (hcl2json costs 0.3 to 1 ms of CPU a file). Default: none below
-   * 1,000 files or on one CPU, else one per CPU up to 4. 0 parses on the calling thread.
-   */
-  parseThreads?: number | undefined;
+  /** Parses tfvars elsewhere (the engine's worker pool) when there are many files. */
+  rawParse?: RawTfvarsParse | undefined;
+  /** Files from which `rawParse` is used (default 1,000: a worker's wasm takes a while to start). */
+  rawParseFrom?: number | undefined;
 }
 
 export interface DiscoveryResult {
@@ -93,9 +91,7 @@ export async function discoverDeployments(opts: DiscoverOptions): Promise<Discov
   }
 
   const errors: TfoError[] = [];
-  const cpus = availableParallelism();
-  const threads = opts.parseThreads ?? (files.length < THREADED_FROM || cpus < 2 ? 0 : Math.min(cpus, 4));
-  const parser = createTfvarsParser(threads);
+  const parser = createTfvarsParser(files.length >= (opts.rawParseFrom ?? THREADED_FROM) ? opts.rawParse : undefined);
   const loaded = await mapLimit(files, opts.concurrency ?? 64, async ({ file }) => {
     try {
       return await loadDeployment(cwd, file, config, parser);

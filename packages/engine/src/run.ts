@@ -14,6 +14,8 @@ import { providerCliConfig } from './provider-mirror.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from './settings.js';
 import { terraformDefaults } from './terraform-defaults.js';
+import type { TfvarsReply, TfvarsTask } from './tfvars.worker.js';
+import { workerPath } from './worker-pool.js';
 import { resolveTerraformBinary } from './terraform.js';
 
 export interface CreateEngineOptions {
@@ -58,6 +60,7 @@ export async function listDeployments(
     cwd: settings.cwd,
     only: options.only,
     changedFrom: options.changedFrom,
+    rawParse: (task) => engine.runTask<TfvarsTask, TfvarsReply>(workerPath(import.meta.url, 'tfvars.worker'), task),
   });
   const run: RunInfo = {
     id,

@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
 import { TfoError } from './errors.js';
+import type { TfvarsReply, TfvarsTask } from './tfvars.worker.js';
 
 type Hcl2Json = typeof import('@cdktf/hcl2json');
 
@@ -29,76 +28,23 @@ export interface TfvarsParser {
   close(): Promise<void>;
 }
 
-/** The worker: hcl2json's parse behind a message port. Plain CommonJS, so it runs from source or build. */
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { parse } = require(workerData.hcl2json);
-parentPort.on('message', (m) => {
-  parse(m.file, m.text).then(
-    (value) => parentPort.postMessage({ id: m.id, value }),
-    (e) => parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) }),
-  );
-});`;
-
-interface Reply {
-  id: number;
-  value?: Record<string, unknown>;
-  error?: string;
-}
-
-interface Lane {
-  worker: Worker;
-  /** Why the thread is gone, once it is. */
-  dead?: Error;
-  pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
-}
+/** Raw hcl2json parsing elsewhere (the engine's worker pool, `tfvars.worker.ts`). */
+export type RawTfvarsParse = (task: TfvarsTask) => Promise<TfvarsReply>;
 
 /**
- * A parser that spreads hcl2json (0.3 to 1 ms of CPU a file) over `threads` worker threads, each
- * with its own wasm instance; with `threads` 0 it parses on this thread. Results and errors are
- * exactly those of `parseTfvars`.
+ * A parser over `raw` (for example the engine's worker pool, so 5,000 files spread over the
+ * CPUs); without it, files parse on this thread. Results and errors are exactly those of
+ * `parseTfvars`.
  */
-export function createTfvarsParser(threads: number): TfvarsParser {
-  if (threads <= 0) return { parse: parseTfvars, close: async () => {} };
-  const workerData = { hcl2json: createRequire(import.meta.url).resolve('@cdktf/hcl2json') };
-  let nextId = 0;
-  const lanes: Lane[] = Array.from({ length: threads }, () => {
-    const lane: Lane = { worker: new Worker(WORKER_SOURCE, { eval: true, workerData }), pending: new Map() };
-    const fail = (err: Error): void => {
-      lane.dead ??= err;
-      for (const p of lane.pending.values()) p.reject(err);
-      lane.pending.clear();
-    };
-    lane.worker.on('message', (reply: Reply) => {
-      const p = lane.pending.get(reply.id);
-      lane.pending.delete(reply.id);
-      if (lane.pending.size === 0) lane.worker.unref();
-      p?.resolve(reply);
-    });
-    lane.worker.on('error', fail);
-    lane.worker.on('exit', (code) => fail(new Error(`the tfvars parser thread exited (code ${code})`)));
-    // Held open only while a parse is pending: a parser nobody closes never keeps the process alive.
-    lane.worker.unref();
-    return lane;
-  });
-
+export function createTfvarsParser(raw?: RawTfvarsParse): TfvarsParser {
+  if (!raw) return { parse: parseTfvars, close: async () => {} };
   return {
     async parse(text: string, displayPath: string): Promise<Record<string, unknown>> {
-      const lane = lanes.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = nextId++;
-      const reply = await new Promise<Reply>((resolve, reject) => {
-        if (lane.dead) return reject(lane.dead);
-        if (lane.pending.size === 0) lane.worker.ref();
-        lane.pending.set(id, { resolve, reject });
-        lane.worker.postMessage({ id, file: displayPath, text });
-      });
+      const reply = await raw({ file: displayPath, text });
       if (reply.error !== undefined) throw syntaxError(new Error(reply.error), displayPath);
       return literalValues(reply.value ?? {}, text, displayPath);
     },
-    async close(): Promise<void> {
-      for (const lane of lanes) lane.dead ??= new Error('the tfvars parser is closed');
-      await Promise.all(lanes.map((l) => l.worker.terminate()));
-    },
+    close: async () => {},
   };
 }
 

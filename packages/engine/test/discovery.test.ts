@@ -6,6 +6,8 @@ import { execa } from 'execa';
 import { afterEach, describe, it, expect } from 'vitest';
 import { configSchema, type TfoConfig, type TfoConfigInput } from '../src/config-schema.js';
 import { discoverDeployments, type DiscoverOptions } from '../src/discovery.js';
+import type { TfvarsReply, TfvarsTask } from '../src/tfvars.worker.js';
+import { WorkerPool, workerPath } from '../src/worker-pool.js';
 import { TfoError } from '../src/errors.js';
 
 const dirs: string[] = [];
@@ -115,8 +117,21 @@ describe('discoverDeployments', () => {
       ]),
     );
     const dir = await workspace(files);
-    const direct = await discoverDeployments({ config: makeConfig(), cwd: dir, parseThreads: 0 });
-    const threaded = await discoverDeployments({ config: makeConfig(), cwd: dir, parseThreads: 2, concurrency: 3 });
+    const direct = await discoverDeployments({ config: makeConfig(), cwd: dir });
+    const pool = new WorkerPool(2);
+    const worker = workerPath(new URL('../src/tfvars.ts', import.meta.url).href, 'tfvars.worker');
+    let calls = 0;
+    const threaded = await discoverDeployments({
+      config: makeConfig(),
+      cwd: dir,
+      concurrency: 3,
+      rawParseFrom: 0,
+      rawParse: (task) => {
+        calls += 1;
+        return pool.run<TfvarsTask, TfvarsReply>(worker, task);
+      },
+    }).finally(() => pool.destroy());
+    expect(calls).toBe(8);
     expect(threaded).toEqual(direct);
     expect(threaded.deployments).toHaveLength(8);
   });

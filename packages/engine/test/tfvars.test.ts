@@ -1,6 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { TfoError } from '../src/errors.js';
 import { createTfvarsParser, findAttributeLine, parseTfvars } from '../src/tfvars.js';
+import type { TfvarsReply, TfvarsTask } from '../src/tfvars.worker.js';
+import { WorkerPool, workerPath } from '../src/worker-pool.js';
 
 async function failure(text: string, file = 'deployments/app/bad.tfvars'): Promise<TfoError> {
   try {
@@ -131,8 +133,10 @@ describe('findAttributeLine', () => {
 });
 
 describe('createTfvarsParser', () => {
-  it('gives the same values and errors on worker threads as on this thread', async () => {
-    const parser = createTfvarsParser(2);
+  it('gives the same values and errors through the worker pool as on this thread', async () => {
+    const pool = new WorkerPool(2);
+    const worker = workerPath(new URL('../src/tfvars.ts', import.meta.url).href, 'tfvars.worker');
+    const parser = createTfvarsParser((task) => pool.run<TfvarsTask, TfvarsReply>(worker, task));
     try {
       const texts = Array.from({ length: 12 }, (_, i) => `n = ${i}\nm = { k = ["v${i}"], e = "$\${x}" }\n`);
       const threaded = await Promise.all(texts.map((t, i) => parser.parse(t, `f${i}.tfvars`)));
@@ -145,13 +149,7 @@ describe('createTfvarsParser', () => {
       const call = await parser.parse('a = max(1, 2)\n', 'x/call.tfvars').catch((e: unknown) => e);
       expect((call as TfoError).line).toBe(1);
     } finally {
-      await parser.close();
+      await pool.destroy();
     }
-  });
-
-  it('rejects parses after close instead of hanging', async () => {
-    const parser = createTfvarsParser(1);
-    await parser.close();
-    await expect(parser.parse('a = 1\n', 'a.tfvars')).rejects.toThrow(/closed/);
   });
 });
