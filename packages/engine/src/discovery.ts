@@ -58,11 +58,19 @@ export async function discoverDeployments(opts: DiscoverOptions): Promise<Discov
   let files = found.map((rel) => ({ rel, file: toPosix(path.relative(cwd, path.join(root, rel))) }));
 
   let deleted: DeletedDeployment[] = [];
+  let changedModules: string[] = [];
+  let changedTfvars: Set<string> | undefined;
   if (opts.changedFrom !== undefined) {
     const ref = opts.changedFrom;
     const changes = await changedFiles(cwd, ref);
     const now = new Set([...changes.changed, ...changes.renamed.map((r) => r.to)]);
-    files = files.filter((f) => now.has(f.file));
+    // A changed root module changes every deployment that uses it: those files are kept here and
+    // narrowed to that module's users once parsed (the module is known only from the services).
+    changedModules = rootModuleDirs(config, cwd).filter((dir) =>
+      [...now, ...changes.deleted].some((f) => isInside(dir, path.resolve(cwd, f))),
+    );
+    if (changedModules.length === 0) files = files.filter((f) => now.has(f.file));
+    else changedTfvars = now;
     const matches = picomatch([...config.include], { ignore: [...config.exclude] });
     const wanted = (file: string): boolean => {
       const rel = toPosix(path.relative(root, path.join(cwd, file)));
@@ -101,7 +109,10 @@ export async function discoverDeployments(opts: DiscoverOptions): Promise<Discov
       return undefined;
     }
   }).finally(() => parser.close());
-  const sorted = loaded.filter((d): d is Deployment => d !== undefined).sort((a, b) => compare(a.file, b.file));
+  const sorted = loaded
+    .filter((d): d is Deployment => d !== undefined)
+    .filter((d) => !changedTfvars || changedTfvars.has(d.file) || changedModules.includes(d.rootModule))
+    .sort((a, b) => compare(a.file, b.file));
 
   // Each root module folder is checked once, and named with the first file (in order) that uses it.
   const users = new Map<string, string>();
@@ -244,4 +255,15 @@ function toPosix(p: string): string {
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Every root module folder the config names. */
+function rootModuleDirs(config: TfoConfig, cwd: string): string[] {
+  const named = typeof config.rootModule === 'string' ? [config.rootModule] : Object.values(config.rootModule);
+  return [...new Set(named.map((m) => path.resolve(cwd, m)))];
+}
+
+function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }

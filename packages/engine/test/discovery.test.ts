@@ -254,6 +254,23 @@ describe('discoverDeployments', () => {
     expect(onlyMod.deployments.map((d) => d.file)).toEqual(['deployments/mod/mod.tfvars']);
   });
 
+  it('with changedFrom keeps every user of a root module whose files changed', async () => {
+    const dir = await workspace({
+      'deployments/a/a.tfvars': tfvars('s3_buckets'),
+      'deployments/b/b.tfvars': tfvars('kms_keys'),
+      'deployments/c/c.tfvars': tfvars('iam_roles'),
+      'modules/iam/main.tf': 'variable "x" {\n  default = 2\n}\n',
+    });
+    const config = makeConfig({ rootModule: { iam: 'modules/iam', default: 'modules/app' } });
+    await git(dir, 'init', '-q');
+    await git(dir, 'add', '-A');
+    await git(dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-m', 'base');
+    expect((await discoverDeployments({ config, cwd: dir, changedFrom: 'HEAD' })).deployments).toEqual([]);
+    await write(dir, 'modules/app/main.tf', 'variable "x" {\n  default = 3\n}\n');
+    const { deployments } = await discoverDeployments({ config, cwd: dir, changedFrom: 'HEAD' });
+    expect(deployments.map((d) => d.file)).toEqual(['deployments/a/a.tfvars', 'deployments/b/b.tfvars']);
+  });
+
   it('with changedFrom fails with TFO_ERR_GIT outside a repository', async () => {
     const dir = await workspace({ 'deployments/a/a.tfvars': tfvars('s3_buckets') });
     const err = await failure({ config: makeConfig(), cwd: dir, changedFrom: 'main' });
