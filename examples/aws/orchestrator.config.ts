@@ -1,0 +1,32 @@
+import { defineConfig } from '@tfo/engine';
+
+/**
+ * The aws example: the same deployment shape as examples/offline over the real hashicorp/aws
+ * provider, meant to run against a local moto server (see README.md). Every account has a role
+ * that the provider assumes, so each deployment's resources land in its own account.
+ */
+export default defineConfig({
+  deploymentsDir: 'deployments',
+  rootModule: 'modules/root',
+  accounts: {
+    dev: {
+      name: 'acme-dev',
+      id: '111111111111',
+      roleArn: 'arn:aws:iam::111111111111:role/tfo-deployer',
+      allowedRegions: ['us-east-1', 'eu-west-1'],
+    },
+    stage: {
+      name: 'acme-stage',
+      id: '222222222222',
+      roleArn: 'arn:aws:iam::222222222222:role/tfo-deployer',
+      allowedRegions: ['us-east-1', 'eu-west-1'],
+    },
+    prod: {
+      name: 'acme-prod',
+      id: '333333333333',
+      roleArn: 'arn:aws:iam::333333333333:role/tfo-deployer',
+      allowedRegions: ['us-east-1', 'eu-west-1'],
+    },
+  },
+  plugins: [],
+});

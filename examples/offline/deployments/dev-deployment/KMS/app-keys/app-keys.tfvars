@@ -1,0 +1,31 @@
+# Customer-managed keys for the web app (dev).
+account_key = "dev"
+region_code = "use1"
+
+kms_keys = {
+  "app" = {
+    description             = "Encrypts web app buckets and queues in acme-dev"
+    alias                   = "acme-dev-app"
+    enable_key_rotation     = true
+    deletion_window_in_days = 7
+    admin_principals        = ["arn:aws:iam::111111111111:role/platform-admin"]
+    tags = {
+      Owner       = "security@acme.example"
+      Team        = "security"
+      Environment = "dev"
+      CostCenter  = "CC-1001"
+    }
+  }
+  "secrets" = {
+    description             = "Encrypts SSM parameters and Secrets Manager secrets in acme-dev"
+    alias                   = "acme-dev-secrets"
+    enable_key_rotation     = true
+    deletion_window_in_days = 7
+    tags = {
+      Owner       = "security@acme.example"
+      Team        = "security"
+      Environment = "dev"
+      CostCenter  = "CC-1001"
+    }
+  }
+}
