@@ -18,6 +18,8 @@ if (!existsSync('/opt/tf-plugins') && !process.env.TFO_PROVIDER_MIRROR) {
   process.stderr.write('demo:aws: no hashicorp/aws provider mirror was found (set TFO_PROVIDER_MIRROR); terraform may try to download it\n');
 }
 await rm(path.join(example, '.tfo'), { recursive: true, force: true });
+// moto attaches AWS managed policies (arn:aws:iam::aws:policy/...) only when it loads them
+process.env.MOTO_IAM_LOAD_MANAGED_POLICIES ??= 'true';
 const moto = await startMoto();
 process.stderr.write(`demo:aws: moto on ${moto.endpoint}\n`);
 let code = 1;

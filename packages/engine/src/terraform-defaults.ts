@@ -71,14 +71,12 @@ export function terraformDefaults(): Plugin {
       engine.hooks.apply.tapPromise(stage, async (ctx) => {
         if (!ctx.plan) throw new Error('no saved plan to apply');
         await ctx.terraform(applyPlanArgs(ctx, ctx.plan.planFile));
-        const outFile = path.join(ctx.dir, 'outputs.json');
-        await ctx.terraform(['output', '-json', '-no-color'], { stdoutFile: outFile });
-        const outputs = await readJson<Record<string, { value: unknown; sensitive: boolean }>>(outFile);
-        ctx.outputs = {};
-        for (const [name, o] of Object.entries(outputs)) {
-          if (o.sensitive) collectSensitive(o.value, true, ctx.sensitive);
-          ctx.outputs[name] = o.sensitive ? '(sensitive)' : o.value;
-        }
+        // outputs as planned (sensitive ones were collected from the plan); no extra terraform call
+        const planned = (ctx.plan.json.planned_values as { outputs?: Record<string, { value?: unknown; sensitive?: boolean }> })
+          ?.outputs;
+        ctx.outputs = Object.fromEntries(
+          Object.entries(planned ?? {}).map(([name, o]) => [name, o.sensitive ? '(sensitive)' : o.value]),
+        );
         return true;
       });
 
