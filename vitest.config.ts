@@ -6,13 +6,7 @@ import { configDefaults, defineConfig } from 'vitest/config';
 //         at a time (vitest runs this group after the parallel one), long timeouts.
 // `npx vitest run --project unit` runs only the first.
 
-const exclude = [
-  ...configDefaults.exclude,
-  '**/dist/**',
-  '**/.tools/**',
-  '**/.tfo/**',
-  '**/.terraform/**',
-];
+const exclude = [...configDefaults.exclude, '**/dist/**', '**/.tools/**', '**/.tfo/**', '**/.terraform/**'];
 
 export default defineConfig({
   test: {

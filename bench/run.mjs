@@ -59,7 +59,9 @@ const line = (s) => {
   report.push(s);
   process.stdout.write(`${s}\n`);
 };
-line(`machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${(await execa('terraform', ['version'])).stdout.split('\n')[0]}`);
+line(
+  `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${(await execa('terraform', ['version'])).stdout.split('\n')[0]}`,
+);
 
 if (want('parallel')) {
   const n = 20;

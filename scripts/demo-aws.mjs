@@ -15,7 +15,9 @@ const example = path.join(repo, 'examples/aws');
 const bin = path.join(repo, 'packages/cli/dist/bin.js');
 
 if (!existsSync('/opt/tf-plugins') && !process.env.TFO_PROVIDER_MIRROR) {
-  process.stderr.write('demo:aws: no hashicorp/aws provider mirror was found (set TFO_PROVIDER_MIRROR); terraform may try to download it\n');
+  process.stderr.write(
+    'demo:aws: no hashicorp/aws provider mirror was found (set TFO_PROVIDER_MIRROR); terraform may try to download it\n',
+  );
 }
 await rm(path.join(example, '.tfo'), { recursive: true, force: true });
 // moto attaches AWS managed policies (arn:aws:iam::aws:policy/...) only when it loads them

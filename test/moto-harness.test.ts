@@ -32,8 +32,7 @@ function sigv4(
     .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-  const hmac = (key: Buffer | string, s: string) =>
-    createHmac('sha256', key).update(s, 'utf8').digest();
+  const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s, 'utf8').digest();
 
   const all: Record<string, string> = {
     ...Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()])),
@@ -120,14 +119,9 @@ describe('moto harness', () => {
 
   it('listens on loopback and answers STS GetCallerIdentity', async () => {
     expect(moto.endpoint).toBe(`http://127.0.0.1:${moto.port}`);
-    const res = await aws(
-      moto.endpoint,
-      'sts',
-      'POST',
-      '/',
-      'Action=GetCallerIdentity&Version=2011-06-15',
-      { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
-    );
+    const res = await aws(moto.endpoint, 'sts', 'POST', '/', 'Action=GetCallerIdentity&Version=2011-06-15', {
+      'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+    });
     expect(res.status).toBe(200);
     expect(res.text).toMatch(/<Account>\d{12}<\/Account>/);
   });
@@ -190,9 +184,7 @@ describe('moto harness errors', () => {
     await writeFile(fake, '#!/bin/sh\necho "boom: no moto here" >&2\nexit 3\n', { mode: 0o755 });
     process.env.TFO_MOTO_SERVER = fake;
     try {
-      await expect(startMoto({ dataDir: dir })).rejects.toThrow(
-        /exited with code 3[\s\S]*boom: no moto here/,
-      );
+      await expect(startMoto({ dataDir: dir })).rejects.toThrow(/exited with code 3[\s\S]*boom: no moto here/);
       expect(await readdir(dir)).toEqual(['moto_server']); // temp cwd removed
     } finally {
       if (saved === undefined) delete process.env.TFO_MOTO_SERVER;

@@ -49,7 +49,9 @@ export function reportError(err: unknown): number {
       `${style.red(`error ${err.code}`)}: ${redactText(where + err.message)}\n${style.dim(`  ${err.hint}`)}\n`,
     );
   } else {
-    process.stderr.write(`${style.red('error')}: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`);
+    process.stderr.write(
+      `${style.red('error')}: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+    );
   }
   return exitCodeFor(err);
 }

@@ -63,17 +63,26 @@ describe('bad input is refused before anything runs', () => {
 
   it('a TypeScript config with an unknown field is refused with its path', async () => {
     const dir = await slowRepo({ 'dev/p/p.tfvars': slowTfvars({ a: {} }) });
+    await writeFile(path.join(dir, 'orchestrator.config.json'), '');
     await writeFile(
-      path.join(dir, 'orchestrator.config.json'),
-      '',
+      path.join(dir, 'orchestrator.config.ts'),
+      `const config: Record<string, unknown> = {\n  rootModule: 'm',\n  accounts: { dev: { name: 'd', id: '111111111111' } },\n  maxWorkerz: 3,\n};\nexport default config;\n`,
     );
-    await writeFile(path.join(dir, 'orchestrator.config.ts'), `const config: Record<string, unknown> = {\n  rootModule: 'm',\n  accounts: { dev: { name: 'd', id: '111111111111' } },\n  maxWorkerz: 3,\n};\nexport default config;\n`);
-    await expectInputError(dir, /TFO_ERR_CONFIG_INVALID[\s\S]*orchestrator\.config\.ts:4[\s\S]*maxWorkerz/, ['apply', '--config', 'orchestrator.config.ts']);
+    await expectInputError(dir, /TFO_ERR_CONFIG_INVALID[\s\S]*orchestrator\.config\.ts:4[\s\S]*maxWorkerz/, [
+      'apply',
+      '--config',
+      'orchestrator.config.ts',
+    ]);
   });
 
   it('terraform that is not installed is a clear error', async () => {
     const dir = await slowRepo({ 'dev/p/p.tfvars': slowTfvars({ a: {} }) });
-    await writeConfig(dir, { deploymentsDir: 'deployments', rootModule: SLOW_MODULE, accounts: ACCOUNTS, terraformBinary: 'terraform-not-here' });
+    await writeConfig(dir, {
+      deploymentsDir: 'deployments',
+      rootModule: SLOW_MODULE,
+      accounts: ACCOUNTS,
+      terraformBinary: 'terraform-not-here',
+    });
     await expectInputError(dir, /TFO_ERR_TERRAFORM_MISSING.*terraform-not-here/);
   });
 

@@ -30,7 +30,8 @@ async function waitForText(dir: string, text: string, timeoutMs: number): Promis
 describe('interruption, timeouts and crashes', () => {
   it('Ctrl-C mid-apply stops scheduling, interrupts terraform once, and leaves no lock and no corrupt state', async () => {
     const files: Record<string, string> = {};
-    for (const p of ['p1', 'p2', 'p3', 'p4']) files[`dev/${p}/${p}.tfvars`] = slowTfvars({ a: { sleep_seconds: 1 }, b: { sleep_seconds: 20 } });
+    for (const p of ['p1', 'p2', 'p3', 'p4'])
+      files[`dev/${p}/${p}.tfvars`] = slowTfvars({ a: { sleep_seconds: 1 }, b: { sleep_seconds: 20 } });
     const dir = await slowRepo(files);
     const child = execa('node', [BIN, 'apply', '--max-workers', '2', '--json'], {
       cwd: dir,
@@ -41,7 +42,10 @@ describe('interruption, timeouts and crashes', () => {
     child.kill('SIGINT');
     const out = await child;
     expect(out.exitCode).toBe(130);
-    const result = JSON.parse(out.stdout) as { cancelled: boolean; deployments: Array<{ key: string; status: string }> };
+    const result = JSON.parse(out.stdout) as {
+      cancelled: boolean;
+      deployments: Array<{ key: string; status: string }>;
+    };
     expect(result.cancelled).toBe(true);
     expect(result.deployments.every((d) => d.status === 'cancelled')).toBe(true);
     expect(await listFiles(path.join(dir, '.tfo/locks'))).toEqual([]);
@@ -60,7 +64,10 @@ describe('interruption, timeouts and crashes', () => {
   });
 
   it('a deployment past its timeout is interrupted, reported as a timeout, and rolled back', async () => {
-    const dir = await slowRepo({ 'dev/slow/slow.tfvars': slowTfvars({ a: { sleep_seconds: 0 }, z: { sleep_seconds: 60 } }) }, { timeoutSeconds: 4, interruptGraceSeconds: 5 });
+    const dir = await slowRepo(
+      { 'dev/slow/slow.tfvars': slowTfvars({ a: { sleep_seconds: 0 }, z: { sleep_seconds: 60 } }) },
+      { timeoutSeconds: 4, interruptGraceSeconds: 5 },
+    );
     const { code, result } = await tfoJson(['apply'], dir);
     expect(code).toBe(1);
     const d = byKey(result, keyOf('slow'));
@@ -71,7 +78,14 @@ describe('interruption, timeouts and crashes', () => {
 
   it('terraform that ignores SIGINT past its timeout is killed after the grace period', async () => {
     const dir = await slowRepo({ 'dev/hang/hang.tfvars': slowTfvars({ a: {} }) });
-    await writeConfig(dir, { deploymentsDir: 'deployments', rootModule: SLOW_MODULE, accounts: ACCOUNTS, terraformBinary: FAKE, timeoutSeconds: 8, interruptGraceSeconds: 2 });
+    await writeConfig(dir, {
+      deploymentsDir: 'deployments',
+      rootModule: SLOW_MODULE,
+      accounts: ACCOUNTS,
+      terraformBinary: FAKE,
+      timeoutSeconds: 8,
+      interruptGraceSeconds: 2,
+    });
     const started = Date.now();
     const { code, result } = await tfoJson(['apply'], dir, { FAKE_TF_MODE: 'hang' });
     expect(code).toBe(1);
@@ -87,7 +101,12 @@ describe('interruption, timeouts and crashes', () => {
     expect((await tfoJson(['apply'], dir)).code).toBe(0);
     const good = await readState(dir, keyOf('crash'));
     await writeFile(path.join(dir, 'deployments/dev/crash/crash.tfvars'), slowTfvars({ a: { note: 'v2' } }));
-    await writeConfig(dir, { deploymentsDir: 'deployments', rootModule: SLOW_MODULE, accounts: ACCOUNTS, terraformBinary: FAKE });
+    await writeConfig(dir, {
+      deploymentsDir: 'deployments',
+      rootModule: SLOW_MODULE,
+      accounts: ACCOUNTS,
+      terraformBinary: FAKE,
+    });
     const { code, result } = await tfoJson(['apply'], dir, { FAKE_TF_MODE: 'crash' });
     expect(code).toBe(1);
     const d = byKey(result, keyOf('crash'));
@@ -98,7 +117,10 @@ describe('interruption, timeouts and crashes', () => {
   });
 
   it('a second run waits for the lock another run holds on the same key, then fails cleanly after its lock timeout', async () => {
-    const dir = await slowRepo({ 'dev/busy/busy.tfvars': slowTfvars({ a: { sleep_seconds: 12 } }) }, { lockTimeoutSeconds: 2 });
+    const dir = await slowRepo(
+      { 'dev/busy/busy.tfvars': slowTfvars({ a: { sleep_seconds: 12 } }) },
+      { lockTimeoutSeconds: 2 },
+    );
     const first = execa('node', [BIN, 'apply', '--json'], { cwd: dir, reject: false, env: { CI: 'true' } });
     await waitForText(dir, '$ terraform plan', 60_000);
     const second = await tfoJson(['apply'], dir);

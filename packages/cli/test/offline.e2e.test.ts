@@ -25,7 +25,9 @@ describe('tfo apply on examples/offline with real terraform', () => {
 
     for (const d of first.result.deployments.filter((x) => x.status === 'applied')) {
       const state = await readState(dir, d.key);
-      expect(d.key).toMatch(/^(s3|kms|iam|lambda|combined)\/acme-(dev|stage|prod)\/(us-east-1|eu-west-1)\/[\w-]+\/terraform\.tfstate$/);
+      expect(d.key).toMatch(
+        /^(s3|kms|iam|lambda|combined)\/acme-(dev|stage|prod)\/(us-east-1|eu-west-1)\/[\w-]+\/terraform\.tfstate$/,
+      );
       expect(state.resources.length).toBeGreaterThan(0);
     }
     expect(byKey(first.result, 'combined/acme-dev/eu-west-1/data-lake/terraform.tfstate').status).toBe('applied');
@@ -33,7 +35,9 @@ describe('tfo apply on examples/offline with real terraform', () => {
     const windows = first.result.deployments
       .map((d) => d.timings.find((t) => t.stage === 'plan'))
       .filter((t): t is { stage: string; startedAt: number; endedAt: number } => Boolean(t?.endedAt));
-    const overlaps = windows.some((a, i) => windows.some((b, j) => i !== j && a.startedAt < b.endedAt && b.startedAt < a.endedAt));
+    const overlaps = windows.some((a, i) =>
+      windows.some((b, j) => i !== j && a.startedAt < b.endedAt && b.startedAt < a.endedAt),
+    );
     expect(overlaps).toBe(true);
     expect(new Set(first.result.deployments.map((d) => d.lane)).size).toBeGreaterThan(1);
 

@@ -38,9 +38,15 @@ export async function slowRepo(files: Record<string, string>, extra: Record<stri
   return dir;
 }
 
-export function slowTfvars(buckets: Record<string, { sleep_seconds?: number; fail?: boolean; note?: string }>, account = 'dev'): string {
+export function slowTfvars(
+  buckets: Record<string, { sleep_seconds?: number; fail?: boolean; note?: string }>,
+  account = 'dev',
+): string {
   const body = Object.entries(buckets)
-    .map(([name, b]) => `  ${name} = { sleep_seconds = ${b.sleep_seconds ?? 0}, fail = ${b.fail ?? false}, note = "${b.note ?? ''}" }`)
+    .map(
+      ([name, b]) =>
+        `  ${name} = { sleep_seconds = ${b.sleep_seconds ?? 0}, fail = ${b.fail ?? false}, note = "${b.note ?? ''}" }`,
+    )
     .join('\n');
   return `account_key = "${account}"\nregion_code = "use1"\ns3_buckets = {\n${body}\n}\n`;
 }
@@ -49,7 +55,11 @@ export async function writeConfig(dir: string, config: Record<string, unknown>):
   await writeFile(path.join(dir, 'orchestrator.config.json'), JSON.stringify(config, null, 2));
 }
 
-export function tfo(args: string[], cwd: string, env: Record<string, string> = {}): ResultPromise<{ reject: false; all: true }> {
+export function tfo(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): ResultPromise<{ reject: false; all: true }> {
   return execa('node', [BIN, ...args], { cwd, env: { CI: 'true', NO_COLOR: '1', ...env }, reject: false, all: true });
 }
 
@@ -69,7 +79,11 @@ export interface JsonResult {
   }>;
 }
 
-export async function tfoJson(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number; result: JsonResult; output: string }> {
+export async function tfoJson(
+  args: string[],
+  cwd: string,
+  env: Record<string, string> = {},
+): Promise<{ code: number; result: JsonResult; output: string }> {
   const out = await tfo([...args, '--json'], cwd, env);
   let result: JsonResult;
   try {
@@ -80,7 +94,10 @@ export async function tfoJson(args: string[], cwd: string, env: Record<string, s
   return { code: out.exitCode ?? -1, result, output: out.all ?? '' };
 }
 
-export async function readState(dir: string, key: string): Promise<{ serial: number; lineage: string; resources: unknown[] }> {
+export async function readState(
+  dir: string,
+  key: string,
+): Promise<{ serial: number; lineage: string; resources: unknown[] }> {
   return JSON.parse(await readFile(path.join(dir, '.tfo/state', key), 'utf8')) as never;
 }
 

@@ -103,7 +103,11 @@ export const configSchema = z
     /** Where tfo keeps state, backups, locks, runs and history (relative to the config file). */
     stateDir: z.string().min(1).default('.tfo'),
     /** Bytes of terraform output kept in memory per deployment (the rest is on disk). */
-    outputLimitBytes: z.number().int().min(4096).default(1024 * 1024),
+    outputLimitBytes: z
+      .number()
+      .int()
+      .min(4096)
+      .default(1024 * 1024),
     recovery: z
       .object({
         /** Partial apply: re-apply the last good inputs (default), or restore the raw state backup. */

@@ -57,10 +57,7 @@ export async function loadConfig(options: { cwd: string; file?: string | undefin
     throw new TfoError('TFO_ERR_CONFIG_LOAD', `${file}: ${e.message}`, { file, cause: err });
   }
   if (!found) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_NOT_FOUND',
-      `no ${CONFIG_FILES.join(', ')} in ${options.cwd}`,
-    );
+    throw new TfoError('TFO_ERR_CONFIG_NOT_FOUND', `no ${CONFIG_FILES.join(', ')} in ${options.cwd}`);
   }
   const config = validateConfig(found.config, found.filepath);
   return { config, file: found.filepath, dir: path.dirname(found.filepath) };

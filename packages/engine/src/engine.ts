@@ -82,10 +82,7 @@ export class Engine {
   #intercept(): void {
     for (const name of Object.keys(this.hooks) as HookName[]) {
       const hook = this.hooks[name] as unknown as {
-        intercept(i: {
-          register?: (tap: Tap) => Tap;
-          call?: (...args: unknown[]) => void;
-        }): void;
+        intercept(i: { register?: (tap: Tap) => Tap; call?: (...args: unknown[]) => void }): void;
       };
       hook.intercept({
         register: (tap) => this.#wrapTap(name, tap),
@@ -111,8 +108,7 @@ export class Engine {
         ms: Date.now() - started,
         ok,
       });
-    const wrap = (err: unknown): PluginError =>
-      err instanceof PluginError ? err : new PluginError(plugin, hook, err);
+    const wrap = (err: unknown): PluginError => (err instanceof PluginError ? err : new PluginError(plugin, hook, err));
     const fn = (...args: unknown[]): unknown => {
       const started = Date.now();
       let out: unknown;

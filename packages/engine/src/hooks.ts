@@ -1,9 +1,4 @@
-import {
-  AsyncParallelHook,
-  AsyncSeriesBailHook,
-  AsyncSeriesHook,
-  AsyncSeriesWaterfallHook,
-} from 'tapable';
+import { AsyncParallelHook, AsyncSeriesBailHook, AsyncSeriesHook, AsyncSeriesWaterfallHook } from 'tapable';
 import type {
   AuditRecord,
   BackendSettings,
@@ -53,10 +48,7 @@ export function createHooks() {
     /** Check the applied deployment; set ctx.verify, or throw. */
     verify: new AsyncSeriesHook<[DeploymentContext]>(['ctx']),
     /** Recover from a failed apply or verify (first answer wins). */
-    rollback: new AsyncSeriesBailHook<[DeploymentContext, Failure], RecoveryResult | undefined>([
-      'ctx',
-      'failure',
-    ]),
+    rollback: new AsyncSeriesBailHook<[DeploymentContext, Failure], RecoveryResult | undefined>(['ctx', 'failure']),
     /** The deployment is finished (any outcome): history, metrics. */
     settled: new AsyncSeriesHook<[DeploymentContext]>(['ctx']),
 

@@ -130,9 +130,14 @@ export class LocalStateStore implements StateStore {
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
   ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
     const all = await this.backups(key);
-    const backup = options.to ? all.find((b) => b.location?.endsWith(options.to!) || b.createdAt === options.to) : all[0];
+    const backup = options.to
+      ? all.find((b) => b.location?.endsWith(options.to!) || b.createdAt === options.to)
+      : all[0];
     if (!backup) {
-      throw new TfoError('TFO_ERR_NO_BACKUP', `no backup ${options.to ?? ''} of ${key} (${all.length} known)`.replace('  ', ' '));
+      throw new TfoError(
+        'TFO_ERR_NO_BACKUP',
+        `no backup ${options.to ?? ''} of ${key} (${all.length} known)`.replace('  ', ' '),
+      );
     }
     const lease = await acquireFileLock({ dir: this.lockRoot, key, runId: options.runId, timeoutMs: 0 });
     try {

@@ -166,16 +166,7 @@ export interface Failure {
   error: Error;
 }
 
-export type Stage =
-  | 'lock'
-  | 'init'
-  | 'plan'
-  | 'validate'
-  | 'backup'
-  | 'apply'
-  | 'verify'
-  | 'recover'
-  | 'audit';
+export type Stage = 'lock' | 'init' | 'plan' | 'validate' | 'backup' | 'apply' | 'verify' | 'recover' | 'audit';
 
 export interface StageTiming {
   stage: Stage;

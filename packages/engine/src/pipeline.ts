@@ -98,7 +98,13 @@ export async function runDeployment(
   const stage = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
     const timing = { stage: name, startedAt: Date.now() } as DeploymentContext['timings'][number];
     ctx.timings.push(timing);
-    engine.events.emit('deployment:stage', { key: deployment.key, file: deployment.file, stage: name, lane, at: timing.startedAt });
+    engine.events.emit('deployment:stage', {
+      key: deployment.key,
+      file: deployment.file,
+      stage: name,
+      lane,
+      at: timing.startedAt,
+    });
     try {
       const out = await fn();
       timing.ok = true;
@@ -256,7 +262,12 @@ function record(ctx: DeploymentContext, failure: Failure): void {
     stage: failure.stage,
     message: e.message,
     // a plugin's own coded error (a timeout, a held lock) says more than "a plugin failed"
-    code: e instanceof PluginError && e.cause instanceof TfoError ? e.cause.code : e instanceof TfoError ? e.code : undefined,
+    code:
+      e instanceof PluginError && e.cause instanceof TfoError
+        ? e.cause.code
+        : e instanceof TfoError
+          ? e.code
+          : undefined,
     plugin: e instanceof PluginError ? e.plugin : undefined,
   };
   ctx.log(`\n# ${failure.stage} failed: ${e.message}\n`);
@@ -265,7 +276,8 @@ function record(ctx: DeploymentContext, failure: Failure): void {
 function timeoutSignal(ms: number, key: string): AbortSignal {
   const controller = new AbortController();
   const timer = setTimeout(
-    () => controller.abort(new TfoError('TFO_ERR_TIMEOUT', `${key} ran past its timeout of ${Math.round(ms / 1000)} s`)),
+    () =>
+      controller.abort(new TfoError('TFO_ERR_TIMEOUT', `${key} ran past its timeout of ${Math.round(ms / 1000)} s`)),
     ms,
   );
   timer.unref();

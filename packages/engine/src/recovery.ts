@@ -45,7 +45,8 @@ export function decideRecovery(
   if (policy.mode === 'raw-restore' && prior.exists) return 'raw-restore';
   if (hasLastGood) return 'reapply-last-good';
   // no state, or a state that holds nothing (a past first deployment that was rolled back)
-  if (!prior.exists || (prior.addresses ?? []).length === 0) return policy.firstDeployment === 'destroy-created' ? 'destroy-created' : 'manual';
+  if (!prior.exists || (prior.addresses ?? []).length === 0)
+    return policy.firstDeployment === 'destroy-created' ? 'destroy-created' : 'manual';
   return 'manual';
 }
 
@@ -70,7 +71,9 @@ export async function recover(
     const after = await access.fingerprint();
     const lastGood = await policy.history.lastGood(ctx.deployment.key);
     const action = decideRecovery(ctx.before, after, failure, policy, lastGood !== undefined);
-    ctx.log(`\n# recovery: ${action} (state before serial ${ctx.before?.serial ?? '-'}, after ${after.serial ?? '-'})\n`);
+    ctx.log(
+      `\n# recovery: ${action} (state before serial ${ctx.before?.serial ?? '-'}, after ${after.serial ?? '-'})\n`,
+    );
     switch (action) {
       case 'none':
         return done(action, true, 'terraform wrote nothing: the state is unchanged');

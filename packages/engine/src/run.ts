@@ -45,7 +45,10 @@ export interface RunOptions {
 }
 
 export function newRunId(date = new Date()): string {
-  return `${date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
+  return `${date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
 }
 
 /** What a run would touch, without running terraform. Throws input errors (exit 3). */

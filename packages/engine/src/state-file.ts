@@ -6,7 +6,13 @@ interface StateJson {
   version?: number;
   serial?: number;
   lineage?: string;
-  resources?: Array<{ module?: string; mode?: string; type: string; name: string; instances?: Array<{ index_key?: string | number }> }>;
+  resources?: Array<{
+    module?: string;
+    mode?: string;
+    type: string;
+    name: string;
+    instances?: Array<{ index_key?: string | number }>;
+  }>;
 }
 
 /** Identity of a terraform state document given as bytes (`undefined`: no state). */
@@ -22,7 +28,14 @@ export function fingerprintBytes(bytes: Buffer | undefined): StateFingerprint {
   if (typeof json.serial !== 'number' || typeof json.lineage !== 'string') {
     return { exists: true, readable: false, sha256 };
   }
-  return { exists: true, readable: true, serial: json.serial, lineage: json.lineage, sha256, addresses: stateAddresses(json) };
+  return {
+    exists: true,
+    readable: true,
+    serial: json.serial,
+    lineage: json.lineage,
+    sha256,
+    addresses: stateAddresses(json),
+  };
 }
 
 /** Reads a local state file's identity. */

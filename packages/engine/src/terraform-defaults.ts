@@ -21,7 +21,10 @@ function initOf(ctx: DeploymentContext): Promise<unknown> {
   if (first) return first.then(() => ctx.terraform(initArgs(ctx.backend)));
   const run = ctx.terraform(initArgs(ctx.backend));
   // a failed first init does not make later ones wait forever or fail with it
-  warmed.set(ctx.deployment.rootModule, run.catch(() => warmed.delete(ctx.deployment.rootModule)));
+  warmed.set(
+    ctx.deployment.rootModule,
+    run.catch(() => warmed.delete(ctx.deployment.rootModule)),
+  );
   return run;
 }
 
@@ -72,8 +75,9 @@ export function terraformDefaults(): Plugin {
         if (!ctx.plan) throw new Error('no saved plan to apply');
         await ctx.terraform(applyPlanArgs(ctx, ctx.plan.planFile));
         // outputs as planned (sensitive ones were collected from the plan); no extra terraform call
-        const planned = (ctx.plan.json.planned_values as { outputs?: Record<string, { value?: unknown; sensitive?: boolean }> })
-          ?.outputs;
+        const planned = (
+          ctx.plan.json.planned_values as { outputs?: Record<string, { value?: unknown; sensitive?: boolean }> }
+        )?.outputs;
         ctx.outputs = Object.fromEntries(
           Object.entries(planned ?? {}).map(([name, o]) => [name, o.sensitive ? '(sensitive)' : o.value]),
         );

@@ -124,11 +124,9 @@ export async function terraform(
   }
   const exitCode = result.exitCode ?? 1;
   if (!okCodes.includes(exitCode)) {
-    throw new TfoError(
-      'TFO_ERR_TERRAFORM',
-      `terraform ${args[0]} exited ${exitCode}: ${lastError(tail)}`,
-      { cause: result },
-    );
+    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${args[0]} exited ${exitCode}: ${lastError(tail)}`, {
+      cause: result,
+    });
   }
   return { exitCode, tail, durationMs };
 }

@@ -61,7 +61,12 @@ describe('acquireFileLock', () => {
     expect(exitCodeFor(err)).toBe(1);
 
     // another key is independent
-    const other = await acquireFileLock({ dir, key: 'kms/acme-dev/us-east-1/web/terraform.tfstate', runId: 'r', timeoutMs: 0 });
+    const other = await acquireFileLock({
+      dir,
+      key: 'kms/acme-dev/us-east-1/web/terraform.tfstate',
+      runId: 'r',
+      timeoutMs: 0,
+    });
     await other.release();
 
     await first.release();
@@ -87,7 +92,13 @@ describe('acquireFileLock', () => {
   it('breaks a lock left by a dead process on this host and reports it', async () => {
     const dir = await locks();
     const pid = await deadPid();
-    const stale: LockHolder = { pid, host: hostname(), runId: 'run-crashed', key: KEY, since: '2020-01-01T00:00:00.000Z' };
+    const stale: LockHolder = {
+      pid,
+      host: hostname(),
+      runId: 'run-crashed',
+      key: KEY,
+      since: '2020-01-01T00:00:00.000Z',
+    };
     await mkdir(path.dirname(lockFile(dir, KEY)), { recursive: true });
     await writeFile(lockFile(dir, KEY), JSON.stringify(stale));
 
@@ -111,7 +122,13 @@ describe('acquireFileLock', () => {
   it('does not break a lock of a process on another host', async () => {
     const dir = await locks();
     const pid = await deadPid();
-    const remote: LockHolder = { pid, host: `not-${hostname()}`, runId: 'run-ci', key: KEY, since: new Date().toISOString() };
+    const remote: LockHolder = {
+      pid,
+      host: `not-${hostname()}`,
+      runId: 'run-ci',
+      key: KEY,
+      since: new Date().toISOString(),
+    };
     await mkdir(path.dirname(lockFile(dir, KEY)), { recursive: true });
     await writeFile(lockFile(dir, KEY), JSON.stringify(remote));
     const broken: LockHolder[] = [];

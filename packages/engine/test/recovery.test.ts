@@ -73,7 +73,15 @@ describe('decideRecovery', () => {
     ['first deployment (undefined before)', undefined, partial, applyFailed, REAPPLY, false, 'destroy-created'],
     ['first deployment', MISSING, partial, applyFailed, REAPPLY, false, 'destroy-created'],
     ['first deployment, keep', MISSING, partial, applyFailed, KEEP, false, 'manual'],
-    ['first deployment, raw-restore has nothing to restore', MISSING, partial, applyFailed, RAW, false, 'destroy-created'],
+    [
+      'first deployment, raw-restore has nothing to restore',
+      MISSING,
+      partial,
+      applyFailed,
+      RAW,
+      false,
+      'destroy-created',
+    ],
     ['prior state with no resources', fp(state(3, 'L1', [])), partial, applyFailed, REAPPLY, false, 'destroy-created'],
     ['prior state with no resources, keep', fp(state(3, 'L1', [])), partial, applyFailed, KEEP, false, 'manual'],
     ['no state before, unreadable after', MISSING, UNREADABLE, applyFailed, REAPPLY, true, 'manual'],
@@ -83,12 +91,19 @@ describe('decideRecovery', () => {
     ['verify failed after a first deployment', MISSING, partial, verifyFailed, REAPPLY, false, 'destroy-created'],
     ['verify failed, state gone', s1, MISSING, verifyFailed, REAPPLY, true, 'restore-backup'],
   ];
-  it.each(rows.map(([name, before, after, failure, policy, hasLastGood, expected]) => ({ name, before, after, failure, policy, hasLastGood, expected })))(
-    '$name → $expected',
-    ({ before, after, failure, policy, hasLastGood, expected }) => {
-      expect(decideRecovery(before, after, failure, policy, hasLastGood)).toBe(expected);
-    },
-  );
+  it.each(
+    rows.map(([name, before, after, failure, policy, hasLastGood, expected]) => ({
+      name,
+      before,
+      after,
+      failure,
+      policy,
+      hasLastGood,
+      expected,
+    })),
+  )('$name → $expected', ({ before, after, failure, policy, hasLastGood, expected }) => {
+    expect(decideRecovery(before, after, failure, policy, hasLastGood)).toBe(expected);
+  });
 });
 
 async function store(retention = { retentionDays: 30, keepLast: 5 }): Promise<LocalStateStore> {
@@ -122,8 +137,16 @@ describe('LocalStateStore', () => {
     const bytes = state(7, 'lin-1', ['a', 'b']);
     await writeState(s, bytes);
     const { record, before } = await s.backup(KEY, 'test');
-    expect(record).toMatchObject({ key: KEY, firstDeployment: false, serial: 7, lineage: 'lin-1', sha256: sha256(bytes) });
-    expect(record.location!.startsWith(path.join(s.backupRoot, 's3/acme-dev/us-east-1/web/terraform.tfstate.'))).toBe(true);
+    expect(record).toMatchObject({
+      key: KEY,
+      firstDeployment: false,
+      serial: 7,
+      lineage: 'lin-1',
+      sha256: sha256(bytes),
+    });
+    expect(record.location!.startsWith(path.join(s.backupRoot, 's3/acme-dev/us-east-1/web/terraform.tfstate.'))).toBe(
+      true,
+    );
     expect(await readFile(record.location!)).toEqual(bytes);
     expect(JSON.parse(await readFile(`${record.location}.json`, 'utf8'))).toEqual(record);
     expect(before).toMatchObject({ exists: true, readable: true, serial: 7 });
@@ -140,7 +163,10 @@ describe('LocalStateStore', () => {
       const location = path.join(dir, `terraform.tfstate.${name}.backup`);
       const createdAt = new Date(Date.now() - days * 86_400_000).toISOString();
       await writeFile(location, state(1, 'L'));
-      await writeFile(`${location}.json`, JSON.stringify({ key: KEY, location, firstDeployment: false, createdAt, by: 't' }));
+      await writeFile(
+        `${location}.json`,
+        JSON.stringify({ key: KEY, location, firstDeployment: false, createdAt, by: 't' }),
+      );
     }
     await s.prune(KEY);
     expect((await s.backups(KEY)).map((b) => path.basename(b.location!))).toEqual([
@@ -149,7 +175,9 @@ describe('LocalStateStore', () => {
       'terraform.tfstate.young.backup',
     ]);
     expect((await readdir(dir)).sort()).toEqual(
-      ['newest', 'second', 'young'].flatMap((n) => [`terraform.tfstate.${n}.backup`, `terraform.tfstate.${n}.backup.json`]).sort(),
+      ['newest', 'second', 'young']
+        .flatMap((n) => [`terraform.tfstate.${n}.backup`, `terraform.tfstate.${n}.backup.json`])
+        .sort(),
     );
   });
 
@@ -161,7 +189,10 @@ describe('LocalStateStore', () => {
       const location = path.join(dir, `terraform.tfstate.d${days}.backup`);
       const createdAt = new Date(Date.now() - days * 86_400_000).toISOString();
       await writeFile(location, 'x');
-      await writeFile(`${location}.json`, JSON.stringify({ key: KEY, location, firstDeployment: false, createdAt, by: 't' }));
+      await writeFile(
+        `${location}.json`,
+        JSON.stringify({ key: KEY, location, firstDeployment: false, createdAt, by: 't' }),
+      );
     }
     await s.prune(KEY);
     expect((await s.backups(KEY)).map((b) => path.basename(b.location!))).toEqual([

@@ -3,7 +3,9 @@ import { collectSensitive, MASK, redactText } from '../src/redact.js';
 
 describe('redactText: patterns', () => {
   it('masks the account id of an ARN, keeping partition, service, region and resource', () => {
-    expect(redactText('role arn:aws:iam::123456789012:role/deploy assumed')).toBe(`role arn:aws:iam::${MASK}:role/deploy assumed`);
+    expect(redactText('role arn:aws:iam::123456789012:role/deploy assumed')).toBe(
+      `role arn:aws:iam::${MASK}:role/deploy assumed`,
+    );
     expect(redactText('arn:aws:lambda:us-east-1:123456789012:function:api')).toBe(
       `arn:aws:lambda:us-east-1:${MASK}:function:api`,
     );
@@ -33,7 +35,9 @@ describe('redactText: patterns', () => {
   it('masks key = value secrets in HCL, JSON, env and escaped JSON forms', () => {
     expect(redactText('  password = "hunter2hunter2"')).toBe(`  password = "${MASK}"`);
     expect(redactText('{"secret_key": "abcDEF0123456789/xyz+0"}')).toBe(`{"secret_key": "${MASK}"}`);
-    expect(redactText('export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG')).toBe(`export AWS_SECRET_ACCESS_KEY=${MASK}`);
+    expect(redactText('export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG')).toBe(
+      `export AWS_SECRET_ACCESS_KEY=${MASK}`,
+    );
     expect(redactText('{\\"api_key\\": \\"sk-live-123456\\"}')).not.toContain('sk-live-123456');
     expect(redactText('client_secret: s3cr3t-value')).toBe(`client_secret: ${MASK}`);
   });
@@ -45,7 +49,9 @@ describe('redactText: patterns', () => {
   it('masks IPv4 and IPv6 addresses, not versions or CIDR-free numbers', () => {
     expect(redactText('host 10.0.12.7 up')).toBe(`host ${MASK}.${MASK}.${MASK}.${MASK} up`);
     expect(redactText('cidr 192.168.1.0/24')).toBe(`cidr ${MASK}.${MASK}.${MASK}.${MASK}/24`);
-    expect(redactText('v6 2001:db8::1 and fe80:0:0:0:200:f8ff:fe21:67cf')).toBe(`v6 ${MASK}:${MASK} and ${MASK}:${MASK}`);
+    expect(redactText('v6 2001:db8::1 and fe80:0:0:0:200:f8ff:fe21:67cf')).toBe(
+      `v6 ${MASK}:${MASK} and ${MASK}:${MASK}`,
+    );
     expect(redactText('terraform 1.11.4 at 12:30:45, 999.1.1.1')).toBe('terraform 1.11.4 at 12:30:45, 999.1.1.1');
   });
 
@@ -149,7 +155,10 @@ describe('collectSensitive', () => {
     const after = {
       bucket: 'acme-dev-logs',
       tags: { Name: 'logs', Owner: 'ops-team-secret' },
-      users: [{ name: 'alice', password: 'alice-pw-1234' }, { name: 'bob', password: 'bob-pw-5678' }],
+      users: [
+        { name: 'alice', password: 'alice-pw-1234' },
+        { name: 'bob', password: 'bob-pw-5678' },
+      ],
       port: 5432,
       nested: { whole: { a: 'w1', b: ['w2', 3] } },
       missing: null,
@@ -165,7 +174,9 @@ describe('collectSensitive', () => {
     };
     const into = new Set<string>();
     collectSensitive(after, mask, into);
-    expect([...into].sort()).toEqual(['3', '5432', 'alice-pw-1234', 'bob-pw-5678', 'ops-team-secret', 'w1', 'w2'].sort());
+    expect([...into].sort()).toEqual(
+      ['3', '5432', 'alice-pw-1234', 'bob-pw-5678', 'ops-team-secret', 'w1', 'w2'].sort(),
+    );
   });
 
   it('takes everything under a mask of true, nothing under false or a mismatched shape', () => {

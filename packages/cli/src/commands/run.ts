@@ -19,7 +19,8 @@ function collect(value: string, previous: string[] = []): string[] {
 
 function positiveInt(value: string): number {
   const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim()) throw new InvalidArgumentError(`not a positive integer: ${value}`);
+  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim())
+    throw new InvalidArgumentError(`not a positive integer: ${value}`);
   return n;
 }
 

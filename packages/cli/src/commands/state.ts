@@ -41,7 +41,10 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
     .action((_flags: unknown, cmd: Command) =>
       withStore(cmd, async (store, globals) => {
         const rows = await store.list();
-        const lines = rows.map((r) => `${r.key}  serial ${r.serial ?? '?'}  modified ${r.lastModified ?? '-'}  backup ${r.lastBackup ?? 'none'}`);
+        const lines = rows.map(
+          (r) =>
+            `${r.key}  serial ${r.serial ?? '?'}  modified ${r.lastModified ?? '-'}  backup ${r.lastBackup ?? 'none'}`,
+        );
         print(globals, rows, `${lines.join('\n')}\n${rows.length} key(s)\n`);
         setCode(0);
       }),
@@ -95,7 +98,11 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
     .action((key: string, _flags: unknown, cmd: Command) =>
       withStore(cmd, async (store, globals) => {
         const out = await store.unlock(normaliseKey(key));
-        print(globals, out, out.removed ? `unlocked ${normaliseKey(key)} (was ${JSON.stringify(out.holder)})\n` : 'no lock held\n');
+        print(
+          globals,
+          out,
+          out.removed ? `unlocked ${normaliseKey(key)} (was ${JSON.stringify(out.holder)})\n` : 'no lock held\n',
+        );
         setCode(0);
       }),
     );

@@ -38,10 +38,19 @@ function changes(d: DeploymentResult): string {
 
 /** The end-of-run table (key, result, +/~/-, duration), then what needs a human's eyes. */
 export function renderSummary(result: RunResult, style: Style): string {
-  const rows = result.deployments.map((d) => [d.key, `${MARK[d.status]} ${d.status}`, changes(d), formatMs(d.durationMs)]);
+  const rows = result.deployments.map((d) => [
+    d.key,
+    `${MARK[d.status]} ${d.status}`,
+    changes(d),
+    formatMs(d.durationMs),
+  ]);
   const head = ['KEY', 'RESULT', 'CHANGES', 'TIME'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   const out: string[] = ['', style.bold(line(head))];
   result.deployments.forEach((d, i) => {
     const cells = rows[i]!;
@@ -70,7 +79,9 @@ export function renderSummary(result: RunResult, style: Style): string {
   if (notes.length) out.push('', ...notes);
 
   const count = (s: DeploymentStatus): number => result.deployments.filter((d) => d.status === s).length;
-  const parts = (['applied', 'no-changes', 'planned', 'blocked', 'failed', 'recovered', 'cancelled', 'skipped'] as const)
+  const parts = (
+    ['applied', 'no-changes', 'planned', 'blocked', 'failed', 'recovered', 'cancelled', 'skipped'] as const
+  )
     .filter((s) => count(s) > 0)
     .map((s) => `${count(s)} ${s}`);
   out.push(

@@ -1,0 +1,96 @@
+// examples/aws with the real hashicorp/aws provider (from the machine's filesystem mirror)
+// against a moto server on 127.0.0.1 that this test starts and stops.
+import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { byKey, readState, REPO, tempDir, tfoJson } from './support.js';
+
+let moto: MotoServer;
+let dir: string;
+let env: Record<string, string>;
+
+const KEYS_FILE = 'deployments/dev-deployment/KMS/app-keys/app-keys.tfvars';
+const KEYS = 'kms/acme-dev/us-east-1/app-keys/terraform.tfstate';
+
+/** Every ARN-like string anywhere in a state's resource attributes. */
+function arnsOf(state: { resources: unknown[] }): string[] {
+  return JSON.stringify(state.resources).match(/arn:aws:[a-z0-9-]+:[a-z0-9-]*:\d{12}:[^"\\]+/g) ?? [];
+}
+
+beforeAll(async () => {
+  process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
+  moto = await startMoto();
+  dir = await tempDir('tfo-aws-');
+  await cp(path.join(REPO, 'examples/aws'), dir, {
+    recursive: true,
+    filter: (src) => !src.includes(`${path.sep}.tfo`) && !src.includes(`${path.sep}.terraform${path.sep}`),
+  });
+  // the example's TypeScript config imports @tfo/engine: resolve it from this repository
+  await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  env = {
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+});
+
+afterAll(async () => {
+  await moto?.stop();
+});
+
+describe('tfo apply on examples/aws against moto', () => {
+  it('applies every deployment into its own account through its role, then re-applies as a no-op', async () => {
+    const first = await tfoJson(['apply'], dir, env);
+    expect(first.code, first.output).toBe(0);
+    expect(first.result.deployments.length).toBeGreaterThanOrEqual(8);
+    for (const d of first.result.deployments) expect(d.status, `${d.key}: ${d.error?.message}`).toBe('applied');
+
+    // resources land in the account of their deployment (moto keeps an assumed role's resources there)
+    const ids: Record<string, string> = {
+      'acme-dev': '111111111111',
+      'acme-stage': '222222222222',
+      'acme-prod': '333333333333',
+    };
+    for (const d of first.result.deployments) {
+      const account = d.key.split('/')[1]!;
+      const arns = arnsOf(await readState(dir, d.key)).filter((a) => !a.startsWith('arn:aws:iam::aws:'));
+      const foreign = arns.filter((a) => !a.includes(`:${ids[account]}:`));
+      expect(foreign, d.key).toEqual([]);
+    }
+    expect(arnsOf(await readState(dir, 'sqs/acme-stage/us-east-1/billing-jobs/terraform.tfstate')).join(' ')).toContain(
+      ':222222222222:',
+    );
+
+    const again = await tfoJson(['apply'], dir, env);
+    expect(again.code, again.output).toBe(0);
+    for (const d of again.result.deployments) expect(d.status, d.key).toBe('no-changes');
+  });
+
+  it('recovers a partial apply by re-applying the last good inputs', async () => {
+    const file = path.join(dir, KEYS_FILE);
+    const original = await readFile(file, 'utf8');
+    // a new key that is created, and a second new key whose alias is already taken: the apply
+    // creates resources and then fails
+    const extra = (name: string, alias: string): string =>
+      `  "${name}" = {\n    description = "e2e ${name}"\n    alias = "${alias}"\n    enable_key_rotation = true\n    deletion_window_in_days = 7\n    tags = { Owner = "e2e", Team = "e2e", Environment = "dev", CostCenter = "CC-0" }\n  }\n`;
+    const broken = original.replace(
+      'kms_keys = {\n',
+      `kms_keys = {\n${extra('extra', 'acme-dev-e2e-extra')}${extra('clash', 'acme-dev-app')}`,
+    );
+    expect(broken).not.toBe(original);
+    await writeFile(file, broken);
+    const bad = await tfoJson(['apply', '--only', '**/app-keys/**'], dir, env);
+    expect(bad.code, bad.output).toBe(1);
+    const d = byKey(bad.result, KEYS);
+    expect(d.error?.stage).toBe('apply');
+    expect(d.recovery, bad.output).toMatchObject({ action: 'reapply-last-good', ok: true });
+
+    await writeFile(file, original);
+    const check = await tfoJson(['plan', '--only', '**/app-keys/**'], dir, env);
+    expect(check.code, check.output).toBe(0);
+    expect(byKey(check.result, KEYS).status).toBe('no-changes');
+  });
+});
