@@ -2,10 +2,7 @@ import { listDeployments, redactText } from '@tfo/engine';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
+import { collect } from '../options.js';
 
 /** `tfo list`: what would run, with state keys; runs no terraform. */
 export function registerListCommand(program: Command, setCode: (code: number) => void): void {

@@ -1,7 +1,8 @@
 import { executeRun, redactInPool, type RunResult } from '@tfo/engine';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
+import { collect, positiveInt } from '../options.js';
 import { attachProgress } from '../render/progress.js';
 import { makeStyle } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
@@ -11,17 +12,6 @@ interface RunFlags {
   only?: string[];
   maxWorkers?: number;
   failFast?: boolean;
-}
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
-
-function positiveInt(value: string): number {
-  const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim())
-    throw new InvalidArgumentError(`not a positive integer: ${value}`);
-  return n;
 }
 
 /** `tfo plan` and `tfo apply`. */
