@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
+import { resolveTerraformBinary } from '@tfo/engine';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'packages/cli/dist/bin.js');
@@ -60,7 +61,7 @@ const line = (s) => {
   process.stdout.write(`${s}\n`);
 };
 line(
-  `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${(await execa('terraform', ['version'])).stdout.split('\n')[0]}`,
+  `machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), node ${process.version}, ${(await execa(resolveTerraformBinary('auto', repo), ['version'])).stdout.split('\n')[0]}`,
 );
 
 if (want('parallel')) {

@@ -3,9 +3,23 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
+import { resolveTerraformBinary } from '@tfo/engine';
 import { describe, expect, it } from 'vitest';
-import { BIN, byKey, readState, slowRepo, slowTfvars, tfoJson, writeConfig, ACCOUNTS, SLOW_MODULE } from './support.js';
+import {
+  BIN,
+  byKey,
+  readState,
+  slowRepo,
+  slowTfvars,
+  tfoJson,
+  writeConfig,
+  ACCOUNTS,
+  SLOW_MODULE,
+  REPO,
+} from './support.js';
 
+/** The fake runs the real binary for everything but the injected fault. */
+const REAL = { FAKE_TF_REAL: resolveTerraformBinary('auto', REPO) };
 const FAKE = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'fixtures/fake-terraform.mjs');
 const keyOf = (project: string): string => `s3/acme-dev/us-east-1/${project}/terraform.tfstate`;
 
@@ -87,7 +101,7 @@ describe('interruption, timeouts and crashes', () => {
       interruptGraceSeconds: 2,
     });
     const started = Date.now();
-    const { code, result } = await tfoJson(['apply'], dir, { FAKE_TF_MODE: 'hang' });
+    const { code, result } = await tfoJson(['apply'], dir, { ...REAL, FAKE_TF_MODE: 'hang' });
     expect(code).toBe(1);
     expect(Date.now() - started).toBeLessThan(120_000);
     const d = byKey(result, keyOf('hang'));
@@ -107,7 +121,7 @@ describe('interruption, timeouts and crashes', () => {
       accounts: ACCOUNTS,
       terraformBinary: FAKE,
     });
-    const { code, result } = await tfoJson(['apply'], dir, { FAKE_TF_MODE: 'crash' });
+    const { code, result } = await tfoJson(['apply'], dir, { ...REAL, FAKE_TF_MODE: 'crash' });
     expect(code).toBe(1);
     const d = byKey(result, keyOf('crash'));
     expect(d.recovery).toMatchObject({ action: 'restore-backup', ok: true });
