@@ -1,0 +1,2 @@
+export { normalisePlan, policyDocument, stripIndexes, truePaths, maskSensitive, SENSITIVE } from './normalize.js';
+export type { BucketView, ChangeKind, NormalisedResource, PolicyDocument, PolicyInput } from './normalize.js';
