@@ -11,6 +11,9 @@ warn contains finding if {
 	some finding in data.tfo.rules[pkg].warn
 }
 
+# Both sets in one evaluation (the input is copied into wasm memory once).
+result := {"deny": deny, "warn": warn}
+
 metadata[id] := meta if {
 	some pkg
 	some id, meta in data.tfo.rules[pkg].metadata

@@ -31,6 +31,8 @@ export function createHooks() {
     // ── run level ─────────────────────────────────────────────────────────────
     /** Deployments found on disk; each tap may narrow or extend the list. */
     discover: new AsyncSeriesWaterfallHook<[Deployment[], RunInfo]>(['deployments', 'run']),
+    /** Once before any deployment starts: compile policies, check waivers, open clients. A throw stops the run. */
+    prepare: new AsyncSeriesHook<[RunInfo, Deployment[]]>(['run', 'deployments']),
 
     // ── per deployment, in order ───────────────────────────────────────────────
     /** An exclusive lease on the state key for plan → apply → verify → recover (first answer wins). */

@@ -32,4 +32,5 @@ export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from 
 export { terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 export { findProviderMirror, providerCliConfig } from './provider-mirror.js';
 export { workerPath, WorkerPool } from './worker-pool.js';
+export { findAttributeLine, parseTfvars } from './tfvars.js';
 export type * from './model.js';

@@ -84,6 +84,7 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   const binary = resolveTerraformBinary(settings.config.terraformBinary, settings.cwd);
   const { deployments, run } = await listDeployments(engine, { ...options, mode: options.mode });
   run.mode = options.mode;
+  await engine.hooks.prepare.promise(run, deployments);
   await mkdir(run.dir, { recursive: true });
   const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
   const pluginCache = path.join(settings.stateDir, 'plugin-cache');

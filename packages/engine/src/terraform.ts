@@ -107,7 +107,8 @@ export async function terraform(
     killSignal: 'SIGINT',
     forceKillAfterDelay: call.graceMs,
   });
-  child.stdout?.setEncoding('utf8').on('data', keep);
+  // with stdoutFile, execa still exposes the stream: JSON for a file stays out of the log
+  if (!options.stdoutFile) child.stdout?.setEncoding('utf8').on('data', keep);
   child.stderr?.setEncoding('utf8').on('data', keep);
   const result = await child;
   const durationMs = Date.now() - started;

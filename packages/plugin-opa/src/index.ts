@@ -1,2 +1,19 @@
 export { normalisePlan, policyDocument, stripIndexes, truePaths, maskSensitive, SENSITIVE } from './normalize.js';
 export type { BucketView, ChangeKind, NormalisedResource, PolicyDocument, PolicyInput } from './normalize.js';
+export {
+  opa,
+  opaOptionsSchema,
+  evaluatePlan,
+  resolvePolicy,
+  toFindings,
+  FIRST_PARTY_BUNDLE,
+  FIRST_PARTY_MANIFEST,
+  PLUGIN_NAME,
+} from './plugin.js';
+export type { OpaOptions } from './plugin.js';
+export { compilePolicies, sourceHash, regoSources, opaBinary, buildError, ENTRYPOINTS } from './compile.js';
+export type { CompiledPolicy } from './compile.js';
+export { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
+export type { Waiver } from './waivers.js';
+export { writeSarif, lineOf } from './sarif.js';
+export type { EvaluateResult, RawFinding } from './evaluate.worker.js';
