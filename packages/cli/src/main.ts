@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, redactText, TfoError } from '@tfo/engine';
 import { registerListCommand } from './commands/list.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
 import { makeStyle } from './render/style.js';
@@ -28,6 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommands(program, setCode);
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
+  registerPolicyCommands(program, setCode);
 
   try {
     await program.parseAsync([...argv]);

@@ -10,10 +10,12 @@ export {
   FIRST_PARTY_MANIFEST,
   PLUGIN_NAME,
 } from './plugin.js';
-export type { OpaOptions } from './plugin.js';
+export type { OpaOptions, OpaPlugin, ResolvedOpaOptions } from './plugin.js';
 export { compilePolicies, sourceHash, regoSources, opaBinary, buildError, ENTRYPOINTS } from './compile.js';
 export type { CompiledPolicy } from './compile.js';
 export { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
 export type { Waiver } from './waivers.js';
 export { writeSarif, lineOf } from './sarif.js';
 export type { EvaluateResult, RawFinding } from './evaluate.worker.js';
+export { runPolicyTests } from './policy-tests.js';
+export type { PolicyTestOptions, PolicyTestResult } from './policy-tests.js';

@@ -42,6 +42,12 @@ export const opaOptionsSchema = z
   .strict();
 
 export type OpaOptions = z.input<typeof opaOptionsSchema>;
+export type ResolvedOpaOptions = z.output<typeof opaOptionsSchema>;
+
+/** The plugin, with its validated options (for `tfo policy check`). */
+export interface OpaPlugin extends Plugin {
+  readonly options: ResolvedOpaOptions;
+}
 
 const SEVERITIES: ReadonlySet<string> = new Set(['critical', 'high', 'medium', 'low', 'info']);
 
@@ -123,7 +129,7 @@ export async function evaluatePlan(
 }
 
 /** The policy gate: every plan is checked before anything is applied. */
-export function opa(options: OpaOptions): Plugin {
+export function opa(options: OpaOptions): OpaPlugin {
   const parsed = opaOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new TfoError(
@@ -134,6 +140,7 @@ export function opa(options: OpaOptions): Plugin {
   const opts = parsed.data;
   return {
     name: PLUGIN_NAME,
+    options: opts,
     apply(engine: Engine) {
       const { cwd, stateDir } = engine.settings;
       const dirs = opts.policies.map((p) => path.resolve(cwd, p));
