@@ -1,0 +1,104 @@
+package tfo.rules.cloudwatch_test
+
+import data.tfo.rules.cloudwatch
+
+denied(id, fixture) := {f.resource | some f in cloudwatch.deny with input as fixture; f.id == id}
+
+warned(id, fixture) := {f.resource | some f in cloudwatch.warn with input as fixture; f.id == id; not f.unknown}
+
+unknown(id, fixture) := {f.resource | some f in cloudwatch.warn with input as fixture; f.id == id; f.unknown}
+
+test_compliant_has_no_findings if {
+	count(cloudwatch.deny) == 0 with input as data.testdata.cloudwatch.compliant
+	count(cloudwatch.warn) == 0 with input as data.testdata.cloudwatch.compliant
+}
+
+test_001_unencrypted_log_group if {
+	denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_group.app"}
+}
+
+test_001_unknown_key if {
+	unknown("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.unknown) == {"aws_cloudwatch_log_group.app"}
+	count(denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.unknown)) == 0
+}
+
+test_001_encrypted if {
+	count(denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_002_short_retention if {
+	denied("TFO-CLOUDWATCH-002", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_group.app"}
+}
+
+test_002_365_days_and_never_expire_pass if {
+	count(denied("TFO-CLOUDWATCH-002", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_002_minimum_from_options if {
+	d := denied("TFO-CLOUDWATCH-002", data.testdata.cloudwatch.compliant) with data.tfo_options as {"log_retention_min_days": 400}
+	d == {"aws_cloudwatch_log_group.app"}
+	e := denied("TFO-CLOUDWATCH-002", data.testdata.cloudwatch.noncompliant) with data.tfo_options as {"log_retention_min_days": 7}
+	count(e) == 0
+}
+
+test_003_alarm_without_actions if {
+	warned("TFO-CLOUDWATCH-003", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_metric_alarm.cpu"}
+}
+
+test_003_actions_disabled if {
+	warned("TFO-CLOUDWATCH-003", data.testdata.cloudwatch.unknown) == {"aws_cloudwatch_metric_alarm.muted"}
+}
+
+test_003_alarm_with_actions if {
+	count(warned("TFO-CLOUDWATCH-003", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_004_unauthorized_calls_filter_without_alarm if {
+	warned("TFO-CLOUDWATCH-004", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_metric_filter.unauthorized"}
+}
+
+test_004_unauthorized_calls_filter_with_alarm if {
+	count(warned("TFO-CLOUDWATCH-004", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_005_root_usage_filter_without_alarm if {
+	warned("TFO-CLOUDWATCH-005", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_metric_filter.root"}
+}
+
+test_005_root_usage_filter_with_alarm if {
+	count(warned("TFO-CLOUDWATCH-005", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_006_log_group_destroyed if {
+	denied("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.destroy) == {"aws_cloudwatch_log_group.old[0]", "aws_cloudwatch_log_group.renamed"}
+}
+
+test_006_created if {
+	count(denied("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_007_008_009_weak_trail if {
+	denied("TFO-CLOUDWATCH-007", data.testdata.cloudwatch.noncompliant) == {"aws_cloudtrail.main"}
+	denied("TFO-CLOUDWATCH-008", data.testdata.cloudwatch.noncompliant) == {"aws_cloudtrail.main"}
+	denied("TFO-CLOUDWATCH-009", data.testdata.cloudwatch.noncompliant) == {"aws_cloudtrail.main"}
+}
+
+test_007_008_009_strong_trail if {
+	count(denied("TFO-CLOUDWATCH-007", data.testdata.cloudwatch.compliant)) == 0
+	count(denied("TFO-CLOUDWATCH-008", data.testdata.cloudwatch.compliant)) == 0
+	count(denied("TFO-CLOUDWATCH-009", data.testdata.cloudwatch.compliant)) == 0
+}
+
+test_009_unknown_key if {
+	unknown("TFO-CLOUDWATCH-009", data.testdata.cloudwatch.unknown) == {"aws_cloudtrail.main"}
+	count(denied("TFO-CLOUDWATCH-009", data.testdata.cloudwatch.unknown)) == 0
+}
+
+test_every_finding_has_metadata if {
+	every fixture in [data.testdata.cloudwatch.noncompliant, data.testdata.cloudwatch.unknown, data.testdata.cloudwatch.destroy] {
+		findings := cloudwatch.deny | cloudwatch.warn with input as fixture
+		every f in findings {
+			cloudwatch.metadata[f.id]
+		}
+	}
+}

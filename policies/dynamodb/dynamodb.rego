@@ -1,0 +1,190 @@
+# DynamoDB tables: backups (PITR), encryption with a customer KMS key, deletion protection,
+# destructive changes, capacity autoscaling, global table replicas.
+package tfo.rules.dynamodb
+
+import data.tfo.lib
+
+metadata := {
+	"TFO-DYNAMODB-001": {
+		"title": "DynamoDB table without point-in-time recovery",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Add `point_in_time_recovery { enabled = true }` to the aws_dynamodb_table.",
+	},
+	"TFO-DYNAMODB-002": {
+		"title": "DynamoDB table not encrypted with a customer-managed KMS key",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Add `server_side_encryption { enabled = true, kms_key_arn = <customer KMS key ARN> }`. A deny when tfo_options.kms_required contains \"dynamodb\", else a warning.",
+	},
+	"TFO-DYNAMODB-003": {
+		"title": "DynamoDB table without deletion protection",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Set deletion_protection_enabled = true on the aws_dynamodb_table.",
+	},
+	"TFO-DYNAMODB-004": {
+		"title": "DynamoDB table destroyed (delete or replace)",
+		"severity": "high",
+		"cis": null,
+		"remediation": "A delete or replace loses the table's data. Keep the table (check renames of the resource, its name, hash/range key), or move it in state with a `moved` block; remove it deliberately outside the gated pipeline.",
+	},
+	"TFO-DYNAMODB-005": {
+		"title": "Provisioned DynamoDB table without capacity autoscaling",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Add aws_appautoscaling_target (service_namespace dynamodb, resource_id table/<name>) for read and write capacity, or use billing_mode = \"PAY_PER_REQUEST\".",
+	},
+	"TFO-DYNAMODB-006": {
+		"title": "DynamoDB global table replica without point-in-time recovery",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Set point_in_time_recovery = true in every replica block.",
+	},
+}
+
+tables := lib.configured("aws_dynamodb_table")
+
+kms_required if "dynamodb" in data.tfo_options.kms_required
+
+# Whether an attribute (dotted path) is unknown until apply: listed itself, or its top-level
+# attribute is listed and absent from `after` (a wholly computed block).
+unknown_value(r, path) if path in r.unknown
+
+unknown_value(r, path) if {
+	top := split(path, ".")[0]
+	top in r.unknown
+	not has_key(r.after, top)
+}
+
+has_key(o, k) if _ = o[k]
+
+# The resource's block in the plan's configuration (root or nested module).
+config_block(r) := c if {
+	parts := split(r.config_address, ".")
+	n := count(parts)
+	modules := [m | some i, m in parts; i < n - 2; i % 2 == 1]
+	path := array.concat(["root_module"], [seg | some m in modules; some seg in ["module_calls", m, "module"]])
+	some c in object.get(input.plan.configuration, array.concat(path, ["resources"]), [])
+	c.address == sprintf("%s.%s", [r.type, r.name])
+	c.mode == r.mode
+}
+
+# --- 001 point-in-time recovery ---------------------------------------------------------------
+
+pitr_enabled(t) if {
+	some p in lib.get(t, "point_in_time_recovery", [])
+	p.enabled == true
+}
+
+deny contains lib.finding("TFO-DYNAMODB-001", t.address, "point-in-time recovery is not enabled") if {
+	some t in tables
+	not pitr_enabled(t)
+	not unknown_value(t, "point_in_time_recovery.0.enabled")
+}
+
+warn contains lib.unknown_finding("TFO-DYNAMODB-001", t.address, "point_in_time_recovery.enabled") if {
+	some t in tables
+	not pitr_enabled(t)
+	unknown_value(t, "point_in_time_recovery.0.enabled")
+}
+
+# --- 002 customer-managed KMS key -------------------------------------------------------------
+
+cmk_set(t) if {
+	some s in lib.get(t, "server_side_encryption", [])
+	s.enabled == true
+	is_string(s.kms_key_arn)
+	s.kms_key_arn != ""
+}
+
+# Unknown only when the configuration names a key (server_side_encryption is computed: a table
+# without the block, or without kms_key_arn in it, plans it unknown and gets an AWS owned key).
+cmk_unknown(t) if {
+	unknown_value(t, "server_side_encryption.0.kms_key_arn")
+	some block in object.get(config_block(t), ["expressions", "server_side_encryption"], [])
+	block.kms_key_arn
+}
+
+cmk_missing_message := "server_side_encryption does not name a customer-managed KMS key (kms_key_arn): the table uses an AWS owned key"
+
+deny contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
+	kms_required
+	some t in tables
+	not cmk_set(t)
+	not cmk_unknown(t)
+}
+
+warn contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
+	not kms_required
+	some t in tables
+	not cmk_set(t)
+	not cmk_unknown(t)
+}
+
+warn contains lib.unknown_finding("TFO-DYNAMODB-002", t.address, "server_side_encryption.kms_key_arn") if {
+	some t in tables
+	not cmk_set(t)
+	cmk_unknown(t)
+}
+
+# --- 003 deletion protection ------------------------------------------------------------------
+
+warn contains lib.finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled is not true") if {
+	some t in tables
+	lib.get(t, "deletion_protection_enabled", false) != true
+	not unknown_value(t, "deletion_protection_enabled")
+}
+
+warn contains lib.unknown_finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled") if {
+	some t in tables
+	unknown_value(t, "deletion_protection_enabled")
+}
+
+# --- 004 destruction --------------------------------------------------------------------------
+
+deny contains lib.finding("TFO-DYNAMODB-004", t.address, sprintf("the plan will %s this table and lose its data", [t.change])) if {
+	some t in lib.destroyed("aws_dynamodb_table")
+}
+
+# --- 005 provisioned capacity without autoscaling ---------------------------------------------
+
+autoscaled_table_names contains name if {
+	some a in lib.configured("aws_appautoscaling_target")
+	lib.get(a, "service_namespace", "") == "dynamodb"
+	startswith(lib.get(a, "resource_id", ""), "table/")
+	name := substring(a.after.resource_id, 6, -1)
+}
+
+# Targets that this plan leaves untouched still exist.
+autoscaled_table_names contains name if {
+	some a in input.resources
+	a.type == "aws_appautoscaling_target"
+	a.change == "no-op"
+	lib.get(a, "service_namespace", "") == "dynamodb"
+	startswith(lib.get(a, "resource_id", ""), "table/")
+	name := substring(a.after.resource_id, 6, -1)
+}
+
+# A target whose resource_id is unknown may be this table's: give the benefit of the doubt.
+autoscaling_unknown if {
+	some a in lib.configured("aws_appautoscaling_target")
+	unknown_value(a, "resource_id")
+}
+
+warn contains lib.finding("TFO-DYNAMODB-005", t.address, "billing_mode is PROVISIONED and no aws_appautoscaling_target scales this table's capacity") if {
+	some t in tables
+	lib.get(t, "billing_mode", "PROVISIONED") == "PROVISIONED"
+	not unknown_value(t, "billing_mode")
+	not lib.get(t, "name", "") in autoscaled_table_names
+	not autoscaling_unknown
+}
+
+# --- 006 replicas without PITR ----------------------------------------------------------------
+
+deny contains lib.finding("TFO-DYNAMODB-006", t.address, sprintf("replica %d does not enable point_in_time_recovery", [i])) if {
+	some t in tables
+	some i, rep in lib.get(t, "replica", [])
+	object.get(rep, "point_in_time_recovery", false) != true
+	not sprintf("replica.%d.point_in_time_recovery", [i]) in t.unknown
+}

@@ -1,0 +1,87 @@
+package tfo.rules.dynamodb_test
+
+import data.tfo.rules.dynamodb
+
+# Findings of one rule, as [resource, unknown?] pairs.
+denied(id, fixture) := {f.resource | some f in dynamodb.deny with input as fixture; f.id == id}
+
+warned(id, fixture) := {f.resource | some f in dynamodb.warn with input as fixture; f.id == id; not f.unknown}
+
+unknown(id, fixture) := {f.resource | some f in dynamodb.warn with input as fixture; f.id == id; f.unknown}
+
+test_compliant_has_no_findings if {
+	count(dynamodb.deny) == 0 with input as data.testdata.dynamodb.compliant
+	count(dynamodb.warn) == 0 with input as data.testdata.dynamodb.compliant
+}
+
+test_compliant_with_kms_required if {
+	count(dynamodb.deny) == 0 with input as data.testdata.dynamodb.compliant with data.tfo_options as {"kms_required": ["dynamodb"]}
+}
+
+test_001_pitr_disabled if {
+	denied("TFO-DYNAMODB-001", data.testdata.dynamodb.noncompliant) == {"aws_dynamodb_table.legacy"}
+}
+
+test_001_pitr_enabled if {
+	count(denied("TFO-DYNAMODB-001", data.testdata.dynamodb.unknown_key)) == 0
+}
+
+test_002_aws_owned_key_warns_by_default if {
+	warned("TFO-DYNAMODB-002", data.testdata.dynamodb.noncompliant) == {"aws_dynamodb_table.legacy"}
+	count(denied("TFO-DYNAMODB-002", data.testdata.dynamodb.noncompliant)) == 0
+}
+
+test_002_aws_owned_key_denied_when_kms_required if {
+	d := denied("TFO-DYNAMODB-002", data.testdata.dynamodb.noncompliant) with data.tfo_options as {"kms_required": ["dynamodb", "sqs"]}
+	d == {"aws_dynamodb_table.legacy"}
+}
+
+test_002_unknown_key_is_neither_pass_nor_deny if {
+	unknown("TFO-DYNAMODB-002", data.testdata.dynamodb.unknown_key) == {"aws_dynamodb_table.events"}
+	count(denied("TFO-DYNAMODB-002", data.testdata.dynamodb.unknown_key)) == 0 with data.tfo_options as {"kms_required": ["dynamodb"]}
+}
+
+test_002_customer_key_passes if {
+	count(warned("TFO-DYNAMODB-002", data.testdata.dynamodb.compliant)) == 0
+}
+
+test_003_no_deletion_protection if {
+	warned("TFO-DYNAMODB-003", data.testdata.dynamodb.noncompliant) == {"aws_dynamodb_table.legacy"}
+}
+
+test_003_deletion_protection if {
+	count(warned("TFO-DYNAMODB-003", data.testdata.dynamodb.compliant)) == 0
+}
+
+test_004_delete_and_replace_denied if {
+	denied("TFO-DYNAMODB-004", data.testdata.dynamodb.destroy) == {"aws_dynamodb_table.sessions[0]", "aws_dynamodb_table.carts"}
+}
+
+test_004_create_passes if {
+	count(denied("TFO-DYNAMODB-004", data.testdata.dynamodb.noncompliant)) == 0
+}
+
+test_005_provisioned_without_autoscaling if {
+	warned("TFO-DYNAMODB-005", data.testdata.dynamodb.noncompliant) == {"aws_dynamodb_table.legacy"}
+}
+
+test_005_provisioned_with_autoscaling if {
+	count(warned("TFO-DYNAMODB-005", data.testdata.dynamodb.compliant)) == 0
+}
+
+test_006_replica_without_pitr if {
+	denied("TFO-DYNAMODB-006", data.testdata.dynamodb.noncompliant) == {"aws_dynamodb_table.legacy"}
+}
+
+test_006_no_replicas if {
+	count(denied("TFO-DYNAMODB-006", data.testdata.dynamodb.compliant)) == 0
+}
+
+test_every_finding_has_metadata if {
+	every fixture in [data.testdata.dynamodb.noncompliant, data.testdata.dynamodb.destroy, data.testdata.dynamodb.unknown_key] {
+		findings := dynamodb.deny | dynamodb.warn with input as fixture
+		every f in findings {
+			dynamodb.metadata[f.id]
+		}
+	}
+}

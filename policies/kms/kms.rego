@@ -1,0 +1,197 @@
+# KMS keys: rotation, key policies, deletion window, multi-region keys, disabled keys and
+# destructive changes.
+package tfo.rules.kms
+
+import data.tfo.lib
+
+metadata := {
+	"TFO-KMS-001": {
+		"title": "KMS symmetric key without automatic rotation",
+		"severity": "medium",
+		"cis": "3.6",
+		"remediation": "Set enable_key_rotation = true on the aws_kms_key.",
+	},
+	"TFO-KMS-002": {
+		"title": "KMS key policy allows any principal without a narrowing condition",
+		"severity": "critical",
+		"cis": null,
+		"remediation": "Name the principals in the key policy, or add a condition such as aws:PrincipalOrgID or aws:SourceAccount.",
+	},
+	"TFO-KMS-003": {
+		"title": "KMS key policy grants all KMS actions to any principal",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Grant kms:* only to the account root or named key administrators; give everyone else only the usage actions they need.",
+	},
+	"TFO-KMS-004": {
+		"title": "KMS key deletion window shorter than 14 days",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Set deletion_window_in_days to 14 or more (the default is 30) to leave time to cancel an accidental deletion.",
+	},
+	"TFO-KMS-005": {
+		"title": "KMS multi-Region key",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Use a single-Region key unless the data really must be decrypted in other Regions; replicas widen where the key material lives.",
+	},
+	"TFO-KMS-006": {
+		"title": "KMS key deleted or replaced",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Check that nothing still needs the key: data encrypted under a deleted key cannot be decrypted. Keep the resource or revert the change that forces replacement.",
+	},
+	"TFO-KMS-007": {
+		"title": "KMS key disabled",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Check that nothing uses the key before disabling it (is_enabled = false); disabled keys fail every cryptographic operation.",
+	},
+	"TFO-KMS-008": {
+		"title": "KMS key policy lockout safety check bypassed",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Leave bypass_policy_lockout_safety_check false so that a policy cannot lock the account out of the key.",
+	},
+}
+
+# ---------------------------------------------------------------- helpers
+
+# The resource's block in the plan's configuration (follows module calls).
+config_of(r) := cfg if {
+	parts := split(r.config_address, ".")
+	n := count(parts)
+	steps := [step |
+		some i, p in parts
+		i < n - 2
+		p == "module"
+		some step in ["module_calls", parts[i + 1], "module"]
+	]
+	mod := object.get(input.plan.configuration.root_module, steps, null)
+	some cfg in mod.resources
+	cfg.address == concat(".", [parts[n - 2], parts[n - 1]])
+}
+
+# Whether the configuration sets an attribute (unset Optional+Computed attributes are also
+# "unknown" in a plan; only a configured one is really unknown).
+sets(r, attr) if config_of(r).expressions[attr]
+
+# Whether an attribute is set in the configuration to a value unknown until apply.
+set_unknown(r, attr) if {
+	lib.is_unknown(r, attr)
+	sets(r, attr)
+}
+
+keys := lib.configured("aws_kms_key")
+
+# Resources carrying a key policy.
+policy_holders := array.concat(keys, lib.configured("aws_kms_key_policy"))
+
+statements contains [r, i, s] if {
+	some r in policy_holders
+	some i, s in r.docs.policy.Statement
+}
+
+unknown_policies contains r if {
+	some r in policy_holders
+	set_unknown(r, "policy")
+}
+
+label(s, i) := sprintf("statement %s", [s.Sid]) if {
+	is_string(s.Sid)
+	s.Sid != ""
+} else := sprintf("statement #%d", [i + 1])
+
+# ---------------------------------------------------------------- TFO-KMS-001 rotation
+
+# Keys that can rotate: symmetric encryption keys in AWS KMS (not asymmetric, HMAC or custom key stores).
+rotatable(r) if {
+	lib.get(r, "customer_master_key_spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+	lib.get(r, "custom_key_store_id", "") == ""
+}
+
+deny contains lib.finding("TFO-KMS-001", r.address, "enable_key_rotation is not true for a symmetric key") if {
+	some r in keys
+	rotatable(r)
+	not lib.is_unknown(r, "enable_key_rotation")
+	lib.get(r, "enable_key_rotation", false) != true
+}
+
+warn contains lib.unknown_finding("TFO-KMS-001", r.address, "enable_key_rotation") if {
+	some r in keys
+	rotatable(r)
+	lib.is_unknown(r, "enable_key_rotation")
+}
+
+# ---------------------------------------------------------------- TFO-KMS-002 anyone, not narrowed
+
+deny contains lib.finding("TFO-KMS-002", r.address, sprintf("policy %s allows any principal without a narrowing condition", [label(s, i)])) if {
+	some [r, i, s] in statements
+	lib.allows_anyone(s)
+	not lib.narrowed(s)
+}
+
+warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy") if some r in unknown_policies
+
+# ---------------------------------------------------------------- TFO-KMS-003 kms:* to anyone
+
+deny contains lib.finding("TFO-KMS-003", r.address, sprintf("policy %s allows %s to any principal", [label(s, i), a])) if {
+	some [r, i, s] in statements
+	lib.allows_anyone(s)
+	some a in object.get(s, "Action", [])
+	a in {"*", "kms:*"}
+}
+
+warn contains lib.unknown_finding("TFO-KMS-003", r.address, "policy") if some r in unknown_policies
+
+# ---------------------------------------------------------------- TFO-KMS-004 deletion window
+
+deny contains lib.finding("TFO-KMS-004", r.address, sprintf("deletion_window_in_days is %d (minimum 14)", [days])) if {
+	some r in keys
+	days := r.after.deletion_window_in_days
+	is_number(days)
+	days < 14
+}
+
+warn contains lib.unknown_finding("TFO-KMS-004", r.address, "deletion_window_in_days") if {
+	some r in keys
+	set_unknown(r, "deletion_window_in_days")
+}
+
+# ---------------------------------------------------------------- TFO-KMS-005 multi-Region
+
+warn contains lib.finding("TFO-KMS-005", r.address, "multi_region is true") if {
+	some r in keys
+	r.after.multi_region == true
+}
+
+warn contains lib.unknown_finding("TFO-KMS-005", r.address, "multi_region") if {
+	some r in keys
+	set_unknown(r, "multi_region")
+}
+
+# ---------------------------------------------------------------- TFO-KMS-006 destroyed keys
+
+deny contains lib.finding("TFO-KMS-006", r.address, sprintf("key is %s: its key material is scheduled for deletion", [verb])) if {
+	some r in lib.destroyed("aws_kms_key")
+	verb := {"delete": "deleted", "replace": "replaced"}[r.change]
+}
+
+# ---------------------------------------------------------------- TFO-KMS-007 disabled keys
+
+warn contains lib.finding("TFO-KMS-007", r.address, "is_enabled is false") if {
+	some r in keys
+	r.after.is_enabled == false
+}
+
+warn contains lib.unknown_finding("TFO-KMS-007", r.address, "is_enabled") if {
+	some r in keys
+	set_unknown(r, "is_enabled")
+}
+
+# ---------------------------------------------------------------- TFO-KMS-008 lockout safety check
+
+deny contains lib.finding("TFO-KMS-008", r.address, "bypass_policy_lockout_safety_check is true") if {
+	some r in policy_holders
+	r.after.bypass_policy_lockout_safety_check == true
+}

@@ -1,0 +1,167 @@
+package tfo.rules.lambda_test
+
+import data.tfo.rules.lambda
+
+hits(findings, id, resource) := [f | some f in findings; f.id == id; f.resource == resource]
+
+messages(findings, id, resource) := {f.message | some f in hits(findings, id, resource)}
+
+ids(findings) := {f.id | some f in findings}
+
+compliant := data.testdata.lambda.compliant
+
+violating := data.testdata.lambda.violating
+
+module := data.testdata.lambda.module
+
+test_compliant_has_no_findings if {
+	count(lambda.deny) == 0 with input as compliant
+	count(lambda.warn) == 0 with input as compliant
+}
+
+test_metadata_complete if {
+	every id, m in lambda.metadata {
+		regex.match(`^TFO-LAMBDA-[0-9]{3}$`, id)
+		m.severity in {"critical", "high", "medium", "low"}
+		m.title != ""
+		m.remediation != ""
+		"cis" in object.keys(m)
+	}
+	findings := lambda.deny | lambda.warn with input as violating
+	every f in findings {
+		lambda.metadata[f.id]
+	}
+}
+
+test_messages_never_echo_values if {
+	a := lambda.deny | lambda.warn with input as violating
+	b := lambda.deny | lambda.warn with input as module
+	every f in a | b {
+		not contains(f.message, "not-a-real")
+		not contains(f.message, "sk_test")
+		not contains(f.message, "(sensitive)")
+	}
+}
+
+# TFO-LAMBDA-001
+test_001_literal_and_sensitive_secrets_denied if {
+	messages(lambda.deny, "TFO-LAMBDA-001", "aws_lambda_function.legacy") == {
+		"environment variable STRIPE_API_KEY has a secret-like name and holds the secret itself",
+		"environment variable DB_PASSWORD has a secret-like name and holds the secret itself",
+	} with input as violating
+	count(hits(lambda.deny, "TFO-LAMBDA-001", "module.fn.aws_lambda_function.this")) == 1 with input as module
+}
+
+test_001_unknown_variables_warn if {
+	[f] := hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.keyed") with input as violating
+	f.unknown
+}
+
+# compliant: LOG_LEVEL, DB_PASSWORD_SECRET_ARN (an ARN), API_TOKEN_PARAMETER (a parameter name).
+test_001_references_pass if {
+	not "TFO-LAMBDA-001" in ids(lambda.deny | lambda.warn) with input as compliant
+}
+
+# TFO-LAMBDA-002
+test_002_environment_without_kms_warns if {
+	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.legacy")) == 1 with input as violating
+	count(hits(lambda.warn, "TFO-LAMBDA-002", "module.fn.aws_lambda_function.this")) == 1 with input as module
+}
+
+test_002_kms_or_no_environment_passes if {
+	not "TFO-LAMBDA-002" in ids(lambda.warn) with input as compliant
+	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.keyed")) == 0 with input as violating
+	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.old_node")) == 0 with input as violating
+}
+
+# TFO-LAMBDA-003
+test_003_tracing_not_active_warns if {
+	count(hits(lambda.warn, "TFO-LAMBDA-003", "aws_lambda_function.legacy")) == 1 with input as violating
+	count(hits(lambda.warn, "TFO-LAMBDA-003", "aws_lambda_function.old_node")) == 1 with input as violating
+}
+
+test_003_unknown_mode_warns if {
+	[f] := hits(lambda.warn, "TFO-LAMBDA-003", "aws_lambda_function.keyed") with input as violating
+	f.unknown
+}
+
+test_003_active_passes if {
+	not "TFO-LAMBDA-003" in ids(lambda.warn) with input as compliant
+	not "TFO-LAMBDA-003" in ids(lambda.warn) with input as module
+}
+
+# TFO-LAMBDA-004
+test_004_deprecated_runtimes_denied if {
+	messages(lambda.deny, "TFO-LAMBDA-004", "aws_lambda_function.legacy") == {"runtime python3.8 is deprecated"} with input as violating
+	messages(lambda.deny, "TFO-LAMBDA-004", "aws_lambda_function.old_node") == {"runtime nodejs14.x is deprecated"} with input as violating
+	messages(lambda.deny, "TFO-LAMBDA-004", "module.fn.aws_lambda_function.this") == {"runtime go1.x is deprecated"} with input as module
+}
+
+test_004_current_runtime_passes if {
+	not "TFO-LAMBDA-004" in ids(lambda.deny) with input as compliant
+	count(hits(lambda.deny, "TFO-LAMBDA-004", "aws_lambda_function.keyed")) == 0 with input as violating
+}
+
+test_004_list_is_an_option if {
+	fs := lambda.deny with input as compliant with data.tfo_options as {"lambda_deprecated_runtimes": ["python3.12"]}
+	count(hits(fs, "TFO-LAMBDA-004", "aws_lambda_function.api")) == 1
+}
+
+# TFO-LAMBDA-005
+test_005_no_reserved_concurrency_warns if {
+	count(hits(lambda.warn, "TFO-LAMBDA-005", "aws_lambda_function.legacy")) == 1 with input as violating
+}
+
+test_005_reserved_concurrency_passes if {
+	not "TFO-LAMBDA-005" in ids(lambda.warn) with input as compliant
+	not "TFO-LAMBDA-005" in ids(lambda.warn) with input as module
+}
+
+# TFO-LAMBDA-006
+test_006_no_dlq_warns if {
+	count(hits(lambda.warn, "TFO-LAMBDA-006", "aws_lambda_function.old_node")) == 1 with input as violating
+	count(hits(lambda.warn, "TFO-LAMBDA-006", "module.fn.aws_lambda_function.this")) == 1 with input as module
+}
+
+test_006_dlq_passes if {
+	not "TFO-LAMBDA-006" in ids(lambda.warn) with input as compliant
+}
+
+# TFO-LAMBDA-007
+test_007_public_permission_denied if {
+	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.public")) == 1 with input as violating
+}
+
+# compliant: principal "*" narrowed by principal_org_id; a service principal with source_arn.
+test_007_narrowed_permission_passes if {
+	not "TFO-LAMBDA-007" in ids(lambda.deny) with input as compliant
+	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.from_topic")) == 0 with input as violating
+}
+
+# TFO-LAMBDA-008
+test_008_unauthenticated_url_denied if {
+	count(hits(lambda.deny, "TFO-LAMBDA-008", "aws_lambda_function_url.legacy")) == 1 with input as violating
+}
+
+test_008_iam_url_passes if {
+	not "TFO-LAMBDA-008" in ids(lambda.deny) with input as compliant
+}
+
+# TFO-LAMBDA-009
+test_009_service_principal_without_source_warns if {
+	messages(lambda.warn, "TFO-LAMBDA-009", "aws_lambda_permission.from_topic") == {"principal sns.amazonaws.com without source_arn or source_account"} with input as violating
+}
+
+test_009_service_principal_with_source_passes if {
+	not "TFO-LAMBDA-009" in ids(lambda.warn) with input as compliant
+	count(hits(lambda.warn, "TFO-LAMBDA-009", "aws_lambda_permission.public")) == 0 with input as violating
+}
+
+# TFO-LAMBDA-010
+test_010_no_vpc_warns if {
+	count(hits(lambda.warn, "TFO-LAMBDA-010", "aws_lambda_function.legacy")) == 1 with input as violating
+}
+
+test_010_vpc_passes if {
+	not "TFO-LAMBDA-010" in ids(lambda.warn) with input as compliant
+}

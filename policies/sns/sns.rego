@@ -1,0 +1,178 @@
+# SNS topics: encryption at rest, topic policies open to anyone, plain-http subscriptions,
+# delivery status logging, FIFO deduplication.
+package tfo.rules.sns
+
+import data.tfo.lib
+
+metadata := {
+	"TFO-SNS-001": {
+		"title": "SNS topic not encrypted at rest",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Set kms_master_key_id on the aws_sns_topic (a customer KMS key, or alias/aws/sns).",
+	},
+	"TFO-SNS-002": {
+		"title": "SNS topic policy allows anyone",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Name the principals (accounts, roles, services) instead of \"*\", or narrow the statement with a condition such as aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
+	},
+	"TFO-SNS-003": {
+		"title": "SNS topic policy lets anyone publish or subscribe",
+		"severity": "critical",
+		"cis": null,
+		"remediation": "Remove sns:Publish / sns:Subscribe (and wildcards) for Principal \"*\", or narrow the statement with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
+	},
+	"TFO-SNS-004": {
+		"title": "SNS subscription over plain HTTP",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Use protocol = \"https\" with an https:// endpoint.",
+	},
+	"TFO-SNS-005": {
+		"title": "SNS topic without delivery status logging",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Set a <protocol>_failure_feedback_role_arn (and optionally success feedback) for the protocols the topic delivers to.",
+	},
+	"TFO-SNS-006": {
+		"title": "FIFO SNS topic without content-based deduplication",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Set content_based_deduplication = true, or make sure every publisher sends a MessageDeduplicationId.",
+	},
+	"TFO-SNS-007": {
+		"title": "SNS topic not encrypted with a customer-managed KMS key",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Set kms_master_key_id to a customer-managed key (not alias/aws/sns). Applies when tfo_options.kms_required contains \"sns\".",
+	},
+}
+
+topics := lib.configured("aws_sns_topic")
+
+kms_required if "sns" in data.tfo_options.kms_required
+
+unknown_value(r, path) if path in r.unknown
+
+unknown_value(r, path) if {
+	top := split(path, ".")[0]
+	top in r.unknown
+	not has_key(r.after, top)
+}
+
+has_key(o, k) if _ = o[k]
+
+# --- 001 / 007 encryption ---------------------------------------------------------------------
+
+key_id(t) := k if {
+	k := lib.get(t, "kms_master_key_id", "")
+	k != ""
+}
+
+deny contains lib.finding("TFO-SNS-001", t.address, "kms_master_key_id is not set: the topic is not encrypted at rest") if {
+	some t in topics
+	not key_id(t)
+	not unknown_value(t, "kms_master_key_id")
+}
+
+warn contains lib.unknown_finding("TFO-SNS-001", t.address, "kms_master_key_id") if {
+	some t in topics
+	unknown_value(t, "kms_master_key_id")
+}
+
+aws_managed_key(k) if lower(k) == "alias/aws/sns"
+
+aws_managed_key(k) if endswith(lower(k), ":alias/aws/sns")
+
+deny contains lib.finding("TFO-SNS-007", t.address, "kms_master_key_id is the AWS managed key alias/aws/sns, not a customer-managed key") if {
+	kms_required
+	some t in topics
+	aws_managed_key(key_id(t))
+}
+
+# --- 002 / 003 topic policies -----------------------------------------------------------------
+
+# Topic policies: aws_sns_topic_policy.policy and aws_sns_topic.policy.
+policy_docs contains [r.address, doc] if {
+	some r in input.resources
+	r.type in {"aws_sns_topic_policy", "aws_sns_topic"}
+	r.configures
+	doc := r.docs.policy
+}
+
+actions(statement) := [lower(a) | some a in object.get(statement, "Action", [])]
+
+publish_or_subscribe(statement) if {
+	some a in actions(statement)
+	a in {"*", "sns:*", "sns:publish", "sns:subscribe"}
+}
+
+# NotAction with Allow grants everything but the listed actions.
+publish_or_subscribe(statement) if {
+	object.get(statement, "NotAction", null) != null
+}
+
+open_statements contains [address, i, s] if {
+	some [address, doc] in policy_docs
+	some i, s in doc.Statement
+	lib.allows_anyone(s)
+	not lib.narrowed(s)
+}
+
+statement_name(s, i) := concat("", ["statement \"", s.Sid, "\""]) if {
+	is_string(s.Sid)
+	s.Sid != ""
+} else := sprintf("statement %d", [i])
+
+deny contains lib.finding("TFO-SNS-002", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [statement_name(s, i)])) if {
+	some [address, i, s] in open_statements
+	not publish_or_subscribe(s)
+}
+
+deny contains lib.finding("TFO-SNS-003", address, sprintf("policy %s lets anyone publish to or subscribe to the topic", [statement_name(s, i)])) if {
+	some [address, i, s] in open_statements
+	publish_or_subscribe(s)
+}
+
+# --- 004 plain http subscriptions -------------------------------------------------------------
+
+deny contains lib.finding("TFO-SNS-004", s.address, "protocol is http: notifications travel unencrypted (the endpoint is not shown)") if {
+	some s in lib.configured("aws_sns_topic_subscription")
+	lower(lib.get(s, "protocol", "")) == "http"
+}
+
+# --- 005 delivery status logging --------------------------------------------------------------
+
+feedback_protocols := ["application", "firehose", "http", "lambda", "sqs"]
+
+has_feedback(t) if {
+	some p in feedback_protocols
+	some kind in ["failure", "success"]
+	lib.get(t, sprintf("%s_%s_feedback_role_arn", [p, kind]), "") != ""
+}
+
+has_feedback(t) if {
+	some p in feedback_protocols
+	some kind in ["failure", "success"]
+	unknown_value(t, sprintf("%s_%s_feedback_role_arn", [p, kind]))
+}
+
+warn contains lib.finding("TFO-SNS-005", t.address, "no <protocol>_failure_feedback_role_arn or success feedback role is set: deliveries are not logged") if {
+	some t in topics
+	not has_feedback(t)
+}
+
+# --- 006 FIFO deduplication -------------------------------------------------------------------
+
+warn contains lib.finding("TFO-SNS-006", t.address, "fifo_topic is true and content_based_deduplication is not") if {
+	some t in topics
+	lib.get(t, "fifo_topic", false) == true
+	lib.get(t, "content_based_deduplication", false) != true
+	not unknown_value(t, "content_based_deduplication")
+}
+
+warn contains lib.unknown_finding("TFO-SNS-002", r.address, "policy") if {
+	some r in lib.configured("aws_sns_topic_policy")
+	unknown_value(r, "policy")
+}

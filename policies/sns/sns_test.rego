@@ -1,0 +1,111 @@
+package tfo.rules.sns_test
+
+import data.tfo.rules.sns
+
+denied(id, fixture) := {f.resource | some f in sns.deny with input as fixture; f.id == id}
+
+warned(id, fixture) := {f.resource | some f in sns.warn with input as fixture; f.id == id; not f.unknown}
+
+unknown(id, fixture) := {f.resource | some f in sns.warn with input as fixture; f.id == id; f.unknown}
+
+test_compliant_has_no_findings if {
+	count(sns.deny) == 0 with input as data.testdata.sns.compliant
+	count(sns.warn) == 0 with input as data.testdata.sns.compliant
+}
+
+test_001_unencrypted_topic if {
+	denied("TFO-SNS-001", data.testdata.sns.noncompliant) == {"aws_sns_topic.public"}
+}
+
+test_001_unknown_key if {
+	unknown("TFO-SNS-001", data.testdata.sns.unknown) == {"aws_sns_topic.events"}
+	count(denied("TFO-SNS-001", data.testdata.sns.unknown)) == 0
+}
+
+test_001_encrypted_topics if {
+	count(denied("TFO-SNS-001", data.testdata.sns.compliant)) == 0
+}
+
+test_002_open_read_statement if {
+	denied("TFO-SNS-002", data.testdata.sns.noncompliant) == {"aws_sns_topic_policy.public"}
+	some f in sns.deny with input as data.testdata.sns.noncompliant
+	f.id == "TFO-SNS-002"
+	contains(f.message, "AnyoneReads")
+}
+
+test_002_narrowed_and_deny_statements_pass if {
+	count(denied("TFO-SNS-002", data.testdata.sns.compliant)) == 0
+}
+
+test_002_unknown_policy if {
+	unknown("TFO-SNS-002", data.testdata.sns.unknown) == {"aws_sns_topic_policy.events"}
+}
+
+test_003_anyone_publishes_or_subscribes if {
+	denied("TFO-SNS-003", data.testdata.sns.noncompliant) == {"aws_sns_topic_policy.public", "aws_sns_topic.public"}
+}
+
+test_003_not_when_narrowed if {
+	count(denied("TFO-SNS-003", data.testdata.sns.compliant)) == 0
+}
+
+test_004_http_subscription if {
+	denied("TFO-SNS-004", data.testdata.sns.noncompliant) == {"aws_sns_topic_subscription.webhook"}
+}
+
+test_004_https_subscription if {
+	count(denied("TFO-SNS-004", data.testdata.sns.compliant)) == 0
+}
+
+test_004_message_does_not_echo_endpoint if {
+	findings := sns.deny with input as data.testdata.sns.noncompliant
+	every f in findings {
+		not contains(f.message, "hooks.example.com")
+	}
+}
+
+test_005_no_delivery_logging if {
+	warned("TFO-SNS-005", data.testdata.sns.noncompliant) == {"aws_sns_topic.public", "aws_sns_topic.jobs"}
+}
+
+test_005_delivery_logging if {
+	count(warned("TFO-SNS-005", data.testdata.sns.compliant)) == 0
+	count(warned("TFO-SNS-005", data.testdata.sns.unknown)) == 0
+}
+
+test_006_fifo_without_dedup if {
+	warned("TFO-SNS-006", data.testdata.sns.noncompliant) == {"aws_sns_topic.jobs"}
+}
+
+test_006_fifo_with_dedup if {
+	count(warned("TFO-SNS-006", data.testdata.sns.compliant)) == 0
+}
+
+test_007_aws_managed_key_when_kms_required if {
+	d := denied("TFO-SNS-007", data.testdata.sns.noncompliant) with data.tfo_options as {"kms_required": ["sns"]}
+	d == {"aws_sns_topic.jobs"}
+}
+
+test_007_aws_managed_key_allowed_by_default if {
+	count(denied("TFO-SNS-007", data.testdata.sns.noncompliant)) == 0
+}
+
+test_007_customer_key if {
+	d := denied("TFO-SNS-007", data.testdata.sns.compliant) with data.tfo_options as {"kms_required": ["sns"]}
+	d == {"aws_sns_topic.orders"}
+	count(denied("TFO-SNS-007", data.testdata.sns.compliant)) == 0
+}
+
+test_aws_managed_key_arn_form if {
+	sns.aws_managed_key("arn:aws:kms:us-east-1:123456789012:alias/aws/sns")
+	not sns.aws_managed_key("arn:aws:kms:us-east-1:123456789012:key/1234")
+}
+
+test_every_finding_has_metadata if {
+	every fixture in [data.testdata.sns.noncompliant, data.testdata.sns.unknown] {
+		findings := sns.deny | sns.warn with input as fixture with data.tfo_options as {"kms_required": ["sns"]}
+		every f in findings {
+			sns.metadata[f.id]
+		}
+	}
+}

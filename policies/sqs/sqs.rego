@@ -1,0 +1,202 @@
+# SQS queues: encryption (SSE-SQS or KMS, KMS when required), queue policies open to anyone,
+# dead-letter queues, retention.
+package tfo.rules.sqs
+
+import data.tfo.lib
+
+metadata := {
+	"TFO-SQS-001": {
+		"title": "SQS queue not encrypted at rest",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Set sqs_managed_sse_enabled = true, or kms_master_key_id to a KMS key.",
+	},
+	"TFO-SQS-002": {
+		"title": "SQS queue not encrypted with a KMS key where KMS is required",
+		"severity": "medium",
+		"cis": null,
+		"remediation": "Set kms_master_key_id to a customer-managed KMS key (tfo_options.kms_required contains \"sqs\").",
+	},
+	"TFO-SQS-003": {
+		"title": "SQS queue policy grants all SQS actions to anyone",
+		"severity": "critical",
+		"cis": null,
+		"remediation": "Never Allow \"sqs:*\" (or \"*\", or NotAction) to Principal \"*\", even with conditions: grant the few actions needed (e.g. sqs:SendMessage) to named principals.",
+	},
+	"TFO-SQS-004": {
+		"title": "SQS queue policy allows anyone",
+		"severity": "high",
+		"cis": null,
+		"remediation": "Name the principals instead of \"*\", or narrow the statement with aws:SourceArn, aws:SourceAccount or aws:PrincipalOrgID.",
+	},
+	"TFO-SQS-005": {
+		"title": "SQS queue without a dead-letter queue",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Set redrive_policy = jsonencode({ deadLetterTargetArn = <DLQ arn>, maxReceiveCount = N }).",
+	},
+	"TFO-SQS-006": {
+		"title": "SQS queue keeps messages for the maximum 14 days",
+		"severity": "low",
+		"cis": null,
+		"remediation": "Lower message_retention_seconds to what consumers need (the default is 4 days); keep long retention for dead-letter queues.",
+	},
+}
+
+queues := lib.configured("aws_sqs_queue")
+
+kms_required if "sqs" in data.tfo_options.kms_required
+
+unknown_value(r, path) if path in r.unknown
+
+unknown_value(r, path) if {
+	top := split(path, ".")[0]
+	top in r.unknown
+	not has_key(r.after, top)
+}
+
+has_key(o, k) if _ = o[k]
+
+# The resource's block in the plan's configuration (root or nested module).
+config_block(r) := c if {
+	parts := split(r.config_address, ".")
+	n := count(parts)
+	modules := [m | some i, m in parts; i < n - 2; i % 2 == 1]
+	path := array.concat(["root_module"], [seg | some m in modules; some seg in ["module_calls", m, "module"]])
+	some c in object.get(input.plan.configuration, array.concat(path, ["resources"]), [])
+	c.address == sprintf("%s.%s", [r.type, r.name])
+	c.mode == r.mode
+}
+
+# Whether the configuration sets an attribute at all (a computed attribute that is unknown and
+# not configured is simply unset).
+configures_attr(r, attr) if object.get(config_block(r), ["expressions", attr], null) != null
+
+# --- 001 / 002 encryption ---------------------------------------------------------------------
+
+kms_key(q) if lib.get(q, "kms_master_key_id", "") != ""
+
+sse_sqs(q) if lib.get(q, "sqs_managed_sse_enabled", false) == true
+
+encrypted(q) if kms_key(q)
+
+encrypted(q) if sse_sqs(q)
+
+encryption_unknown(q) if unknown_value(q, "kms_master_key_id")
+
+encryption_unknown(q) if unknown_value(q, "sqs_managed_sse_enabled")
+
+deny contains lib.finding("TFO-SQS-001", q.address, "neither kms_master_key_id nor sqs_managed_sse_enabled = true is set: messages are stored unencrypted") if {
+	some q in queues
+	not encrypted(q)
+	not encryption_unknown(q)
+}
+
+warn contains lib.unknown_finding("TFO-SQS-001", q.address, "sqs_managed_sse_enabled") if {
+	some q in queues
+	not encrypted(q)
+	encryption_unknown(q)
+}
+
+deny contains lib.finding("TFO-SQS-002", q.address, "kms_master_key_id is not set and tfo_options.kms_required contains \"sqs\"") if {
+	kms_required
+	some q in queues
+	not kms_key(q)
+	not unknown_value(q, "kms_master_key_id")
+}
+
+warn contains lib.unknown_finding("TFO-SQS-002", q.address, "kms_master_key_id") if {
+	kms_required
+	some q in queues
+	unknown_value(q, "kms_master_key_id")
+}
+
+# --- 003 / 004 queue policies -----------------------------------------------------------------
+
+policy_docs contains [r.address, doc] if {
+	some r in input.resources
+	r.type in {"aws_sqs_queue_policy", "aws_sqs_queue"}
+	r.configures
+	doc := r.docs.policy
+}
+
+all_actions(statement) if {
+	some a in object.get(statement, "Action", [])
+	lower(a) in {"*", "sqs:*"}
+}
+
+all_actions(statement) if object.get(statement, "NotAction", null) != null
+
+statement_name(s, i) := concat("", ["statement \"", s.Sid, "\""]) if {
+	is_string(s.Sid)
+	s.Sid != ""
+} else := sprintf("statement %d", [i])
+
+deny contains lib.finding("TFO-SQS-003", address, sprintf("policy %s allows every SQS action to Principal \"*\"", [statement_name(s, i)])) if {
+	some [address, doc] in policy_docs
+	some i, s in doc.Statement
+	lib.allows_anyone(s)
+	all_actions(s)
+}
+
+deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [statement_name(s, i)])) if {
+	some [address, doc] in policy_docs
+	some i, s in doc.Statement
+	lib.allows_anyone(s)
+	not all_actions(s)
+	not lib.narrowed(s)
+}
+
+warn contains lib.unknown_finding("TFO-SQS-004", r.address, "policy") if {
+	some r in lib.configured("aws_sqs_queue_policy")
+	unknown_value(r, "policy")
+}
+
+# --- 005 dead-letter queue --------------------------------------------------------------------
+
+# Queue names that another queue's known redrive policy targets.
+dlq_names contains name if {
+	some q in queues
+	policy := json.unmarshal(lib.get(q, "redrive_policy", ""))
+	parts := split(policy.deadLetterTargetArn, ":")
+	name := parts[count(parts) - 1]
+}
+
+is_dlq(q) if lib.get(q, "name", "") in dlq_names
+
+is_dlq(q) if lib.get(q, "redrive_allow_policy", "") != ""
+
+is_dlq(q) if {
+	name := trim_suffix(lib.get(q, "name", ""), ".fifo")
+	some suffix in ["-dlq", "_dlq", "-deadletter", "-dead-letter"]
+	endswith(lower(name), suffix)
+}
+
+has_redrive(q) if lib.get(q, "redrive_policy", "") != ""
+
+warn contains lib.finding("TFO-SQS-005", q.address, "redrive_policy is not set: messages that keep failing are retried until they expire") if {
+	some q in queues
+	not has_redrive(q)
+	not is_dlq(q)
+	not redrive_pending(q)
+}
+
+# Configured but unknown until apply (e.g. the DLQ is created by the same plan).
+redrive_pending(q) if {
+	unknown_value(q, "redrive_policy")
+	configures_attr(q, "redrive_policy")
+}
+
+warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if {
+	some q in queues
+	not is_dlq(q)
+	redrive_pending(q)
+}
+
+# --- 006 maximal retention --------------------------------------------------------------------
+
+warn contains lib.finding("TFO-SQS-006", q.address, "message_retention_seconds is the maximum (1209600, 14 days)") if {
+	some q in queues
+	lib.get(q, "message_retention_seconds", 0) >= 1209600
+	not is_dlq(q)
+}

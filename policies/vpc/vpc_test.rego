@@ -1,0 +1,188 @@
+package tfo.rules.vpc_test
+
+import data.tfo.rules.vpc
+
+hits(findings, id, resource) := [f | some f in findings; f.id == id; f.resource == resource]
+
+messages(findings, id, resource) := {f.message | some f in hits(findings, id, resource)}
+
+ids(findings) := {f.id | some f in findings}
+
+compliant := data.testdata.vpc.compliant
+
+violating := data.testdata.vpc.violating
+
+module := data.testdata.vpc.module
+
+untraced := data.testdata.vpc.untraced
+
+test_compliant_has_no_findings if {
+	count(vpc.deny) == 0 with input as compliant
+	count(vpc.warn) == 0 with input as compliant
+}
+
+test_metadata_complete if {
+	every id, m in vpc.metadata {
+		regex.match(`^TFO-VPC-[0-9]{3}$`, id)
+		m.severity in {"critical", "high", "medium", "low"}
+		m.title != ""
+		m.remediation != ""
+		"cis" in object.keys(m)
+	}
+	findings := vpc.deny | vpc.warn with input as violating
+	every f in findings {
+		vpc.metadata[f.id]
+	}
+}
+
+# TFO-VPC-001
+test_001_ssh_rdp_from_ipv4_world_denied if {
+	messages(vpc.deny, "TFO-VPC-001", "aws_security_group.admin") == {"ingress.0 allows port 22 from 0.0.0.0/0"} with input as violating
+	messages(vpc.deny, "TFO-VPC-001", "aws_security_group_rule.all_in") == {
+		"the rule allows port 22 from 0.0.0.0/0",
+		"the rule allows port 3389 from 0.0.0.0/0",
+	} with input as violating
+}
+
+test_001_port_range_in_module_denied if {
+	messages(vpc.deny, "TFO-VPC-001", "module.network.aws_security_group.ssh") == {"ingress.0 allows port 22 from 0.0.0.0/0"} with input as module
+}
+
+test_001_unknown_sources_warn if {
+	[a] := hits(vpc.warn, "TFO-VPC-001", "aws_security_group.office") with input as untraced
+	a.unknown
+	[b] := hits(vpc.warn, "TFO-VPC-001", "aws_security_group_rule.office_rdp") with input as untraced
+	b.unknown
+	not "TFO-VPC-001" in ids(vpc.deny) with input as untraced
+}
+
+# compliant: SSH only from 10.10.0.0/16, HTTPS from anywhere.
+test_001_restricted_passes if {
+	not "TFO-VPC-001" in ids(vpc.deny | vpc.warn) with input as compliant
+}
+
+# TFO-VPC-002
+test_002_rdp_from_ipv6_world_denied if {
+	messages(vpc.deny, "TFO-VPC-002", "aws_security_group.admin") == {"ingress.1 allows port 3389 from ::/0"} with input as violating
+}
+
+test_002_ipv4_only_passes if {
+	not "TFO-VPC-002" in ids(vpc.deny) with input as compliant
+	not "TFO-VPC-002" in ids(vpc.deny) with input as module
+}
+
+# TFO-VPC-003
+test_003_all_ports_from_world_denied if {
+	messages(vpc.deny, "TFO-VPC-003", "aws_security_group_rule.all_in") == {"the rule allows all ports from 0.0.0.0/0"} with input as violating
+}
+
+test_003_specific_ports_pass if {
+	not "TFO-VPC-003" in ids(vpc.deny) with input as compliant
+	count(hits(vpc.deny, "TFO-VPC-003", "aws_security_group.admin")) == 0 with input as violating
+}
+
+test_003_full_tcp_range_is_all_ports if {
+	vpc.all_ports({"protocol": "tcp", "from": 0, "to": 65535})
+	not vpc.all_ports({"protocol": "tcp", "from": 1, "to": 1024})
+	not vpc.all_ports({"protocol": "icmp", "from": 0, "to": 65535})
+}
+
+# TFO-VPC-004
+test_004_database_ports_from_world_denied if {
+	messages(vpc.deny, "TFO-VPC-004", "aws_vpc_security_group_ingress_rule.mysql_world") == {"the rule allows database port 3306 from 0.0.0.0/0"} with input as violating
+	messages(vpc.deny, "TFO-VPC-004", "aws_vpc_security_group_ingress_rule.redis_world_v6") == {"the rule allows database port 6379 from ::/0"} with input as violating
+}
+
+# compliant: 5432 only from the VPC CIDR; all-ports rules are TFO-VPC-003's.
+test_004_private_database_ports_pass if {
+	not "TFO-VPC-004" in ids(vpc.deny) with input as compliant
+	count(hits(vpc.deny, "TFO-VPC-004", "aws_security_group_rule.all_in")) == 0 with input as violating
+}
+
+# TFO-VPC-005
+test_005_default_sg_with_rules_denied if {
+	count(hits(vpc.deny, "TFO-VPC-005", "aws_default_security_group.default")) == 2 with input as violating
+}
+
+test_005_empty_default_sg_passes if {
+	not "TFO-VPC-005" in ids(vpc.deny) with input as compliant
+}
+
+# TFO-VPC-006
+test_006_vpc_without_flow_log_denied if {
+	count(hits(vpc.deny, "TFO-VPC-006", "aws_vpc.legacy")) == 1 with input as violating
+}
+
+# compliant: same-module reference; module: inside a module, and through a module variable.
+test_006_flow_log_joined_passes if {
+	not "TFO-VPC-006" in ids(vpc.deny | vpc.warn) with input as compliant
+	not "TFO-VPC-006" in ids(vpc.deny | vpc.warn) with input as module
+}
+
+test_006_untraceable_flow_log_warns if {
+	[f] := hits(vpc.warn, "TFO-VPC-006", "module.net.aws_vpc.this") with input as untraced
+	f.unknown
+	not "TFO-VPC-006" in ids(vpc.deny) with input as untraced
+}
+
+# existing: the flow log finds the (updated) VPC through a data source: joined by known ids.
+test_006_known_ids_join if {
+	count(vpc.deny) == 0 with input as data.testdata.vpc.existing
+	count(vpc.warn) == 0 with input as data.testdata.vpc.existing
+}
+
+# TFO-VPC-007
+test_007_nacl_admin_ports_from_world_denied if {
+	messages(vpc.deny, "TFO-VPC-007", "aws_network_acl.legacy") == {"ingress.0 allows port 22 from 0.0.0.0/0"} with input as violating
+	messages(vpc.deny, "TFO-VPC-007", "aws_network_acl_rule.rdp") == {
+		"the rule allows port 22 from ::/0",
+		"the rule allows port 3389 from ::/0",
+	} with input as violating
+}
+
+# compliant: SSH allowed only from 10.0.0.0/8; the 0.0.0.0/0 SSH rule denies.
+test_007_nacl_restricted_passes if {
+	not "TFO-VPC-007" in ids(vpc.deny) with input as compliant
+}
+
+# TFO-VPC-008
+test_008_all_egress_to_world_warns if {
+	messages(vpc.warn, "TFO-VPC-008", "aws_security_group.admin") == {"egress.0 allows all ports to 0.0.0.0/0"} with input as violating
+	count(hits(vpc.warn, "TFO-VPC-008", "aws_vpc_security_group_egress_rule.all_out")) == 1 with input as violating
+}
+
+# compliant: all ports to the VPC only, 443 to the world.
+test_008_limited_egress_passes if {
+	not "TFO-VPC-008" in ids(vpc.warn) with input as compliant
+	count(hits(vpc.warn, "TFO-VPC-008", "aws_default_security_group.default")) == 0 with input as violating
+}
+
+# TFO-VPC-009
+test_009_rules_without_description_warn if {
+	messages(vpc.warn, "TFO-VPC-009", "aws_security_group.admin") == {"ingress.0 has no description", "egress.0 has no description"} with input as violating
+	messages(vpc.warn, "TFO-VPC-009", "aws_security_group_rule.all_in") == {"the rule has no description"} with input as violating
+	count(hits(vpc.warn, "TFO-VPC-009", "aws_vpc_security_group_ingress_rule.mysql_world")) == 1 with input as violating
+}
+
+test_009_described_rules_pass if {
+	not "TFO-VPC-009" in ids(vpc.warn) with input as compliant
+	count(hits(vpc.warn, "TFO-VPC-009", "aws_vpc_security_group_ingress_rule.redis_world_v6")) == 0 with input as violating
+}
+
+# TFO-VPC-010
+test_010_public_subnet_warns if {
+	count(hits(vpc.warn, "TFO-VPC-010", "aws_subnet.public")) == 1 with input as violating
+}
+
+test_010_private_subnet_passes if {
+	not "TFO-VPC-010" in ids(vpc.warn) with input as compliant
+}
+
+# TFO-VPC-011
+test_011_default_vpc_warns if {
+	count(hits(vpc.warn, "TFO-VPC-011", "aws_default_vpc.default")) == 1 with input as violating
+}
+
+test_011_no_default_vpc_passes if {
+	not "TFO-VPC-011" in ids(vpc.warn) with input as compliant
+}

@@ -1,0 +1,27 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "registry.terraform.io/hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+}
+
+# Endpoint and credentials come from the environment (generate.sh: a local moto server).
+provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+}
+
+# aws_s3_bucket.gone is removed from the configuration: planned for deletion.
+
+resource "aws_s3_bucket" "renamed" {
+  bucket = "tfo-fx-destroy-new-name" # forces replacement
+}
+
+resource "aws_s3_bucket" "tagged" {
+  bucket = "tfo-fx-destroy-tagged"
+  tags   = { team = "b" } # in-place update
+}

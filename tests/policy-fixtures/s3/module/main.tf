@@ -1,0 +1,21 @@
+terraform {
+  required_providers {
+    aws = {
+      source  = "registry.terraform.io/hashicorp/aws"
+      version = "5.100.0"
+    }
+  }
+}
+
+# Endpoint and credentials come from the environment (generate.sh: a local moto server).
+provider "aws" {
+  region                      = "us-east-1"
+  skip_credentials_validation = true
+  skip_metadata_api_check     = true
+  s3_use_path_style           = true
+}
+
+module "x" {
+  source = "./mod"
+  prefix = "tfo-fx-module"
+}
