@@ -1,6 +1,7 @@
 // The composition `npm run demo` runs: the offline example repository, applied for real with
 // terraform's built-in terraform_data resources, state in .tfo/ beside this file.
 import { defineConfig } from '@tfo/engine';
+import { opa } from '@tfo/plugin-opa';
 import { changeBudget } from './examples/plugins/change-budget.ts';
 
 export default defineConfig({
@@ -12,6 +13,10 @@ export default defineConfig({
     prod: { name: 'acme-prod', id: '333333333333', allowedRegions: ['us-east-1', 'eu-west-1'] },
   },
   timeoutSeconds: 600,
-  // an organisation's own plugin: a deployment that would destroy anything needs a human
-  plugins: [changeBudget({ maxDestroy: 0 })],
+  plugins: [
+    // the policy gate: first-party Rego (policies/), compiled to wasm, evaluated in worker threads
+    opa({ policies: ['./policies'] }),
+    // an organisation's own plugin: a deployment that would destroy anything needs a human
+    changeBudget({ maxDestroy: 0 }),
+  ],
 });

@@ -17,13 +17,17 @@ const latest = (await execa('ls', ['-1t', path.join(repo, '.tfo/runs')], { rejec
 if (!latest) process.exit(run.exitCode ?? 1);
 const result = JSON.parse(await readFile(path.join(repo, '.tfo/runs', latest, 'result.json'), 'utf8'));
 const failedOnPurpose = result.deployments.filter((d) => d.file.includes('orders-api'));
-const others = result.deployments.filter((d) => !d.file.includes('orders-api'));
+const blockedOnPurpose = result.deployments.filter((d) => d.file.includes('marketing-site'));
+const others = result.deployments.filter((d) => !failedOnPurpose.includes(d) && !blockedOnPurpose.includes(d));
 const expected =
   failedOnPurpose.every((d) => d.status === 'recovered') &&
+  blockedOnPurpose.length === 1 &&
+  blockedOnPurpose.every((d) => d.status === 'blocked') &&
   others.every((d) => d.status === 'applied' || d.status === 'no-changes');
 if (expected) {
   process.stderr.write(
-    `demo: as expected — ${others.length} deployments applied or unchanged; ${failedOnPurpose.length} failed on purpose and was recovered.\n` +
+    `demo: as expected — ${others.length} deployments applied or unchanged; ${failedOnPurpose.length} failed on purpose and was recovered;\n` +
+      `      ${blockedOnPurpose.length} was blocked by policy before anything of it was applied.\n` +
       `      state is under .tfo/state/<service>/<account>/<region>/<project>/terraform.tfstate; run \`npm run demo\` again to see no changes.\n`,
   );
   process.exit(0);

@@ -1,4 +1,5 @@
 import { defineConfig } from '@tfo/engine';
+import { opa } from '@tfo/plugin-opa';
 
 /**
  * The aws example: the same deployment shape as examples/offline over the real hashicorp/aws
@@ -28,5 +29,5 @@ export default defineConfig({
       allowedRegions: ['us-east-1', 'eu-west-1'],
     },
   },
-  plugins: [],
+  plugins: [opa({ policies: ['../../policies'] })],
 });

@@ -1,5 +1,6 @@
 // examples/aws with the real hashicorp/aws provider (from the machine's filesystem mirror)
 // against a moto server on 127.0.0.1 that this test starts and stops.
+import { existsSync } from 'node:fs';
 import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ let env: Record<string, string>;
 
 const KEYS_FILE = 'deployments/dev-deployment/KMS/app-keys/app-keys.tfvars';
 const KEYS = 'kms/acme-dev/us-east-1/app-keys/terraform.tfstate';
+const PUBLIC_SITE = 's3/acme-stage/us-east-1/public-site/terraform.tfstate';
 
 /** The `arn` attribute of every resource instance in a state (what the resource itself is). */
 function arnsOf(state: { resources: unknown[] }): string[] {
@@ -33,6 +35,11 @@ beforeAll(async () => {
   });
   // the example's TypeScript config imports @tfo/engine: resolve it from this repository
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  const config = path.join(dir, 'orchestrator.config.ts');
+  await writeFile(
+    config,
+    (await readFile(config, 'utf8')).replace("'../../policies'", JSON.stringify(path.join(REPO, 'policies'))),
+  );
   env = {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -49,9 +56,19 @@ afterAll(async () => {
 describe('tfo apply on examples/aws against moto', () => {
   it('applies every deployment into its own account through its role, then re-applies as a no-op', async () => {
     const first = await tfoJson(['apply'], dir, env);
-    expect(first.code, first.output).toBe(0);
     expect(first.result.deployments.length).toBeGreaterThanOrEqual(8);
-    for (const d of first.result.deployments) expect(d.status, `${d.key}: ${d.error?.message}`).toBe('applied');
+    // the public site is blocked before apply by resource-level rules over the real aws_* plan
+    const site = byKey(first.result, PUBLIC_SITE) as unknown as {
+      status: string;
+      findings: Array<{ ruleId: string; level: string }>;
+    };
+    expect(site.status).toBe('blocked');
+    const denied = site.findings.filter((f) => f.level === 'deny').map((f) => f.ruleId);
+    expect(denied).toContain('TFO-S3-005');
+    expect(existsSync(path.join(dir, '.tfo/state', PUBLIC_SITE))).toBe(false);
+    expect(first.code, first.output).toBe(2);
+    const applied = first.result.deployments.filter((d) => d.key !== PUBLIC_SITE);
+    for (const d of applied) expect(d.status, `${d.key}: ${d.error?.message}`).toBe('applied');
 
     // resources land in the account of their deployment (moto keeps an assumed role's resources there)
     const ids: Record<string, string> = {
@@ -60,7 +77,7 @@ describe('tfo apply on examples/aws against moto', () => {
       'acme-prod': '333333333333',
     };
     const seen = new Set<string>();
-    for (const d of first.result.deployments) {
+    for (const d of applied) {
       const account = d.key.split('/')[1]!;
       const arns = arnsOf(await readState(dir, d.key)).filter((a) => /:\d{12}:/.test(a));
       seen.add(arns.length > 0 ? account : '');
@@ -73,8 +90,9 @@ describe('tfo apply on examples/aws against moto', () => {
     );
 
     const again = await tfoJson(['apply'], dir, env);
-    expect(again.code, again.output).toBe(0);
-    for (const d of again.result.deployments) expect(d.status, d.key).toBe('no-changes');
+    expect(again.code, again.output).toBe(2);
+    for (const d of again.result.deployments)
+      expect(d.status, d.key).toBe(d.key === PUBLIC_SITE ? 'blocked' : 'no-changes');
   });
 
   it('recovers a partial apply by re-applying the last good inputs', async () => {
@@ -83,7 +101,7 @@ describe('tfo apply on examples/aws against moto', () => {
     // a new key that is created, and a second new key whose alias is already taken: the apply
     // creates resources and then fails
     const extra = (name: string, alias: string): string =>
-      `  "${name}" = {\n    description = "e2e ${name}"\n    alias = "${alias}"\n    enable_key_rotation = true\n    deletion_window_in_days = 7\n    tags = { Owner = "e2e", Team = "e2e", Environment = "dev", CostCenter = "CC-0" }\n  }\n`;
+      `  "${name}" = {\n    description = "e2e ${name}"\n    alias = "${alias}"\n    enable_key_rotation = true\n    deletion_window_in_days = 30\n    tags = { Owner = "e2e", Team = "e2e", Environment = "dev", CostCenter = "CC-0001" }\n  }\n`;
     const broken = original.replace(
       'kms_keys = {\n',
       `kms_keys = {\n${extra('extra', 'acme-dev-e2e-extra')}${extra('clash', 'acme-dev-app')}`,

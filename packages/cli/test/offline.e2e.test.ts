@@ -3,7 +3,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { BIN, byKey, offlineRepo, readState, tfoJson } from './support.js';
+import { symlink } from 'node:fs/promises';
+import { BIN, byKey, offlineRepo, readState, REPO, tfoJson } from './support.js';
 
 const FAILING = 'lambda/acme-stage/us-east-1/orders-api/terraform.tfstate';
 const RESIZER_FILE = 'deployments/dev-deployment/Lambda/image-resizer/image-resizer.tfvars';
@@ -90,5 +91,29 @@ describe('tfo apply on examples/offline with real terraform', () => {
     const list = await execa('node', [BIN, 'list', '--json'], { cwd: dir, reject: false });
     const rows = (JSON.parse(list.stdout) as { deployments: Array<{ key: string }> }).deployments;
     expect(rows.map((r) => r.key)).toContain(FAILING);
+  });
+
+  it('the policy gate blocks the public marketing site with readable findings, and applies nothing of it', async () => {
+    const dir = await offlineRepo();
+    await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+    await writeFile(
+      path.join(dir, 'orchestrator.config.ts'),
+      `import { opa } from '@tfo/plugin-opa';
+import base from './orchestrator.config.json' with { type: 'json' };
+export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
+`,
+    );
+    const { code, result } = await tfoJson(['apply', '--config', 'orchestrator.config.ts', '--only', '**/S3/**'], dir);
+    const site = byKey(result, 's3/acme-stage/us-east-1/marketing-site/terraform.tfstate');
+    expect(site.status).toBe('blocked');
+    const denied = (
+      site as unknown as { findings: Array<{ ruleId: string; level: string; title: string; remediation?: string }> }
+    ).findings.filter((f) => f.level === 'deny');
+    expect(denied.map((f) => f.ruleId).sort()).toEqual(['TFO-GOLDEN-003', 'TFO-GOLDEN-004']);
+    expect(denied.every((f) => f.title.length > 0 && (f.remediation ?? '').length > 0)).toBe(true);
+    expect(existsSync(path.join(dir, '.tfo/state', site.key))).toBe(false);
+    for (const d of result.deployments.filter((x) => x !== site)) expect(d.status, d.key).toBe('applied');
+    expect(code).toBe(2);
+    expect(existsSync(path.join(result.run.dir, 'policy.sarif'))).toBe(true);
   });
 });

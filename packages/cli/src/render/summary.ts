@@ -63,7 +63,15 @@ export function renderSummary(result: RunResult, style: Style): string {
   for (const d of result.deployments) {
     for (const f of d.findings) {
       const tag = f.waived ? 'waived' : f.level;
-      notes.push(`${d.file}: [${tag}] ${f.ruleId} ${f.severity} ${f.resource ?? ''} ${f.message}`.replace(/\s+/g, ' '));
+      notes.push(
+        `${d.file}: [${tag}] ${f.ruleId} (${f.severity}) ${f.title}: ${f.resource ?? ''} ${f.message}`.replace(
+          /\s+/g,
+          ' ',
+        ),
+      );
+      if (f.waived)
+        notes.push(`    waived until ${f.waived.expires} by ${f.waived.approver ?? '?'}: ${f.waived.reason}`);
+      else if (f.level === 'deny' && f.remediation) notes.push(`    fix: ${f.remediation}`);
     }
     if (d.error) notes.push(`${d.file}: ${d.error.stage} failed: ${d.error.message}`);
     if (d.recovery) {
