@@ -26,22 +26,124 @@ function syntheticPlan(n) {
       type,
       name,
       index: key,
-      change: { actions: ['create'], before: null, after, after_unknown: { id: true, arn: true, ...unknown }, before_sensitive: false, after_sensitive: {} },
+      change: {
+        actions: ['create'],
+        before: null,
+        after,
+        after_unknown: { id: true, arn: true, ...unknown },
+        before_sensitive: false,
+        after_sensitive: {},
+      },
     });
-  const kinds = ['aws_s3_bucket', 'aws_s3_bucket_versioning', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_public_access_block', 'aws_security_group', 'aws_iam_role', 'aws_sqs_queue', 'aws_kms_key'];
-  for (const t of kinds) conf.push({ address: `${t}.this`, mode: 'managed', type: t, name: 'this', expressions: t.startsWith('aws_s3_bucket_') ? { bucket: { references: ['aws_s3_bucket.this.id', 'aws_s3_bucket.this'] } } : {} });
+  const kinds = [
+    'aws_s3_bucket',
+    'aws_s3_bucket_versioning',
+    'aws_s3_bucket_server_side_encryption_configuration',
+    'aws_s3_bucket_public_access_block',
+    'aws_security_group',
+    'aws_iam_role',
+    'aws_sqs_queue',
+    'aws_kms_key',
+  ];
+  for (const t of kinds)
+    conf.push({
+      address: `${t}.this`,
+      mode: 'managed',
+      type: t,
+      name: 'this',
+      expressions: t.startsWith('aws_s3_bucket_')
+        ? { bucket: { references: ['aws_s3_bucket.this.id', 'aws_s3_bucket.this'] } }
+        : {},
+    });
   for (let i = 0; rcs.length < n; i++) {
     const k = `k${i}`;
-    push('aws_s3_bucket', 'this', k, { bucket: `bench-${i}`, force_destroy: false, tags: { Owner: 'o', Team: 't', Environment: 'dev', CostCenter: 'CC-0001' } });
-    push('aws_s3_bucket_versioning', 'this', k, { versioning_configuration: [{ status: 'Enabled', mfa_delete: null }] }, { bucket: true });
-    push('aws_s3_bucket_server_side_encryption_configuration', 'this', k, { rule: [{ apply_server_side_encryption_by_default: [{ sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:us-east-1:111111111111:key/x' }], bucket_key_enabled: true }] }, { bucket: true });
-    push('aws_s3_bucket_public_access_block', 'this', k, { block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: i % 10 !== 0 }, { bucket: true });
-    push('aws_security_group', 'this', k, { name: `sg-${i}`, description: 'bench', ingress: [{ from_port: 22, to_port: 22, protocol: 'tcp', cidr_blocks: [i % 7 === 0 ? '0.0.0.0/0' : '10.0.0.0/8'], ipv6_cidr_blocks: [], description: 'ssh', prefix_list_ids: [], security_groups: [], self: false }], egress: [] });
-    push('aws_iam_role', 'this', k, { name: `role-${i}`, max_session_duration: 3600, assume_role_policy: JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }] }) });
-    push('aws_sqs_queue', 'this', k, { name: `q-${i}`, sqs_managed_sse_enabled: true, message_retention_seconds: 345600 });
-    push('aws_kms_key', 'this', k, { enable_key_rotation: i % 5 !== 0, deletion_window_in_days: 30, key_usage: 'ENCRYPT_DECRYPT', customer_master_key_spec: 'SYMMETRIC_DEFAULT', is_enabled: true, multi_region: false });
+    push('aws_s3_bucket', 'this', k, {
+      bucket: `bench-${i}`,
+      force_destroy: false,
+      tags: { Owner: 'o', Team: 't', Environment: 'dev', CostCenter: 'CC-0001' },
+    });
+    push(
+      'aws_s3_bucket_versioning',
+      'this',
+      k,
+      { versioning_configuration: [{ status: 'Enabled', mfa_delete: null }] },
+      { bucket: true },
+    );
+    push(
+      'aws_s3_bucket_server_side_encryption_configuration',
+      'this',
+      k,
+      {
+        rule: [
+          {
+            apply_server_side_encryption_by_default: [
+              { sse_algorithm: 'aws:kms', kms_master_key_id: 'arn:aws:kms:us-east-1:111111111111:key/x' },
+            ],
+            bucket_key_enabled: true,
+          },
+        ],
+      },
+      { bucket: true },
+    );
+    push(
+      'aws_s3_bucket_public_access_block',
+      'this',
+      k,
+      {
+        block_public_acls: true,
+        block_public_policy: true,
+        ignore_public_acls: true,
+        restrict_public_buckets: i % 10 !== 0,
+      },
+      { bucket: true },
+    );
+    push('aws_security_group', 'this', k, {
+      name: `sg-${i}`,
+      description: 'bench',
+      ingress: [
+        {
+          from_port: 22,
+          to_port: 22,
+          protocol: 'tcp',
+          cidr_blocks: [i % 7 === 0 ? '0.0.0.0/0' : '10.0.0.0/8'],
+          ipv6_cidr_blocks: [],
+          description: 'ssh',
+          prefix_list_ids: [],
+          security_groups: [],
+          self: false,
+        },
+      ],
+      egress: [],
+    });
+    push('aws_iam_role', 'this', k, {
+      name: `role-${i}`,
+      max_session_duration: 3600,
+      assume_role_policy: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+      }),
+    });
+    push('aws_sqs_queue', 'this', k, {
+      name: `q-${i}`,
+      sqs_managed_sse_enabled: true,
+      message_retention_seconds: 345600,
+    });
+    push('aws_kms_key', 'this', k, {
+      enable_key_rotation: i % 5 !== 0,
+      deletion_window_in_days: 30,
+      key_usage: 'ENCRYPT_DECRYPT',
+      customer_master_key_spec: 'SYMMETRIC_DEFAULT',
+      is_enabled: true,
+      multi_region: false,
+    });
   }
-  return { format_version: '1.2', terraform_version: '1.11.4', variables: {}, resource_changes: rcs.slice(0, n), configuration: { root_module: { resources: conf } } };
+  return {
+    format_version: '1.2',
+    terraform_version: '1.11.4',
+    variables: {},
+    resource_changes: rcs.slice(0, n),
+    configuration: { root_module: { resources: conf } },
+  };
 }
 
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
@@ -71,9 +173,13 @@ const line = (s) => {
     roundTrip.push(performance.now() - t);
     inWorker.push(r.ms);
   }
-  line(`policy: whole first-party set on a plan of ${plan.resource_changes.length} resource changes, warm worker, 30 runs`);
+  line(
+    `policy: whole first-party set on a plan of ${plan.resource_changes.length} resource changes, warm worker, 30 runs`,
+  );
   line(`  findings: ${first.deny.length} deny, ${first.warn.length} warn`);
-  line(`  evaluation in the worker: p50 ${percentile(inWorker, 0.5).toFixed(1)} ms, p90 ${percentile(inWorker, 0.9).toFixed(1)} ms (target p50 <= 50 ms)`);
+  line(
+    `  evaluation in the worker: p50 ${percentile(inWorker, 0.5).toFixed(1)} ms, p90 ${percentile(inWorker, 0.9).toFixed(1)} ms (target p50 <= 50 ms)`,
+  );
   line(`  round trip incl. normalising and moving the input: p50 ${percentile(roundTrip, 0.5).toFixed(1)} ms`);
 
   const inputFile = path.join(work, 'input.json');
@@ -82,20 +188,39 @@ const line = (s) => {
   const proc = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    await execa(opa, ['eval', '--format', 'raw', '--ignore', '*_test.rego', '--ignore', 'testdata', '-d', path.join(repo, 'policies'), '-i', inputFile, 'data.tfo.main.result']);
+    await execa(opa, [
+      'eval',
+      '--format',
+      'raw',
+      '--ignore',
+      '*_test.rego',
+      '--ignore',
+      'testdata',
+      '-d',
+      path.join(repo, 'policies'),
+      '-i',
+      inputFile,
+      'data.tfo.main.result',
+    ]);
     proc.push(performance.now() - t);
   }
   const p50opa = percentile(proc, 0.5);
-  line(`  \`opa eval\` as a process on the same input: p50 ${p50opa.toFixed(0)} ms (5 runs); ratio ${(p50opa / percentile(roundTrip, 0.5)).toFixed(1)}x slower than the warm worker's round trip`);
+  line(
+    `  \`opa eval\` as a process on the same input: p50 ${p50opa.toFixed(0)} ms (5 runs); ratio ${(p50opa / percentile(roundTrip, 0.5)).toFixed(1)}x slower than the warm worker's round trip`,
+  );
   await engine.close();
 }
 
 for (const threads of [1, 2]) {
   const engine = await engineWith(threads);
-  await Promise.all(Array.from({ length: threads }, () => evaluatePlan(engine, policy, plan, 'b', { data: {}, maxMemoryMiB: 512 })));
+  await Promise.all(
+    Array.from({ length: threads }, () => evaluatePlan(engine, policy, plan, 'b', { data: {}, maxMemoryMiB: 512 })),
+  );
   const n = 40;
   const t = performance.now();
-  await Promise.all(Array.from({ length: n }, () => evaluatePlan(engine, policy, plan, 'b', { data: {}, maxMemoryMiB: 512 })));
+  await Promise.all(
+    Array.from({ length: n }, () => evaluatePlan(engine, policy, plan, 'b', { data: {}, maxMemoryMiB: 512 })),
+  );
   const s = (performance.now() - t) / 1000;
   line(`  throughput, ${threads} worker(s): ${(n / s).toFixed(1)} plans/s (${n} plans of 1,000 changes)`);
   await engine.close();
