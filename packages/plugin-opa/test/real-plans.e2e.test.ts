@@ -35,7 +35,12 @@ async function cases(): Promise<Case[]> {
     )) {
       const dir = path.join(FIXTURES, service.name, c.name);
       const fixture = path.join(REPO, 'policies', service.name, 'testdata', `${c.name}.plan.json`);
-      const planned = existsSync(path.join(dir, 'main.tf')) && !existsSync(path.join(dir, 'apply.tfvars'));
+      // cases that change applied infrastructure (apply.tfvars or a before/ configuration) need an
+      // apply first: their committed fixtures are pinned by the Rego tests alone
+      const planned =
+        existsSync(path.join(dir, 'main.tf')) &&
+        !existsSync(path.join(dir, 'apply.tfvars')) &&
+        !existsSync(path.join(dir, 'before'));
       if (planned && existsSync(fixture)) out.push({ service: service.name, name: c.name, dir, fixture });
     }
   }
