@@ -67,16 +67,6 @@ metadata := {
 	},
 }
 
-unknown_value(r, path) if path in r.unknown
-
-unknown_value(r, path) if {
-	top := split(path, ".")[0]
-	top in r.unknown
-	not has_key(r.after, top)
-}
-
-has_key(o, k) if _ = o[k]
-
 # --- 001 / 002 REST stages --------------------------------------------------------------------
 
 rest_stages := lib.configured("aws_api_gateway_stage")
@@ -94,13 +84,13 @@ access_logs(s) if {
 deny contains lib.finding("TFO-APIGATEWAY-001", s.address, "access_log_settings is not set: requests to this stage are not logged") if {
 	some s in rest_stages
 	not access_logs(s)
-	not unknown_value(s, "access_log_settings")
+	not lib.unknown_value(s, "access_log_settings")
 }
 
 warn contains lib.finding("TFO-APIGATEWAY-002", s.address, "xray_tracing_enabled is not true") if {
 	some s in rest_stages
 	lib.get(s, "xray_tracing_enabled", false) != true
-	not unknown_value(s, "xray_tracing_enabled")
+	not lib.unknown_value(s, "xray_tracing_enabled")
 }
 
 # --- 003 REST methods -------------------------------------------------------------------------
@@ -110,26 +100,26 @@ deny contains lib.finding("TFO-APIGATEWAY-003", m.address, sprintf("%s method ha
 	upper(lib.get(m, "authorization", "")) == "NONE"
 	upper(lib.get(m, "http_method", "")) != "OPTIONS"
 	lib.get(m, "api_key_required", false) != true
-	not unknown_value(m, "api_key_required")
+	not lib.unknown_value(m, "api_key_required")
 }
 
 warn contains lib.unknown_finding("TFO-APIGATEWAY-003", m.address, "authorization") if {
 	some m in lib.configured("aws_api_gateway_method")
-	unknown_value(m, "authorization")
+	lib.unknown_value(m, "authorization")
 }
 
 # --- 004 custom domain TLS --------------------------------------------------------------------
 
 deny contains lib.finding("TFO-APIGATEWAY-004", d.address, "security_policy is not TLS_1_2") if {
 	some d in lib.configured("aws_api_gateway_domain_name")
-	not unknown_value(d, "security_policy")
+	not lib.unknown_value(d, "security_policy")
 	not startswith(upper(lib.get(d, "security_policy", "TLS_1_0")), "TLS_1_2")
 	not startswith(upper(lib.get(d, "security_policy", "TLS_1_0")), "SECURITYPOLICY_TLS13")
 }
 
 warn contains lib.unknown_finding("TFO-APIGATEWAY-004", d.address, "security_policy") if {
 	some d in lib.configured("aws_api_gateway_domain_name")
-	unknown_value(d, "security_policy")
+	lib.unknown_value(d, "security_policy")
 }
 
 # --- 005 / 006 API Gateway v2 -----------------------------------------------------------------
@@ -137,13 +127,13 @@ warn contains lib.unknown_finding("TFO-APIGATEWAY-004", d.address, "security_pol
 deny contains lib.finding("TFO-APIGATEWAY-005", s.address, "access_log_settings is not set: requests to this stage are not logged") if {
 	some s in lib.configured("aws_apigatewayv2_stage")
 	not access_logs(s)
-	not unknown_value(s, "access_log_settings")
+	not lib.unknown_value(s, "access_log_settings")
 }
 
 deny contains lib.finding("TFO-APIGATEWAY-006", r.address, "authorization_type is NONE: the route is open to anyone") if {
 	some r in lib.configured("aws_apigatewayv2_route")
 	upper(lib.get(r, "authorization_type", "NONE")) == "NONE"
-	not unknown_value(r, "authorization_type")
+	not lib.unknown_value(r, "authorization_type")
 	not startswith(upper(lib.get(r, "route_key", "")), "OPTIONS ")
 	lib.get(r, "api_key_required", false) != true
 }

@@ -66,35 +66,22 @@ log_groups := lib.configured("aws_cloudwatch_log_group")
 
 trails := lib.configured("aws_cloudtrail")
 
-unknown_value(r, path) if path in r.unknown
-
-unknown_value(r, path) if {
-	top := split(path, ".")[0]
-	top in r.unknown
-	not has_key(r.after, top)
-}
-
-has_key(o, k) if _ = o[k]
-
 # --- 001 log group encryption -----------------------------------------------------------------
 
 deny contains lib.finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id is not set: log events are encrypted only with a service key") if {
 	some g in log_groups
 	lib.get(g, "kms_key_id", "") == ""
-	not unknown_value(g, "kms_key_id")
+	not lib.unknown_value(g, "kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id") if {
 	some g in log_groups
-	unknown_value(g, "kms_key_id")
+	lib.unknown_value(g, "kms_key_id")
 }
 
 # --- 002 retention ----------------------------------------------------------------------------
 
-min_retention_days := n if {
-	n := data.tfo_options.log_retention_min_days
-	is_number(n)
-} else := 365
+min_retention_days := lib.number_option("log_retention_min_days", 365)
 
 # 0 (or unset) means the events never expire, which meets any minimum.
 deny contains lib.finding("TFO-CLOUDWATCH-002", g.address, sprintf("retention_in_days is %d, below the minimum of %d days", [days, min_retention_days])) if {
@@ -106,7 +93,7 @@ deny contains lib.finding("TFO-CLOUDWATCH-002", g.address, sprintf("retention_in
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-002", g.address, "retention_in_days") if {
 	some g in log_groups
-	unknown_value(g, "retention_in_days")
+	lib.unknown_value(g, "retention_in_days")
 }
 
 # --- 003 alarms without actions ---------------------------------------------------------------
@@ -137,7 +124,7 @@ watched_metrics contains [lib.get(a, "namespace", ""), lib.get(a, "metric_name",
 alarm_metric_unknown if {
 	some a in alarms
 	some attr in ["namespace", "metric_name"]
-	unknown_value(a, attr)
+	lib.unknown_value(a, attr)
 }
 
 filters := lib.configured("aws_cloudwatch_log_metric_filter")
@@ -182,22 +169,22 @@ deny contains lib.finding("TFO-CLOUDWATCH-006", g.address, sprintf("the plan wil
 deny contains lib.finding("TFO-CLOUDWATCH-007", t.address, "is_multi_region_trail is not true: activity in other regions is not logged") if {
 	some t in trails
 	lib.get(t, "is_multi_region_trail", false) != true
-	not unknown_value(t, "is_multi_region_trail")
+	not lib.unknown_value(t, "is_multi_region_trail")
 }
 
 deny contains lib.finding("TFO-CLOUDWATCH-008", t.address, "enable_log_file_validation is not true: log files can be altered undetected") if {
 	some t in trails
 	lib.get(t, "enable_log_file_validation", false) != true
-	not unknown_value(t, "enable_log_file_validation")
+	not lib.unknown_value(t, "enable_log_file_validation")
 }
 
 deny contains lib.finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id is not set: trail logs use SSE-S3 only") if {
 	some t in trails
 	lib.get(t, "kms_key_id", "") == ""
-	not unknown_value(t, "kms_key_id")
+	not lib.unknown_value(t, "kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id") if {
 	some t in trails
-	unknown_value(t, "kms_key_id")
+	lib.unknown_value(t, "kms_key_id")
 }

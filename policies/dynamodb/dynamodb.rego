@@ -45,31 +45,6 @@ metadata := {
 
 tables := lib.configured("aws_dynamodb_table")
 
-kms_required if "dynamodb" in data.tfo_options.kms_required
-
-# Whether an attribute (dotted path) is unknown until apply: listed itself, or its top-level
-# attribute is listed and absent from `after` (a wholly computed block).
-unknown_value(r, path) if path in r.unknown
-
-unknown_value(r, path) if {
-	top := split(path, ".")[0]
-	top in r.unknown
-	not has_key(r.after, top)
-}
-
-has_key(o, k) if _ = o[k]
-
-# The resource's block in the plan's configuration (root or nested module).
-config_block(r) := c if {
-	parts := split(r.config_address, ".")
-	n := count(parts)
-	modules := [m | some i, m in parts; i < n - 2; i % 2 == 1]
-	path := array.concat(["root_module"], [seg | some m in modules; some seg in ["module_calls", m, "module"]])
-	some c in object.get(input.plan.configuration, array.concat(path, ["resources"]), [])
-	c.address == sprintf("%s.%s", [r.type, r.name])
-	c.mode == r.mode
-}
-
 # --- 001 point-in-time recovery ---------------------------------------------------------------
 
 pitr_enabled(t) if {
@@ -80,13 +55,13 @@ pitr_enabled(t) if {
 deny contains lib.finding("TFO-DYNAMODB-001", t.address, "point-in-time recovery is not enabled") if {
 	some t in tables
 	not pitr_enabled(t)
-	not unknown_value(t, "point_in_time_recovery.0.enabled")
+	not lib.unknown_value(t, "point_in_time_recovery.0.enabled")
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-001", t.address, "point_in_time_recovery.enabled") if {
 	some t in tables
 	not pitr_enabled(t)
-	unknown_value(t, "point_in_time_recovery.0.enabled")
+	lib.unknown_value(t, "point_in_time_recovery.0.enabled")
 }
 
 # --- 002 customer-managed KMS key -------------------------------------------------------------
@@ -101,22 +76,22 @@ cmk_set(t) if {
 # Unknown only when the configuration names a key (server_side_encryption is computed: a table
 # without the block, or without kms_key_arn in it, plans it unknown and gets an AWS owned key).
 cmk_unknown(t) if {
-	unknown_value(t, "server_side_encryption.0.kms_key_arn")
-	some block in object.get(config_block(t), ["expressions", "server_side_encryption"], [])
+	lib.unknown_value(t, "server_side_encryption.0.kms_key_arn")
+	some block in object.get(lib.config_of(t), ["expressions", "server_side_encryption"], [])
 	block.kms_key_arn
 }
 
 cmk_missing_message := "server_side_encryption does not name a customer-managed KMS key (kms_key_arn): the table uses an AWS owned key"
 
 deny contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
-	kms_required
+	lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
 	not cmk_unknown(t)
 }
 
 warn contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
-	not kms_required
+	not lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
 	not cmk_unknown(t)
@@ -133,12 +108,12 @@ warn contains lib.unknown_finding("TFO-DYNAMODB-002", t.address, "server_side_en
 warn contains lib.finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled is not true") if {
 	some t in tables
 	lib.get(t, "deletion_protection_enabled", false) != true
-	not unknown_value(t, "deletion_protection_enabled")
+	not lib.unknown_value(t, "deletion_protection_enabled")
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled") if {
 	some t in tables
-	unknown_value(t, "deletion_protection_enabled")
+	lib.unknown_value(t, "deletion_protection_enabled")
 }
 
 # --- 004 destruction --------------------------------------------------------------------------
@@ -169,13 +144,13 @@ autoscaled_table_names contains name if {
 # A target whose resource_id is unknown may be this table's: give the benefit of the doubt.
 autoscaling_unknown if {
 	some a in lib.configured("aws_appautoscaling_target")
-	unknown_value(a, "resource_id")
+	lib.unknown_value(a, "resource_id")
 }
 
 warn contains lib.finding("TFO-DYNAMODB-005", t.address, "billing_mode is PROVISIONED and no aws_appautoscaling_target scales this table's capacity") if {
 	some t in tables
 	lib.get(t, "billing_mode", "PROVISIONED") == "PROVISIONED"
-	not unknown_value(t, "billing_mode")
+	not lib.unknown_value(t, "billing_mode")
 	not lib.get(t, "name", "") in autoscaled_table_names
 	not autoscaling_unknown
 }

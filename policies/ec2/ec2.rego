@@ -84,36 +84,6 @@ metadata := {
 	},
 }
 
-# --- configuration lookups (module-relative) -----------------------------------------------
-
-# The resource's block in input.plan.configuration.
-config_resources(r) := [c |
-	mod := config_module(module_prefix(r))
-	some c in mod.resources
-	c.address == sprintf("%s.%s", [r.type, r.name])
-	c.mode == r.mode
-]
-
-# "module.a.module.b" for module.a.module.b.aws_x.y, "" at the root.
-module_prefix(r) := "" if {
-	r.config_address == sprintf("%s.%s", [r.type, r.name])
-} else := trim_suffix(r.config_address, sprintf(".%s.%s", [r.type, r.name]))
-
-config_module("") := object.get(input.plan, ["configuration", "root_module"], {})
-
-config_module(prefix) := object.get(input.plan, path, {}) if {
-	prefix != ""
-	parts := split(prefix, ".")
-	names := [parts[i] | some i, _ in parts; i % 2 == 1]
-	path := array.concat(["configuration", "root_module"], [seg | some n in names; some seg in ["module_calls", n, "module"]])
-}
-
-# Whether an attribute or block is written in the resource's configuration.
-configured_attr(r, attr) if {
-	some c in config_resources(r)
-	c.expressions[attr]
-}
-
 # --- helpers -----------------------------------------------------------------------------------
 
 # EBS encryption by default is turned on by this plan (or kept on).
@@ -143,7 +113,7 @@ secret_patterns := {
 user_data_sources(r) := array.concat(
 	[["user_data", text] |
 		r.type == "aws_instance"
-		some c in config_resources(r)
+		some c in lib.config_resources(r)
 		text := c.expressions.user_data.constant_value
 		is_string(text)
 	],
@@ -179,7 +149,7 @@ warn contains lib.unknown_finding("TFO-EC2-001", r.address, "metadata_options.ht
 # Launch templates and instances share the IMDS checks.
 # The block left out is not an unknown: instances then follow the AMI/account default (IMDSv1 allowed).
 imds_violation(r) := "metadata_options is not set: http_tokens is left to the AMI/account default (IMDSv1 allowed)" if {
-	not configured_attr(r, "metadata_options")
+	not lib.configured_attr(r, "metadata_options")
 	not imds_tokens_known(r)
 } else := sprintf("metadata_options.http_tokens is \"%s\", not \"required\"", [tokens]) if {
 	tokens := lib.get(r, "metadata_options", [])[0].http_tokens
@@ -190,7 +160,7 @@ imds_violation(r) := "metadata_options is not set: http_tokens is left to the AM
 imds_tokens_known(r) if is_string(lib.get(r, "metadata_options", [])[0].http_tokens)
 
 imds_unknown(r) if {
-	configured_attr(r, "metadata_options")
+	lib.configured_attr(r, "metadata_options")
 	not imds_tokens_known(r)
 }
 
@@ -211,7 +181,7 @@ warn contains lib.unknown_finding("TFO-EC2-002", r.address, sprintf("%s.encrypte
 
 # The block is left to AWS (root volume) or its encrypted flag is not in the plan.
 block_encryption_unknown(r, "root_block_device") if {
-	not configured_attr(r, "root_block_device")
+	not lib.configured_attr(r, "root_block_device")
 }
 
 block_encryption_unknown(r, attr) if {
@@ -229,8 +199,7 @@ deny contains lib.finding("TFO-EC2-003", r.address, "associate_public_ip_address
 
 warn contains lib.unknown_finding("TFO-EC2-003", r.address, "associate_public_ip_address") if {
 	some r in lib.configured("aws_instance")
-	lib.is_unknown(r, "associate_public_ip_address")
-	configured_attr(r, "associate_public_ip_address")
+	lib.set_unknown(r, "associate_public_ip_address")
 }
 
 # --- TFO-EC2-004 / 005: secrets in user data ----------------------------------------------------
@@ -255,8 +224,7 @@ warn contains lib.unknown_finding("TFO-EC2-005", r.address, attr) if {
 	some type in user_data_types
 	some r in lib.configured(type)
 	some attr in base64_attrs[type]
-	lib.is_unknown(r, attr)
-	configured_attr(r, attr)
+	lib.set_unknown(r, attr)
 }
 
 # --- TFO-EC2-006: EBS volumes ---------------------------------------------------------------------
@@ -316,10 +284,7 @@ warn contains lib.unknown_finding("TFO-EC2-010", r.address, "monitoring") if {
 }
 
 # Unset, it defaults to false (not an unknown); only an expression unknown until apply is.
-monitoring_unknown(r) if {
-	lib.is_unknown(r, "monitoring")
-	configured_attr(r, "monitoring")
-}
+monitoring_unknown(r) if lib.set_unknown(r, "monitoring")
 
 warn contains lib.finding("TFO-EC2-010", r.address, "monitoring.enabled is not true") if {
 	some r in lib.configured("aws_launch_template")
@@ -339,14 +304,12 @@ warn contains lib.finding("TFO-EC2-011", r.address, "ebs_optimized is false") if
 warn contains lib.finding("TFO-EC2-012", r.address, "iam_instance_profile is not set") if {
 	some r in lib.configured("aws_instance")
 	lib.get(r, "iam_instance_profile", "") == ""
-	not configured_attr(r, "iam_instance_profile")
+	not lib.configured_attr(r, "iam_instance_profile")
 }
 
 # --- TFO-EC2-013: EBS volume destruction ----------------------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-013", r.address, msg) if {
 	some r in lib.destroyed("aws_ebs_volume")
-	msg := sprintf("aws_ebs_volume is %s: the volume and its data are destroyed", [destroyed_word[r.change]])
+	msg := sprintf("aws_ebs_volume is %s: the volume and its data are destroyed", [lib.destroyed_word[r.change]])
 }
-
-destroyed_word := {"delete": "deleted", "replace": "replaced (destroyed and re-created)"}

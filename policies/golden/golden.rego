@@ -223,13 +223,9 @@ default_deprecated_runtimes := {
 # Runtimes whose deprecation AWS has scheduled for 2026 (some dates may already have passed).
 default_deprecating_runtimes := {"nodejs20.x", "python3.10", "java8.al2", "java11", "provided.al2", "dotnet8"}
 
-deprecated_runtimes := {r | some r in data.tfo_options.lambda_deprecated_runtimes} if {
-	is_array(data.tfo_options.lambda_deprecated_runtimes)
-} else := default_deprecated_runtimes
+deprecated_runtimes := lib.set_option("lambda_deprecated_runtimes", default_deprecated_runtimes)
 
-deprecating_runtimes := {r | some r in data.tfo_options.lambda_deprecating_runtimes} if {
-	is_array(data.tfo_options.lambda_deprecating_runtimes)
-} else := default_deprecating_runtimes
+deprecating_runtimes := lib.set_option("lambda_deprecating_runtimes", default_deprecating_runtimes)
 
 deny contains lib.finding("TFO-GOLDEN-010", res("lambda_functions", key), sprintf("runtime %s is deprecated", [e.runtime])) if {
 	some [key, e] in entries("lambda_functions")

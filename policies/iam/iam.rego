@@ -143,13 +143,6 @@ unknown_policies contains r if {
 	lib.is_unknown(r, "policy")
 }
 
-label(s, i) := sprintf("statement %s", [s.Sid]) if {
-	is_string(s.Sid)
-	s.Sid != ""
-} else := sprintf("statement #%d", [i + 1])
-
-actions(s) := object.get(s, "Action", [])
-
 all_actions(a) if a in {"*", "*:*"}
 
 service_wildcard(a) if {
@@ -216,38 +209,12 @@ string_condition(s, key) := [v |
 	positive_string_op(l)
 	some k, vals in kv
 	lower(k) == key
-	some v in as_list(vals)
+	some v in lib.as_list(vals)
 ]
 
 positive_string_op(op) if contains(op, "stringequals")
 
 positive_string_op(op) if contains(op, "stringlike")
-
-as_list(x) := x if is_array(x)
-
-else := [x]
-
-# The resource's block in the plan's configuration (follows module calls).
-config_of(r) := cfg if {
-	parts := split(r.config_address, ".")
-	n := count(parts)
-	steps := [step |
-		some i, p in parts
-		i < n - 2
-		p == "module"
-		some step in ["module_calls", parts[i + 1], "module"]
-	]
-	mod := object.get(input.plan.configuration.root_module, steps, null)
-	some cfg in mod.resources
-	cfg.address == concat(".", [parts[n - 2], parts[n - 1]])
-}
-
-# Whether an attribute is set in the configuration to a value unknown until apply (an unset
-# Optional+Computed attribute is also "unknown" in a plan, but it stays unset).
-set_unknown(r, attr) if {
-	lib.is_unknown(r, attr)
-	config_of(r).expressions[attr]
-}
 
 github_oidc := "token.actions.githubusercontent.com"
 
@@ -270,9 +237,9 @@ else := 14400
 
 # ---------------------------------------------------------------- TFO-IAM-001 Action "*"
 
-deny contains lib.finding("TFO-IAM-001", r.address, sprintf("policy %s allows Action %s", [label(s, i), a])) if {
+deny contains lib.finding("TFO-IAM-001", r.address, sprintf("policy %s allows Action %s", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in allows
-	some a in actions(s)
+	some a in lib.actions(s)
 	all_actions(a)
 }
 
@@ -280,10 +247,10 @@ warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy") if some r 
 
 # ---------------------------------------------------------------- TFO-IAM-002 service:* on *
 
-deny contains lib.finding("TFO-IAM-002", r.address, sprintf("policy %s allows %s on Resource \"*\"", [label(s, i), a])) if {
+deny contains lib.finding("TFO-IAM-002", r.address, sprintf("policy %s allows %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in allows
 	all_resources(s)
-	some a in actions(s)
+	some a in lib.actions(s)
 	service_wildcard(a)
 }
 
@@ -291,10 +258,10 @@ warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy") if some r 
 
 # ---------------------------------------------------------------- TFO-IAM-003 writes on *
 
-deny contains lib.finding("TFO-IAM-003", r.address, sprintf("policy %s allows write action %s on Resource \"*\"", [label(s, i), a])) if {
+deny contains lib.finding("TFO-IAM-003", r.address, sprintf("policy %s allows write action %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in allows
 	all_resources(s)
-	some a in actions(s)
+	some a in lib.actions(s)
 	write_action(a)
 }
 
@@ -302,7 +269,7 @@ warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy") if some r 
 
 # ---------------------------------------------------------------- TFO-IAM-004 NotAction
 
-deny contains lib.finding("TFO-IAM-004", r.address, sprintf("policy %s allows with NotAction", [label(s, i)])) if {
+deny contains lib.finding("TFO-IAM-004", r.address, sprintf("policy %s allows with NotAction", [lib.statement_label(s, i)])) if {
 	some [r, i, s] in allows
 	s.NotAction
 }
@@ -346,7 +313,7 @@ warn contains lib.unknown_finding("TFO-IAM-006", r.address, "users") if {
 
 # ---------------------------------------------------------------- TFO-IAM-007 open trust policy
 
-deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy %s trusts any principal without a narrowing condition", [label(s, i)])) if {
+deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy %s trusts any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
 	some r in lib.configured("aws_iam_role")
 	some i, s in r.docs.assume_role_policy.Statement
 	lib.allows_anyone(s)
@@ -403,7 +370,7 @@ password_minimums := {"TFO-IAM-014": ["minimum_password_length", 14], "TFO-IAM-0
 deny contains lib.finding(id, r.address, sprintf("%s is %s (minimum %d)", [attr, describe(value), minimum])) if {
 	some r in lib.configured("aws_iam_account_password_policy")
 	some id, [attr, minimum] in password_minimums
-	not set_unknown(r, attr)
+	not lib.set_unknown(r, attr)
 	value := lib.get(r, attr, null)
 	not at_least(value, minimum)
 }
@@ -420,7 +387,7 @@ else := sprintf("%v", [value])
 warn contains lib.unknown_finding(id, r.address, attr) if {
 	some r in lib.configured("aws_iam_account_password_policy")
 	some id, [attr, _] in password_minimums
-	set_unknown(r, attr)
+	lib.set_unknown(r, attr)
 }
 
 # ---------------------------------------------------------------- TFO-IAM-016 session duration

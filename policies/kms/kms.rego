@@ -57,31 +57,6 @@ metadata := {
 
 # ---------------------------------------------------------------- helpers
 
-# The resource's block in the plan's configuration (follows module calls).
-config_of(r) := cfg if {
-	parts := split(r.config_address, ".")
-	n := count(parts)
-	steps := [step |
-		some i, p in parts
-		i < n - 2
-		p == "module"
-		some step in ["module_calls", parts[i + 1], "module"]
-	]
-	mod := object.get(input.plan.configuration.root_module, steps, null)
-	some cfg in mod.resources
-	cfg.address == concat(".", [parts[n - 2], parts[n - 1]])
-}
-
-# Whether the configuration sets an attribute (unset Optional+Computed attributes are also
-# "unknown" in a plan; only a configured one is really unknown).
-sets(r, attr) if config_of(r).expressions[attr]
-
-# Whether an attribute is set in the configuration to a value unknown until apply.
-set_unknown(r, attr) if {
-	lib.is_unknown(r, attr)
-	sets(r, attr)
-}
-
 keys := lib.configured("aws_kms_key")
 
 # Resources carrying a key policy.
@@ -94,13 +69,8 @@ statements contains [r, i, s] if {
 
 unknown_policies contains r if {
 	some r in policy_holders
-	set_unknown(r, "policy")
+	lib.set_unknown(r, "policy")
 }
-
-label(s, i) := sprintf("statement %s", [s.Sid]) if {
-	is_string(s.Sid)
-	s.Sid != ""
-} else := sprintf("statement #%d", [i + 1])
 
 # ---------------------------------------------------------------- TFO-KMS-001 rotation
 
@@ -125,7 +95,7 @@ warn contains lib.unknown_finding("TFO-KMS-001", r.address, "enable_key_rotation
 
 # ---------------------------------------------------------------- TFO-KMS-002 anyone, not narrowed
 
-deny contains lib.finding("TFO-KMS-002", r.address, sprintf("policy %s allows any principal without a narrowing condition", [label(s, i)])) if {
+deny contains lib.finding("TFO-KMS-002", r.address, sprintf("policy %s allows any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	not lib.narrowed(s)
@@ -135,10 +105,10 @@ warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy") if some r 
 
 # ---------------------------------------------------------------- TFO-KMS-003 kms:* to anyone
 
-deny contains lib.finding("TFO-KMS-003", r.address, sprintf("policy %s allows %s to any principal", [label(s, i), a])) if {
+deny contains lib.finding("TFO-KMS-003", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	some a in object.get(s, "Action", [])
+	some a in lib.actions(s)
 	a in {"*", "kms:*"}
 }
 
@@ -155,7 +125,7 @@ deny contains lib.finding("TFO-KMS-004", r.address, sprintf("deletion_window_in_
 
 warn contains lib.unknown_finding("TFO-KMS-004", r.address, "deletion_window_in_days") if {
 	some r in keys
-	set_unknown(r, "deletion_window_in_days")
+	lib.set_unknown(r, "deletion_window_in_days")
 }
 
 # ---------------------------------------------------------------- TFO-KMS-005 multi-Region
@@ -167,7 +137,7 @@ warn contains lib.finding("TFO-KMS-005", r.address, "multi_region is true") if {
 
 warn contains lib.unknown_finding("TFO-KMS-005", r.address, "multi_region") if {
 	some r in keys
-	set_unknown(r, "multi_region")
+	lib.set_unknown(r, "multi_region")
 }
 
 # ---------------------------------------------------------------- TFO-KMS-006 destroyed keys
@@ -186,7 +156,7 @@ warn contains lib.finding("TFO-KMS-007", r.address, "is_enabled is false") if {
 
 warn contains lib.unknown_finding("TFO-KMS-007", r.address, "is_enabled") if {
 	some r in keys
-	set_unknown(r, "is_enabled")
+	lib.set_unknown(r, "is_enabled")
 }
 
 # ---------------------------------------------------------------- TFO-KMS-008 lockout safety check

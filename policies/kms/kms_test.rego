@@ -177,16 +177,6 @@ test_008_default_passes if {
 	not "TFO-KMS-008" in all_ids(kms.deny) with input as data.testdata.kms.compliant
 }
 
-# ---------------------------------------------------------------- helpers
-
-test_config_of_follows_module_calls if {
-	r := [r | some r in data.testdata.s3.module.resources; r.address == "module.x.aws_s3_bucket.bare"][0]
-	cfg := kms.config_of(r) with input as data.testdata.s3.module
-	cfg.address == "aws_s3_bucket.bare"
-	kms.sets(r, "bucket") with input as data.testdata.s3.module
-	not kms.sets(r, "force_destroy") with input as data.testdata.s3.module
-}
-
 test_every_finding_has_metadata if {
 	every c in ["compliant", "violating", "unknown", "destroy"] {
 		findings := kms.deny | kms.warn with input as data.testdata.kms[c]

@@ -144,9 +144,7 @@ default_deprecated_runtimes := {
 }
 
 # Option lambda_deprecated_runtimes replaces the list.
-deprecated_runtimes := {x | some x in data.tfo_options.lambda_deprecated_runtimes} if {
-	is_array(data.tfo_options.lambda_deprecated_runtimes)
-} else := default_deprecated_runtimes
+deprecated_runtimes := lib.set_option("lambda_deprecated_runtimes", default_deprecated_runtimes)
 
 deny contains lib.finding("TFO-LAMBDA-004", r.address, sprintf("runtime %s is deprecated", [runtime])) if {
 	some r in functions

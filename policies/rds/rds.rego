@@ -88,9 +88,7 @@ no_iam_auth(engine) if startswith(engine, "db2")
 no_iam_auth(engine) if startswith(engine, "custom-")
 
 # Options (data.tfo_options), with defaults when absent.
-backup_min_days := data.tfo_options.rds_backup_retention_min_days if {
-	is_number(data.tfo_options.rds_backup_retention_min_days)
-} else := 7
+backup_min_days := lib.number_option("rds_backup_retention_min_days", 7)
 
 require_multi_az_everywhere if data.tfo_options.rds_require_multi_az == true
 
@@ -102,34 +100,6 @@ production(r) if {
 	some k, v in tags
 	lower(k) in {"environment", "env", "stage", "tier"}
 	lower(v) in {"prod", "production", "prd", "live"}
-}
-
-# Whether the attribute is written in the resource's configuration (module-relative lookup).
-configured_attr(r, attr) if {
-	some c in config_resources(r)
-	c.expressions[attr]
-}
-
-config_resources(r) := [c |
-	mod := config_module(module_prefix(r))
-	some c in mod.resources
-	c.address == sprintf("%s.%s", [r.type, r.name])
-	c.mode == r.mode
-]
-
-# "module.a.module.b" for module.a.module.b.aws_x.y, "" at the root.
-module_prefix(r) := "" if {
-	r.config_address == sprintf("%s.%s", [r.type, r.name])
-} else := trim_suffix(r.config_address, sprintf(".%s.%s", [r.type, r.name]))
-
-# The configuration of a module: module_calls.<name>.module, nested, from root_module.
-config_module("") := object.get(input.plan, ["configuration", "root_module"], {})
-
-config_module(prefix) := object.get(input.plan, path, {}) if {
-	prefix != ""
-	parts := split(prefix, ".")
-	names := [parts[i] | some i, _ in parts; i % 2 == 1]
-	path := array.concat(["configuration", "root_module"], [seg | some n in names; some seg in ["module_calls", n, "module"]])
 }
 
 # --- TFO-RDS-001: storage encryption -------------------------------------------------
@@ -241,13 +211,12 @@ warn contains lib.finding("TFO-RDS-008", r.address, "copy_tags_to_snapshot is no
 warn contains lib.finding("TFO-RDS-009", r.address, "performance_insights_enabled without performance_insights_kms_key_id: the AWS managed key is used") if {
 	some r in pi_enabled
 	lib.get(r, "performance_insights_kms_key_id", "") == ""
-	not configured_attr(r, "performance_insights_kms_key_id")
+	not lib.configured_attr(r, "performance_insights_kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-RDS-009", r.address, "performance_insights_kms_key_id") if {
 	some r in pi_enabled
-	lib.is_unknown(r, "performance_insights_kms_key_id")
-	configured_attr(r, "performance_insights_kms_key_id")
+	lib.set_unknown(r, "performance_insights_kms_key_id")
 }
 
 pi_enabled contains r if {
@@ -261,10 +230,8 @@ pi_enabled contains r if {
 deny contains lib.finding("TFO-RDS-010", r.address, msg) if {
 	some type in stateful_types
 	some r in lib.destroyed(type)
-	msg := sprintf("%s is %s: the database and its data are destroyed", [r.type, destroyed_word[r.change]])
+	msg := sprintf("%s is %s: the database and its data are destroyed", [r.type, lib.destroyed_word[r.change]])
 }
-
-destroyed_word := {"delete": "deleted", "replace": "replaced (destroyed and re-created)"}
 
 # --- TFO-RDS-011: final snapshot -------------------------------------------------------
 

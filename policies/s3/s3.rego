@@ -135,9 +135,6 @@ public_groups := {
 
 kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 
-# Options: data.tfo_options.kms_required lists the services that must use customer managed keys.
-kms_required if "s3" in data.tfo_options.kms_required
-
 # Resources carrying a bucket policy document, and the documents they carry.
 policy_holders contains r if some r in lib.configured("aws_s3_bucket_policy")
 
@@ -158,24 +155,13 @@ unknown_policies contains r if {
 	lib.is_unknown(r, "policy")
 }
 
-label(s, i) := sprintf("statement %s", [s.Sid]) if {
-	is_string(s.Sid)
-	s.Sid != ""
-} else := sprintf("statement #%d", [i + 1])
-
 # The values of a condition key (case-insensitive) under any operator, as a flat list.
 condition_values(s, key) := [v |
 	some _, kv in s.Condition
 	some k, vals in kv
 	lower(k) == key
-	some v in as_list(vals)
+	some v in lib.as_list(vals)
 ]
-
-as_list(x) := x if is_array(x)
-
-else := [x]
-
-actions(s) := object.get(s, "Action", [])
 
 all_s3(a) if a in {"*", "s3:*"}
 
@@ -267,7 +253,7 @@ denies_insecure_transport(doc) if {
 	some s in doc.Statement
 	s.Effect == "Deny"
 	"*" in lib.principals(s)
-	some a in actions(s)
+	some a in lib.actions(s)
 	all_s3(a)
 	some v in condition_values(s, "aws:securetransport")
 	lower(sprintf("%v", [v])) == "false"
@@ -288,7 +274,7 @@ warn contains lib.unknown_finding("TFO-S3-004", r.address, "policy") if some r i
 
 # ---------------------------------------------------------------- TFO-S3-005 anyone, not narrowed
 
-deny contains lib.finding("TFO-S3-005", r.address, sprintf("policy %s allows any principal without a narrowing condition", [label(s, i)])) if {
+deny contains lib.finding("TFO-S3-005", r.address, sprintf("policy %s allows any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	not lib.narrowed(s)
@@ -298,10 +284,10 @@ warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy") if some r i
 
 # ---------------------------------------------------------------- TFO-S3-006 s3:* to anyone
 
-deny contains lib.finding("TFO-S3-006", r.address, sprintf("policy %s allows %s to any principal", [label(s, i), a])) if {
+deny contains lib.finding("TFO-S3-006", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	some a in actions(s)
+	some a in lib.actions(s)
 	all_s3(a)
 }
 
@@ -309,10 +295,10 @@ warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy") if some r i
 
 # ---------------------------------------------------------------- TFO-S3-007 writes to anyone
 
-deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s to any principal", [label(s, i), a])) if {
+deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	some a in actions(s)
+	some a in lib.actions(s)
 	write_action(a)
 }
 
@@ -320,7 +306,7 @@ warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy") if some r i
 
 # ---------------------------------------------------------------- TFO-S3-017 Allow with NotPrincipal
 
-deny contains lib.finding("TFO-S3-017", r.address, sprintf("policy %s allows with NotPrincipal", [label(s, i)])) if {
+deny contains lib.finding("TFO-S3-017", r.address, sprintf("policy %s allows with NotPrincipal", [lib.statement_label(s, i)])) if {
 	some [r, i, s] in statements
 	s.Effect == "Allow"
 	s.NotPrincipal
@@ -338,7 +324,7 @@ deny contains lib.finding("TFO-S3-008", b.address, "no aws_s3_bucket_server_side
 # ---------------------------------------------------------------- TFO-S3-009 SSE-KMS with a customer key
 
 sse_kms_subject contains r if {
-	kms_required
+	lib.kms_required("s3")
 	some r in lib.configured("aws_s3_bucket_server_side_encryption_configuration")
 }
 

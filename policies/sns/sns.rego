@@ -51,18 +51,6 @@ metadata := {
 
 topics := lib.configured("aws_sns_topic")
 
-kms_required if "sns" in data.tfo_options.kms_required
-
-unknown_value(r, path) if path in r.unknown
-
-unknown_value(r, path) if {
-	top := split(path, ".")[0]
-	top in r.unknown
-	not has_key(r.after, top)
-}
-
-has_key(o, k) if _ = o[k]
-
 # --- 001 / 007 encryption ---------------------------------------------------------------------
 
 key_id(t) := k if {
@@ -73,12 +61,12 @@ key_id(t) := k if {
 deny contains lib.finding("TFO-SNS-001", t.address, "kms_master_key_id is not set: the topic is not encrypted at rest") if {
 	some t in topics
 	not key_id(t)
-	not unknown_value(t, "kms_master_key_id")
+	not lib.unknown_value(t, "kms_master_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-SNS-001", t.address, "kms_master_key_id") if {
 	some t in topics
-	unknown_value(t, "kms_master_key_id")
+	lib.unknown_value(t, "kms_master_key_id")
 }
 
 aws_managed_key(k) if lower(k) == "alias/aws/sns"
@@ -86,7 +74,7 @@ aws_managed_key(k) if lower(k) == "alias/aws/sns"
 aws_managed_key(k) if endswith(lower(k), ":alias/aws/sns")
 
 deny contains lib.finding("TFO-SNS-007", t.address, "kms_master_key_id is the AWS managed key alias/aws/sns, not a customer-managed key") if {
-	kms_required
+	lib.kms_required("sns")
 	some t in topics
 	aws_managed_key(key_id(t))
 }
@@ -120,17 +108,12 @@ open_statements contains [address, i, s] if {
 	not lib.narrowed(s)
 }
 
-statement_name(s, i) := concat("", ["statement \"", s.Sid, "\""]) if {
-	is_string(s.Sid)
-	s.Sid != ""
-} else := sprintf("statement %d", [i])
-
-deny contains lib.finding("TFO-SNS-002", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [statement_name(s, i)])) if {
+deny contains lib.finding("TFO-SNS-002", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [lib.statement_label_quoted(s, i)])) if {
 	some [address, i, s] in open_statements
 	not publish_or_subscribe(s)
 }
 
-deny contains lib.finding("TFO-SNS-003", address, sprintf("policy %s lets anyone publish to or subscribe to the topic", [statement_name(s, i)])) if {
+deny contains lib.finding("TFO-SNS-003", address, sprintf("policy %s lets anyone publish to or subscribe to the topic", [lib.statement_label_quoted(s, i)])) if {
 	some [address, i, s] in open_statements
 	publish_or_subscribe(s)
 }
@@ -155,7 +138,7 @@ has_feedback(t) if {
 has_feedback(t) if {
 	some p in feedback_protocols
 	some kind in ["failure", "success"]
-	unknown_value(t, sprintf("%s_%s_feedback_role_arn", [p, kind]))
+	lib.unknown_value(t, sprintf("%s_%s_feedback_role_arn", [p, kind]))
 }
 
 warn contains lib.finding("TFO-SNS-005", t.address, "no <protocol>_failure_feedback_role_arn or success feedback role is set: deliveries are not logged") if {
@@ -169,10 +152,10 @@ warn contains lib.finding("TFO-SNS-006", t.address, "fifo_topic is true and cont
 	some t in topics
 	lib.get(t, "fifo_topic", false) == true
 	lib.get(t, "content_based_deduplication", false) != true
-	not unknown_value(t, "content_based_deduplication")
+	not lib.unknown_value(t, "content_based_deduplication")
 }
 
 warn contains lib.unknown_finding("TFO-SNS-002", r.address, "policy") if {
 	some r in lib.configured("aws_sns_topic_policy")
-	unknown_value(r, "policy")
+	lib.unknown_value(r, "policy")
 }

@@ -45,33 +45,6 @@ metadata := {
 
 queues := lib.configured("aws_sqs_queue")
 
-kms_required if "sqs" in data.tfo_options.kms_required
-
-unknown_value(r, path) if path in r.unknown
-
-unknown_value(r, path) if {
-	top := split(path, ".")[0]
-	top in r.unknown
-	not has_key(r.after, top)
-}
-
-has_key(o, k) if _ = o[k]
-
-# The resource's block in the plan's configuration (root or nested module).
-config_block(r) := c if {
-	parts := split(r.config_address, ".")
-	n := count(parts)
-	modules := [m | some i, m in parts; i < n - 2; i % 2 == 1]
-	path := array.concat(["root_module"], [seg | some m in modules; some seg in ["module_calls", m, "module"]])
-	some c in object.get(input.plan.configuration, array.concat(path, ["resources"]), [])
-	c.address == sprintf("%s.%s", [r.type, r.name])
-	c.mode == r.mode
-}
-
-# Whether the configuration sets an attribute at all (a computed attribute that is unknown and
-# not configured is simply unset).
-configures_attr(r, attr) if object.get(config_block(r), ["expressions", attr], null) != null
-
 # --- 001 / 002 encryption ---------------------------------------------------------------------
 
 kms_key(q) if lib.get(q, "kms_master_key_id", "") != ""
@@ -82,9 +55,9 @@ encrypted(q) if kms_key(q)
 
 encrypted(q) if sse_sqs(q)
 
-encryption_unknown(q) if unknown_value(q, "kms_master_key_id")
+encryption_unknown(q) if lib.unknown_value(q, "kms_master_key_id")
 
-encryption_unknown(q) if unknown_value(q, "sqs_managed_sse_enabled")
+encryption_unknown(q) if lib.unknown_value(q, "sqs_managed_sse_enabled")
 
 deny contains lib.finding("TFO-SQS-001", q.address, "neither kms_master_key_id nor sqs_managed_sse_enabled = true is set: messages are stored unencrypted") if {
 	some q in queues
@@ -99,16 +72,16 @@ warn contains lib.unknown_finding("TFO-SQS-001", q.address, "sqs_managed_sse_ena
 }
 
 deny contains lib.finding("TFO-SQS-002", q.address, "kms_master_key_id is not set and tfo_options.kms_required contains \"sqs\"") if {
-	kms_required
+	lib.kms_required("sqs")
 	some q in queues
 	not kms_key(q)
-	not unknown_value(q, "kms_master_key_id")
+	not lib.unknown_value(q, "kms_master_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-SQS-002", q.address, "kms_master_key_id") if {
-	kms_required
+	lib.kms_required("sqs")
 	some q in queues
-	unknown_value(q, "kms_master_key_id")
+	lib.unknown_value(q, "kms_master_key_id")
 }
 
 # --- 003 / 004 queue policies -----------------------------------------------------------------
@@ -127,19 +100,14 @@ all_actions(statement) if {
 
 all_actions(statement) if object.get(statement, "NotAction", null) != null
 
-statement_name(s, i) := concat("", ["statement \"", s.Sid, "\""]) if {
-	is_string(s.Sid)
-	s.Sid != ""
-} else := sprintf("statement %d", [i])
-
-deny contains lib.finding("TFO-SQS-003", address, sprintf("policy %s allows every SQS action to Principal \"*\"", [statement_name(s, i)])) if {
+deny contains lib.finding("TFO-SQS-003", address, sprintf("policy %s allows every SQS action to Principal \"*\"", [lib.statement_label_quoted(s, i)])) if {
 	some [address, doc] in policy_docs
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
 	all_actions(s)
 }
 
-deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [statement_name(s, i)])) if {
+deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [lib.statement_label_quoted(s, i)])) if {
 	some [address, doc] in policy_docs
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
@@ -149,7 +117,7 @@ deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Prin
 
 warn contains lib.unknown_finding("TFO-SQS-004", r.address, "policy") if {
 	some r in lib.configured("aws_sqs_queue_policy")
-	unknown_value(r, "policy")
+	lib.unknown_value(r, "policy")
 }
 
 # --- 005 dead-letter queue --------------------------------------------------------------------
@@ -183,8 +151,8 @@ warn contains lib.finding("TFO-SQS-005", q.address, "redrive_policy is not set: 
 
 # Configured but unknown until apply (e.g. the DLQ is created by the same plan).
 redrive_pending(q) if {
-	unknown_value(q, "redrive_policy")
-	configures_attr(q, "redrive_policy")
+	lib.unknown_value(q, "redrive_policy")
+	lib.configured_attr(q, "redrive_policy")
 }
 
 warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if {

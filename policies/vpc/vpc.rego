@@ -159,8 +159,7 @@ warn contains lib.unknown_finding("TFO-VPC-001", r.address, attr) if {
 	some type in sg_inline_types
 	some r in lib.configured(type)
 	attr := "ingress"
-	lib.is_unknown(r, attr)
-	configured_attr(r, attr)
+	lib.set_unknown(r, attr)
 }
 
 warn contains lib.unknown_finding("TFO-VPC-001", r.address, attr) if {
@@ -226,9 +225,9 @@ flow_logs := [f |
 
 # Config addresses (module prefix + aws_vpc.name) a flow log's vpc_id refers to.
 flow_log_vpc_targets(f) := {t |
-	some c in config_resources(f)
+	some c in lib.config_resources(f)
 	some ref in object.get(c, ["expressions", "vpc_id", "references"], [])
-	some t in vpc_target(module_prefix(f), ref)
+	some t in vpc_target(lib.module_prefix(f), ref)
 }
 
 vpc_target(prefix, ref) := {in_module(prefix, sprintf("aws_vpc.%s", [parts[1]]))} if {
@@ -246,7 +245,7 @@ vpc_target(prefix, ref) := targets if {
 	n := count(segments)
 	call := segments[n - 1]
 	parent := concat(".", array.slice(segments, 0, n - 2))
-	refs := object.get(config_module(parent), ["module_calls", call, "expressions", parts[1], "references"], [])
+	refs := object.get(lib.config_module(parent), ["module_calls", call, "expressions", parts[1], "references"], [])
 	targets := {in_module(parent, sprintf("aws_vpc.%s", [p[1]])) |
 		some pref in refs
 		p := split(pref, ".")
@@ -273,7 +272,7 @@ has_flow_log(vpc) if {
 # A flow log whose VPC cannot be traced to a VPC of this plan.
 untraced_flow_log if {
 	some f in flow_logs
-	configured_attr(f, "vpc_id")
+	lib.configured_attr(f, "vpc_id")
 	count(flow_log_vpc_targets(f)) == 0
 	not known_vpc_id(lib.get(f, "vpc_id", ""))
 }
@@ -368,32 +367,4 @@ warn contains lib.finding("TFO-VPC-010", r.address, "map_public_ip_on_launch is 
 
 warn contains lib.finding("TFO-VPC-011", r.address, "the default VPC is managed here: use a dedicated VPC") if {
 	some r in lib.configured("aws_default_vpc")
-}
-
-# --- configuration lookups (module-relative) -------------------------------------------------------------
-
-config_resources(r) := [c |
-	mod := config_module(module_prefix(r))
-	some c in mod.resources
-	c.address == sprintf("%s.%s", [r.type, r.name])
-	c.mode == r.mode
-]
-
-# "module.a.module.b" for module.a.module.b.aws_x.y, "" at the root.
-module_prefix(r) := "" if {
-	r.config_address == sprintf("%s.%s", [r.type, r.name])
-} else := trim_suffix(r.config_address, sprintf(".%s.%s", [r.type, r.name]))
-
-config_module("") := object.get(input.plan, ["configuration", "root_module"], {})
-
-config_module(prefix) := object.get(input.plan, path, {}) if {
-	prefix != ""
-	parts := split(prefix, ".")
-	names := [parts[i] | some i, _ in parts; i % 2 == 1]
-	path := array.concat(["configuration", "root_module"], [seg | some n in names; some seg in ["module_calls", n, "module"]])
-}
-
-configured_attr(r, attr) if {
-	some c in config_resources(r)
-	c.expressions[attr]
 }
