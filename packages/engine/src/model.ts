@@ -187,7 +187,10 @@ export type DeploymentStatus =
   | 'cancelled'
   | 'skipped';
 
-/** Settings a state plugin gives terraform init (`-backend-config key=value`). */
+/**
+ * Settings a state plugin gives terraform init: `key=value` pairs, or under a key starting with
+ * `@` the path of a backend config file (for nested values such as `assume_role`).
+ */
 export type BackendSettings = Record<string, string>;
 
 /** A held exclusive lease on a state key; `release` is idempotent. */

@@ -9,7 +9,8 @@ export function initArgs(backend: BackendSettings): string[] {
     '-input=false',
     '-no-color',
     '-reconfigure',
-    ...Object.entries(backend).map(([k, v]) => `-backend-config=${k}=${v}`),
+    // a key starting with "@" names a backend config file (HCL) rather than a key=value pair
+    ...Object.entries(backend).map(([k, v]) => (k.startsWith('@') ? `-backend-config=${v}` : `-backend-config=${k}=${v}`)),
   ];
 }
 

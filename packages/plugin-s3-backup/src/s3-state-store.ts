@@ -1,0 +1,287 @@
+import { createHash } from 'node:crypto';
+import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import {
+  fingerprintBytes,
+  orphanedBy,
+  TfoError,
+  type AccountInfo,
+  type BackupRecord,
+  type StateFingerprint,
+  type StateStore,
+  type StateSummary,
+} from '@tfo/engine';
+import type { ClientCache } from './clients.js';
+import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.js';
+
+/** UTC stamp that sorts as text. */
+export function stamp(date = new Date()): string {
+  return date.toISOString().replace(/[-:]/g, '');
+}
+
+function status(err: unknown): number | undefined {
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+export interface KeyLocation {
+  bucket: string;
+  s3: S3Client;
+  clients: ReturnType<ClientCache['for']>;
+  roleArn?: string | undefined;
+}
+
+/** State in S3: where each key lives, its backups (versions or copies), restore, and unlock. */
+export class S3StateStore implements StateStore {
+  readonly name = 's3';
+  readonly #versioned = new Map<string, Promise<boolean>>();
+
+  constructor(
+    readonly options: ResolvedS3BackupOptions,
+    readonly accounts: readonly AccountInfo[],
+    readonly clients: ClientCache,
+  ) {}
+
+  /** The account of a key (`{service}/{account}/{region}/{project}/terraform.tfstate`). */
+  accountOf(key: string): AccountInfo {
+    const name = key.split('/')[1];
+    const account = this.accounts.find((a) => a.name === name);
+    if (!account) throw new TfoError('TFO_ERR_UNKNOWN_ACCOUNT', `state key ${key} names no configured account`);
+    return account;
+  }
+
+  /** The role used for the state bucket of an account. */
+  roleFor(account: AccountInfo): string | undefined {
+    return this.options.stateRoleArn ?? (perAccount(this.options) ? account.roleArn : undefined);
+  }
+
+  locate(key: string): KeyLocation {
+    const account = this.accountOf(key);
+    const roleArn = this.roleFor(account);
+    const clients = this.clients.for(roleArn);
+    return { bucket: bucketFor(this.options, account), s3: clients.s3, clients, roleArn };
+  }
+
+  get sse(): { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string } {
+    return this.options.kmsKeyId
+      ? { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: this.options.kmsKeyId }
+      : { ServerSideEncryption: 'AES256' };
+  }
+
+  async versioned(loc: KeyLocation): Promise<boolean> {
+    let v = this.#versioned.get(loc.bucket);
+    if (!v) {
+      v = loc.s3.send(new GetBucketVersioningCommand({ Bucket: loc.bucket })).then((o) => o.Status === 'Enabled');
+      this.#versioned.set(loc.bucket, v);
+    }
+    return v;
+  }
+
+  async read(
+    loc: KeyLocation,
+    key: string,
+    versionId?: string,
+  ): Promise<{ bytes: Buffer; versionId?: string } | undefined> {
+    try {
+      const out = await loc.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: key, VersionId: versionId }));
+      return { bytes: Buffer.from(await out.Body!.transformToByteArray()), versionId: out.VersionId };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      throw err;
+    }
+  }
+
+  async fingerprint(key: string): Promise<StateFingerprint> {
+    const loc = this.locate(key);
+    const current = await this.read(loc, key);
+    return fingerprintBytes(current?.bytes.length ? current.bytes : undefined);
+  }
+
+  /** Records the current state before apply: its version when the bucket is versioned, else a copy. */
+  async backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }> {
+    const loc = this.locate(key);
+    const current = await this.read(loc, key);
+    const before = fingerprintBytes(current?.bytes.length ? current.bytes : undefined);
+    const createdAt = new Date();
+    if (!current || !before.exists) {
+      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by }, before };
+    }
+    const base = `${this.options.backupPrefix}${key}.${stamp(createdAt)}`;
+    let location: string;
+    if ((await this.versioned(loc)) && current.versionId) {
+      location = `s3://${loc.bucket}/${key}?versionId=${current.versionId}`;
+    } else {
+      await loc.s3.send(
+        new CopyObjectCommand({
+          Bucket: loc.bucket,
+          Key: `${base}.backup`,
+          CopySource: `${loc.bucket}/${encodeURIComponent(key).replace(/%2F/g, '/')}`,
+          ...this.sse,
+        }),
+      );
+      location = `s3://${loc.bucket}/${base}.backup`;
+    }
+    const record: BackupRecord = {
+      key,
+      location,
+      firstDeployment: false,
+      serial: before.serial,
+      lineage: before.lineage,
+      sha256: before.sha256,
+      createdAt: createdAt.toISOString(),
+      by,
+    };
+    await loc.s3.send(
+      new PutObjectCommand({
+        Bucket: loc.bucket,
+        Key: `${base}.json`,
+        Body: JSON.stringify(record, null, 2),
+        ...this.sse,
+      }),
+    );
+    await this.prune(key).catch(() => undefined);
+    return { record, before };
+  }
+
+  async backups(key: string): Promise<BackupRecord[]> {
+    const loc = this.locate(key);
+    const prefix = `${this.options.backupPrefix}${key}.`;
+    const records: BackupRecord[] = [];
+    let token: string | undefined;
+    do {
+      const page = await loc.s3.send(
+        new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        if (!o.Key?.endsWith('.json')) continue;
+        const body = await this.read(loc, o.Key);
+        if (body) records.push(JSON.parse(body.bytes.toString('utf8')) as BackupRecord);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Keeps the newest `keepLast` backups and any younger than `retentionDays`; versions stay to the bucket's lifecycle. */
+  async prune(key: string): Promise<void> {
+    const loc = this.locate(key);
+    const cutoff = Date.now() - this.options.retentionDays * 86_400_000;
+    for (const old of (await this.backups(key)).slice(this.options.keepLast)) {
+      if (Date.parse(old.createdAt) >= cutoff) continue;
+      const base = `${this.options.backupPrefix}${key}.${stamp(new Date(old.createdAt))}`;
+      if (old.location?.endsWith('.backup'))
+        await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${base}.backup` }));
+      await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${base}.json` }));
+    }
+  }
+
+  /** The bytes of a backup. */
+  async backupBytes(record: BackupRecord): Promise<Buffer> {
+    const loc = this.locate(record.key);
+    const m = record.location?.match(/^s3:\/\/([^/]+)\/(.+?)(?:\?versionId=(.+))?$/);
+    if (!m) throw new TfoError('TFO_ERR_NO_BACKUP', `backup of ${record.key} has no location`);
+    const got = await this.read({ ...loc, bucket: m[1]! }, m[2]!, m[3]);
+    if (!got) throw new TfoError('TFO_ERR_NO_BACKUP', `backup ${record.location} is gone`);
+    return got.bytes;
+  }
+
+  /**
+   * Writes a backup's bytes as the current state: a new version (history is never deleted), and
+   * terraform's DynamoDB digest item updated so `terraform plan` accepts the state at once.
+   */
+  async restoreBytes(record: BackupRecord): Promise<void> {
+    const loc = this.locate(record.key);
+    const bytes = await this.backupBytes(record);
+    await loc.s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: record.key, Body: bytes, ...this.sse }));
+    if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
+      const digest = createHash('md5').update(bytes).digest('hex');
+      await loc.clients.dynamodb.send(
+        new PutItemCommand({
+          TableName: this.options.dynamodbTable,
+          Item: { LockID: { S: `${loc.bucket}/${record.key}-md5` }, Digest: { S: digest } },
+        }),
+      );
+    }
+  }
+
+  async list(): Promise<StateSummary[]> {
+    const seen = new Set<string>();
+    const out: StateSummary[] = [];
+    for (const account of this.accounts) {
+      const bucket = bucketFor(this.options, account);
+      if (seen.has(bucket)) continue;
+      seen.add(bucket);
+      const s3 = this.clients.for(this.roleFor(account)).s3;
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+        for (const o of page.Contents ?? []) {
+          if (!o.Key?.endsWith('.tfstate') || o.Key.startsWith(this.options.backupPrefix)) continue;
+          const fp = await this.fingerprint(o.Key).catch(() => undefined);
+          const last = (await this.backups(o.Key).catch(() => []))[0];
+          out.push({
+            key: o.Key,
+            serial: fp?.serial,
+            lastModified: o.LastModified?.toISOString(),
+            lastBackup: last?.createdAt,
+          });
+        }
+        token = page.NextContinuationToken;
+      } while (token);
+    }
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }
+
+  async restore(
+    key: string,
+    options: { to?: string | undefined; force?: boolean | undefined; runId: string },
+  ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
+    const all = await this.backups(key);
+    const backup = options.to
+      ? all.find((b) => b.location?.includes(options.to!) || b.createdAt === options.to)
+      : all[0];
+    if (!backup)
+      throw new TfoError('TFO_ERR_NO_BACKUP', `no backup ${options.to ?? ''} of ${key} (${all.length} known)`);
+    const current = await this.fingerprint(key);
+    if (current.readable && backup.lineage && current.lineage !== backup.lineage && !options.force) {
+      throw new TfoError(
+        'TFO_ERR_LINEAGE',
+        `backup lineage ${backup.lineage} differs from the current state's ${current.lineage} for ${key}`,
+      );
+    }
+    const orphaned = orphanedBy(fingerprintBytes(await this.backupBytes(backup)), current);
+    if (current.exists) await this.backup(key, 'tfo state restore');
+    await this.restoreBytes(backup);
+    return { backup, orphaned };
+  }
+
+  /** Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. */
+  async unlock(key: string): Promise<{ removed: boolean; holder?: unknown }> {
+    const loc = this.locate(key);
+    const lease = await this.read(loc, `${this.options.leasePrefix}${key}.lease`);
+    const lockFile = await this.read(loc, `${key}.tflock`);
+    await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${this.options.leasePrefix}${key}.lease` }));
+    await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${key}.tflock` }));
+    if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
+      await loc.clients.dynamodb.send(
+        new DeleteItemCommand({
+          TableName: this.options.dynamodbTable,
+          Key: { LockID: { S: `${loc.bucket}/${key}` } },
+        }),
+      );
+    }
+    const holder = lease
+      ? JSON.parse(lease.bytes.toString('utf8'))
+      : lockFile
+        ? lockFile.bytes.toString('utf8')
+        : undefined;
+    return { removed: Boolean(lease || lockFile), holder };
+  }
+}
