@@ -10,7 +10,9 @@ export function initArgs(backend: BackendSettings): string[] {
     '-no-color',
     '-reconfigure',
     // a key starting with "@" names a backend config file (HCL) rather than a key=value pair
-    ...Object.entries(backend).map(([k, v]) => (k.startsWith('@') ? `-backend-config=${v}` : `-backend-config=${k}=${v}`)),
+    ...Object.entries(backend).map(([k, v]) =>
+      k.startsWith('@') ? `-backend-config=${v}` : `-backend-config=${k}=${v}`,
+    ),
   ];
 }
 
