@@ -1,7 +1,14 @@
 import { defineConfig } from '@tfo/engine';
 import { opa } from '@tfo/plugin-opa';
+import { s3Backup } from '@tfo/plugin-s3-backup';
+
+// Set by `npm run demo:aws` (and the tests) to a local moto server; unset against real AWS.
+const endpoint = process.env.AWS_ENDPOINT_URL;
 
 /**
+ * State lives in one central bucket of a state account (999999999999), reached through its own
+ * role; each deployment's resources land in their account through that account's role.
+ *
  * The aws example: the same deployment shape as examples/offline over the real hashicorp/aws
  * provider, meant to run against a local moto server (see README.md). Every account has a role
  * that the provider assumes, so each deployment's resources land in its own account.
@@ -29,5 +36,16 @@ export default defineConfig({
       allowedRegions: ['us-east-1', 'eu-west-1'],
     },
   },
-  plugins: [opa({ policies: ['../../policies'] })],
+  plugins: [
+    s3Backup({
+      bucket: 'acme-tfo-state',
+      region: 'us-east-1',
+      stateRoleArn: 'arn:aws:iam::999999999999:role/tfo-state',
+      lock: 'lockfile',
+      ...(endpoint
+        ? { endpoints: { s3: endpoint, sts: endpoint, dynamodb: endpoint }, usePathStyle: true, skipCredentialsValidation: true }
+        : {}),
+    }),
+    opa({ policies: ['../../policies'] }),
+  ],
 });

@@ -1,15 +1,31 @@
 // examples/aws with the real hashicorp/aws provider (from the machine's filesystem mirror)
 // against a moto server on 127.0.0.1 that this test starts and stops.
-import { existsSync } from 'node:fs';
 import { cp, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
-import { byKey, readState, REPO, tempDir, tfoJson } from './support.js';
+import { createStateBucket } from '../../../scripts/lib/state-bucket.mjs';
+import { byKey, REPO, tempDir, tfoJson } from './support.js';
 
 let moto: MotoServer;
 let dir: string;
 let env: Record<string, string>;
+let stateBucket: S3Client;
+const BUCKET = 'acme-tfo-state';
+
+/** A state object from the central state bucket (through the state account's role). */
+async function readState(key: string): Promise<{ serial: number; lineage: string; resources: unknown[] }> {
+  const out = await stateBucket.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+  return JSON.parse(await out.Body!.transformToString()) as never;
+}
+
+async function stateKeys(): Promise<string[]> {
+  const out = await stateBucket.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+  return (out.Contents ?? [])
+    .map((o) => o.Key!)
+    .filter((k) => k.endsWith('/terraform.tfstate') && !k.startsWith('backups/'));
+}
 
 const KEYS_FILE = 'deployments/dev-deployment/KMS/app-keys/app-keys.tfvars';
 const KEYS = 'kms/acme-dev/us-east-1/app-keys/terraform.tfstate';
@@ -40,6 +56,11 @@ beforeAll(async () => {
     config,
     (await readFile(config, 'utf8')).replace("'../../policies'", JSON.stringify(path.join(REPO, 'policies'))),
   );
+  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
+  stateBucket = await createStateBucket(moto.endpoint, {
+    bucket: BUCKET,
+    roleArn: 'arn:aws:iam::999999999999:role/tfo-state',
+  });
   env = {
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
@@ -65,7 +86,7 @@ describe('tfo apply on examples/aws against moto', () => {
     expect(site.status).toBe('blocked');
     const denied = site.findings.filter((f) => f.level === 'deny').map((f) => f.ruleId);
     expect(denied).toContain('TFO-S3-005');
-    expect(existsSync(path.join(dir, '.tfo/state', PUBLIC_SITE))).toBe(false);
+    expect(await stateKeys()).not.toContain(PUBLIC_SITE);
     expect(first.code, first.output).toBe(2);
     const applied = first.result.deployments.filter((d) => d.key !== PUBLIC_SITE);
     for (const d of applied) expect(d.status, `${d.key}: ${d.error?.message}`).toBe('applied');
@@ -79,15 +100,18 @@ describe('tfo apply on examples/aws against moto', () => {
     const seen = new Set<string>();
     for (const d of applied) {
       const account = d.key.split('/')[1]!;
-      const arns = arnsOf(await readState(dir, d.key)).filter((a) => /:\d{12}:/.test(a));
+      const arns = arnsOf(await readState(d.key)).filter((a) => /:\d{12}:/.test(a));
       seen.add(arns.length > 0 ? account : '');
       const foreign = arns.filter((a) => !a.includes(`:${ids[account]}:`));
       expect(foreign, d.key).toEqual([]);
     }
     expect([...seen].filter(Boolean).sort()).toEqual(['acme-dev', 'acme-prod', 'acme-stage']);
-    expect(arnsOf(await readState(dir, 'sqs/acme-stage/us-east-1/billing-jobs/terraform.tfstate')).join(' ')).toContain(
+    expect(arnsOf(await readState('sqs/acme-stage/us-east-1/billing-jobs/terraform.tfstate')).join(' ')).toContain(
       ':222222222222:',
     );
+
+    // state lives in the central bucket under each shard key
+    expect((await stateKeys()).sort()).toEqual(applied.map((d) => d.key).sort());
 
     const again = await tfoJson(['apply'], dir, env);
     expect(again.code, again.output).toBe(2);

@@ -169,16 +169,35 @@ export class S3StateStore implements StateStore {
     return records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   }
 
-  /** Keeps the newest `keepLast` backups and any younger than `retentionDays`; versions stay to the bucket's lifecycle. */
+  /**
+   * Keeps the newest `keepLast` backups and any younger than `retentionDays`; versions stay to the
+   * bucket's lifecycle. Works from the object names alone (their UTC stamps), so it costs one list.
+   */
   async prune(key: string): Promise<void> {
     const loc = this.locate(key);
-    const cutoff = Date.now() - this.options.retentionDays * 86_400_000;
-    for (const old of (await this.backups(key)).slice(this.options.keepLast)) {
-      if (Date.parse(old.createdAt) >= cutoff) continue;
-      const base = `${this.options.backupPrefix}${key}.${stamp(new Date(old.createdAt))}`;
-      if (old.location?.endsWith('.backup'))
-        await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${base}.backup` }));
-      await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${base}.json` }));
+    const prefix = `${this.options.backupPrefix}${key}.`;
+    const stamps = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await loc.s3.send(
+        new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) {
+        const m = o.Key?.slice(prefix.length).match(/^(\d{8}T\d{6}\.\d{3}Z)\.(json|backup)$/);
+        if (m) stamps.add(m[1]!);
+      }
+      token = page.NextContinuationToken;
+    } while (token);
+    const cutoff = stamp(new Date(Date.now() - this.options.retentionDays * 86_400_000));
+    const old = [...stamps]
+      .sort()
+      .reverse()
+      .slice(this.options.keepLast)
+      .filter((s) => s < cutoff);
+    for (const s of old) {
+      for (const ext of ['backup', 'json']) {
+        await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${prefix}${s}.${ext}` }));
+      }
     }
   }
 

@@ -8,6 +8,6 @@ terraform {
     }
   }
 
-  # tfo passes `-backend-config=path=<abs state path>` per deployment.
-  backend "local" {}
+  # tfo (@tfo/plugin-s3-backup) passes bucket, key, region, encryption, locking and the state role per deployment.
+  backend "s3" {}
 }
