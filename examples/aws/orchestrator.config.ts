@@ -43,7 +43,11 @@ export default defineConfig({
       stateRoleArn: 'arn:aws:iam::999999999999:role/tfo-state',
       lock: 'lockfile',
       ...(endpoint
-        ? { endpoints: { s3: endpoint, sts: endpoint, dynamodb: endpoint }, usePathStyle: true, skipCredentialsValidation: true }
+        ? {
+            endpoints: { s3: endpoint, sts: endpoint, dynamodb: endpoint },
+            usePathStyle: true,
+            skipCredentialsValidation: true,
+          }
         : {}),
     }),
     opa({ policies: ['../../policies'] }),
