@@ -137,6 +137,9 @@ describe('tfo apply on examples/aws against moto', () => {
     const d = byKey(bad.result, KEYS);
     expect(d.error?.stage).toBe('apply');
     expect(d.recovery, bad.output).toMatchObject({ action: 'reapply-last-good', ok: true });
+    // the backup taken before that apply is recorded in the state bucket (the version it pinned)
+    const listed = await stateBucket.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `backups/${KEYS}.` }));
+    expect((listed.Contents ?? []).some((o) => o.Key!.endsWith('.json'))).toBe(true);
 
     await writeFile(file, original);
     const check = await tfoJson(['plan', '--only', '**/app-keys/**'], dir, env);
