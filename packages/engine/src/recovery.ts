@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { History } from './history.js';
 import type {
@@ -9,7 +10,7 @@ import type {
   RecoveryResult,
   StateFingerprint,
 } from './model.js';
-import { orphanedBy } from './state-file.js';
+import { fingerprintFile, orphanedBy } from './state-file.js';
 import { applyPlanArgs, planArgs } from './terraform-args.js';
 
 /** What a state backend lets recovery do. */
@@ -68,6 +69,8 @@ export async function recover(
     by: policy.by,
   });
   try {
+    const unsaved = await saveErroredState(ctx, failure, signal);
+    if (unsaved) return done('manual', false, unsaved);
     const after = await access.fingerprint();
     const lastGood = await policy.history.lastGood(ctx.deployment.key);
     const action = decideRecovery(ctx.before, after, failure, policy, lastGood !== undefined);
@@ -116,6 +119,34 @@ export async function recover(
     }
   } catch (err) {
     return done('manual', false, `recovery failed: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * When the backend refused terraform's final state write, terraform keeps that state in
+ * `errored.tfstate` in its working directory: without it, what the apply created is in no state.
+ * It is moved beside the deployment's log and pushed; returns why it could not be, if so.
+ */
+async function saveErroredState(
+  ctx: DeploymentContext,
+  failure: Failure,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const errored = path.join(ctx.deployment.rootModule, 'errored.tfstate');
+  if (failure.stage !== 'apply' || !existsSync(errored)) return undefined;
+  const kept = path.join(ctx.dir, 'errored.tfstate');
+  await copyFile(errored, kept);
+  const fp = await fingerprintFile(kept);
+  if (ctx.before?.lineage && fp.lineage !== ctx.before.lineage) {
+    return `an errored.tfstate of another state (lineage ${fp.lineage}) is in the root module; copied to ${kept}, not pushed`;
+  }
+  await rm(errored, { force: true });
+  try {
+    await ctx.terraform(['state', 'push', '-lock-timeout=120s', kept], { signal });
+    ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (${kept})\n`);
+    return undefined;
+  } catch (err) {
+    return `terraform could not save its state and pushing the state it kept failed (${(err as Error).message}); it is at ${kept}: push it with \`terraform state push\` once the backend answers`;
   }
 }
 

@@ -27,6 +27,8 @@ export interface S3LeaseOptions {
   onWait?: ((holder: LeaseHolder) => void) | undefined;
   /** A lease whose holder went silent past its TTL was broken: report (and audit) it. */
   onBreak?: ((holder: LeaseHolder) => void) | undefined;
+  /** The lease was taken over while held (this holder was silent past its TTL). */
+  onLost?: (() => void) | undefined;
   pollMs?: number | undefined;
 }
 
@@ -34,10 +36,11 @@ function status(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-async function readHolder(o: S3LeaseOptions): Promise<LeaseHolder | undefined> {
+/** The current lease object and its ETag (conditional writes and deletes are keyed on it). */
+async function readHolder(o: S3LeaseOptions): Promise<(LeaseHolder & { etag?: string | undefined }) | undefined> {
   try {
     const out = await o.s3.send(new GetObjectCommand({ Bucket: o.bucket, Key: o.object }));
-    return JSON.parse(await out.Body!.transformToString()) as LeaseHolder;
+    return { ...(JSON.parse(await out.Body!.transformToString()) as LeaseHolder), etag: out.ETag };
   } catch (err) {
     if (status(err) === 404) return undefined;
     throw err;
@@ -63,7 +66,7 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       expiresAt: new Date(now + o.ttlMs).toISOString(),
     };
     try {
-      await o.s3.send(
+      const put = await o.s3.send(
         new PutObjectCommand({
           Bucket: o.bucket,
           Key: o.object,
@@ -73,15 +76,21 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
           ...o.sse,
         }),
       );
-      return held(o, me);
+      return held(o, me, put.ETag);
     } catch (err) {
       // 412: someone holds it; 409: a concurrent conditional write is in flight
       if (status(err) !== 412 && status(err) !== 409) throw err;
     }
     const holder = await readHolder(o);
     if (holder && Date.parse(holder.expiresAt) < Date.now()) {
-      o.onBreak?.(holder);
-      await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object }));
+      // only the silent lease that was read is broken: a fresh one taken meanwhile has another ETag
+      try {
+        const { etag, ...silent } = holder;
+        await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object, IfMatch: etag }));
+        o.onBreak?.(silent);
+      } catch (err) {
+        if (status(err) !== 412 && status(err) !== 404) throw err;
+      }
       continue;
     }
     if (Date.now() >= deadline || o.signal?.aborted) {
@@ -97,19 +106,39 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       told = true;
       o.onWait?.(holder);
     }
-    await sleep(o.pollMs ?? 1000);
+    await sleep(o.pollMs ?? 1000, undefined, { signal: o.signal }).catch(() => undefined);
   }
 }
 
-function held(o: S3LeaseOptions, me: LeaseHolder): Lease {
+function held(o: S3LeaseOptions, me: LeaseHolder, firstEtag: string | undefined): Lease {
   let released = false;
-  // renew at a third of the TTL, so a live holder is never taken for a silent one
+  let etag = firstEtag;
+  // renew at a third of the TTL, only over our own last write: a holder that was broken while
+  // paused never overwrites the one that holds the lease now
   const timer = setInterval(
     () => {
       const renewed = { ...me, expiresAt: new Date(Date.now() + o.ttlMs).toISOString() };
       o.s3
-        .send(new PutObjectCommand({ Bucket: o.bucket, Key: o.object, Body: JSON.stringify(renewed), ...o.sse }))
-        .catch(() => undefined);
+        .send(
+          new PutObjectCommand({
+            Bucket: o.bucket,
+            Key: o.object,
+            Body: JSON.stringify(renewed),
+            IfMatch: etag,
+            ...o.sse,
+          }),
+        )
+        .then(
+          (out) => {
+            etag = out.ETag;
+          },
+          (err: unknown) => {
+            if (status(err) === 412 || status(err) === 404) {
+              clearInterval(timer);
+              o.onLost?.();
+            }
+          },
+        );
     },
     Math.max(1000, Math.floor(o.ttlMs / 3)),
   );
@@ -121,9 +150,11 @@ function held(o: S3LeaseOptions, me: LeaseHolder): Lease {
       if (released) return;
       released = true;
       clearInterval(timer);
-      const current = await readHolder(o).catch(() => undefined);
-      if (!current || (current.runId === me.runId && current.pid === me.pid)) {
-        await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object }));
+      try {
+        await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object, IfMatch: etag }));
+      } catch (err) {
+        // 412: the lease is no longer ours (broken and retaken); leave the new holder's alone
+        if (status(err) !== 412 && status(err) !== 404) throw err;
       }
     },
   };

@@ -72,6 +72,12 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
               key: ctx.deployment.key,
               reason: `leased by run ${h.runId} (pid ${h.pid} on ${h.host}) until ${h.expiresAt}`,
             }),
+          onLost: () =>
+            engine.events.emit('notice', {
+              level: 'error',
+              key: ctx.deployment.key,
+              message: 'this run lost its lease (silent past its TTL and broken by another run)',
+            }),
           onBreak: (h) => {
             const message = `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): silent since ${h.expiresAt}`;
             ctx.log(`# ${message}\n`);
