@@ -3,7 +3,7 @@ import { STAGE } from './hooks.js';
 import { acquireFileLock } from './lock.js';
 import { LocalStateStore } from './local-state.js';
 import type { Plugin } from './plugin.js';
-import { recover } from './recovery.js';
+import { tapBackupAndRecovery } from './recovery.js';
 
 export const LOCAL_BACKEND = 'tfo:local-backend';
 
@@ -17,9 +17,8 @@ export function localBackend(): Plugin {
     name: LOCAL_BACKEND,
     provides: ['state'],
     apply(engine: Engine) {
-      const { stateDir, config, timeoutMs } = engine.settings;
+      const { stateDir, config } = engine.settings;
       const store = new LocalStateStore(stateDir, config.backups);
-      const history = engine.history;
       engine.setStateStore(store);
       const stage = { name: LOCAL_BACKEND, stage: STAGE.DEFAULT };
 
@@ -49,26 +48,7 @@ export function localBackend(): Plugin {
         path: store.statePath(ctx.deployment.key),
       }));
 
-      engine.hooks.backup.tapPromise(stage, async (ctx) => {
-        const { record, before } = await store.backup(ctx.deployment.key, LOCAL_BACKEND);
-        ctx.backup = record;
-        ctx.before = before;
-        ctx.log(
-          record.firstDeployment
-            ? '# backup: no state yet (first deployment)\n'
-            : `# backup: ${record.location} (serial ${record.serial}, sha256 ${record.sha256})\n`,
-        );
-      });
-
-      engine.hooks.rollback.tapPromise(stage, (ctx, failure) =>
-        recover(
-          ctx,
-          failure,
-          { fingerprint: () => store.fingerprint(ctx.deployment.key), restore: (b) => store.restoreBytes(b) },
-          { ...config.recovery, history, by: LOCAL_BACKEND },
-          AbortSignal.any([ctx.runSignal, AbortSignal.timeout(timeoutMs)]),
-        ),
-      );
+      tapBackupAndRecovery(engine, stage, store);
     },
   };
 }

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { copyFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { Engine } from './engine.js';
 import type { History } from './history.js';
+import type { BackupStore } from './state-store.js';
 import type {
   BackupRecord,
   DeploymentContext,
@@ -166,4 +168,30 @@ function describe(fp: StateFingerprint): string {
   if (!fp.exists) return 'missing';
   if (!fp.readable) return 'unreadable';
   return `of another lineage (${fp.lineage})`;
+}
+
+/**
+ * The backup and rollback taps every state plugin needs, over its own storage: backup before
+ * apply into ctx.backup/ctx.before, and the recovery above on failure.
+ */
+export function tapBackupAndRecovery(engine: Engine, tap: { name: string; stage: number }, store: BackupStore): void {
+  engine.hooks.backup.tapPromise(tap, async (ctx) => {
+    const { record, before } = await store.backup(ctx.deployment.key, tap.name);
+    ctx.backup = record;
+    ctx.before = before;
+    ctx.log(
+      record.firstDeployment
+        ? '# backup: no state yet (first deployment)\n'
+        : `# backup: ${record.location} (serial ${record.serial}, sha256 ${record.sha256})\n`,
+    );
+  });
+  engine.hooks.rollback.tapPromise(tap, (ctx, failure) =>
+    recover(
+      ctx,
+      failure,
+      { fingerprint: () => store.fingerprint(ctx.deployment.key), restore: (b) => store.restoreBytes(b) },
+      { ...engine.settings.config.recovery, history: engine.history, by: tap.name },
+      AbortSignal.any([ctx.runSignal, AbortSignal.timeout(engine.settings.timeoutMs)]),
+    ),
+  );
 }

@@ -1,4 +1,4 @@
-import type { BackupRecord } from './model.js';
+import type { BackupRecord, StateFingerprint } from './model.js';
 
 export interface StateSummary {
   key: string;
@@ -22,4 +22,13 @@ export interface StateStore {
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
   ): Promise<{ backup: BackupRecord; orphaned: string[] }>;
   unlock(key: string): Promise<{ removed: boolean; holder?: unknown }>;
+}
+
+/** What the shared backup and recovery taps need from a state plugin's storage. */
+export interface BackupStore {
+  /** Records the current state of a key before apply (a first deployment when there is none). */
+  backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }>;
+  fingerprint(key: string): Promise<StateFingerprint>;
+  /** Puts a backup's bytes back as the current state. */
+  restoreBytes(record: BackupRecord): Promise<void>;
 }

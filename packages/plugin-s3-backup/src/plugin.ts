@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { recover, STAGE, TfoError, type Engine, type Plugin } from '@tfo/engine';
+import { STAGE, tapBackupAndRecovery, TfoError, type Engine, type Plugin } from '@tfo/engine';
 import { ClientCache } from './clients.js';
 import { acquireS3Lease } from './lease.js';
 import { s3BackupOptionsSchema, type ResolvedS3BackupOptions, type S3BackupOptions } from './options.js';
@@ -93,26 +93,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
         return { ...settings, '@s3': file };
       });
 
-      engine.hooks.backup.tapPromise(stage, async (ctx) => {
-        const { record, before } = await store.backup(ctx.deployment.key, PLUGIN_NAME);
-        ctx.backup = record;
-        ctx.before = before;
-        ctx.log(
-          record.firstDeployment
-            ? '# backup: no state yet (first deployment)\n'
-            : `# backup: ${record.location} (serial ${record.serial}, sha256 ${record.sha256})\n`,
-        );
-      });
-
-      engine.hooks.rollback.tapPromise(stage, (ctx, failure) =>
-        recover(
-          ctx,
-          failure,
-          { fingerprint: () => store.fingerprint(ctx.deployment.key), restore: (b) => store.restoreBytes(b) },
-          { ...engine.settings.config.recovery, history: engine.history, by: PLUGIN_NAME },
-          AbortSignal.any([ctx.runSignal, AbortSignal.timeout(engine.settings.timeoutMs)]),
-        ),
-      );
+      tapBackupAndRecovery(engine, stage, store);
 
       engine.hooks.report.tap(stage, () => clients.destroy());
     },
