@@ -288,19 +288,18 @@ export class S3StateStore implements StateStore {
     const lockFile = await this.read(loc, `${key}.tflock`);
     await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${this.options.leasePrefix}${key}.lease` }));
     await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${key}.tflock` }));
+    let lockItem: string | undefined;
     if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
-      await loc.clients.dynamodb.send(
+      const out = await loc.clients.dynamodb.send(
         new DeleteItemCommand({
           TableName: this.options.dynamodbTable,
           Key: { LockID: { S: `${loc.bucket}/${key}` } },
+          ReturnValues: 'ALL_OLD',
         }),
       );
+      lockItem = out.Attributes ? (out.Attributes.Info?.S ?? 'a DynamoDB lock item') : undefined;
     }
-    const holder = lease
-      ? JSON.parse(lease.bytes.toString('utf8'))
-      : lockFile
-        ? lockFile.bytes.toString('utf8')
-        : undefined;
-    return { removed: Boolean(lease || lockFile), holder };
+    const holder = lease ? JSON.parse(lease.bytes.toString('utf8')) : (lockFile?.bytes.toString('utf8') ?? lockItem);
+    return { removed: Boolean(lease || lockFile || lockItem), holder };
   }
 }
