@@ -5,10 +5,10 @@ import type { AddressInfo } from 'node:net';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import type { MotoServer } from '../../../scripts/lib/moto.mjs';
 import type { S3BackupOptions } from '../src/options.js';
 import { byKey, explain, keyOf, s3Repo, tfo, tfoJson, writeProject } from './e2e-support.js';
-import { createBucket, createLockTable, dynamoClient, getText, s3Client, useTestCredentials } from './support.js';
+import { getText, startStateServer } from './support.js';
 
 interface FaultProxy {
   endpoint: string;
@@ -64,12 +64,7 @@ let db: DynamoDBClient;
 let proxy: FaultProxy;
 
 beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-  s3 = s3Client(moto.endpoint);
-  db = dynamoClient(moto.endpoint);
-  await createBucket(s3, 'tfo-state', true);
-  await createLockTable(db, 'tfo-locks');
+  ({ moto, s3, db } = await startStateServer());
   proxy = await faultProxy(moto.endpoint);
 });
 
@@ -160,12 +155,8 @@ describe('faults between tfo and S3', () => {
   });
 
   it('moto dies during an apply: the deployment fails with the cause named and tfo exits non-zero', async () => {
-    const own = await startMoto();
-    const ownS3 = s3Client(own.endpoint);
-    const ownDb = dynamoClient(own.endpoint);
+    const { moto: own, s3: ownS3, db: ownDb } = await startStateServer();
     try {
-      await createBucket(ownS3, 'tfo-state', true);
-      await createLockTable(ownDb, 'tfo-locks');
       const key = keyOf('golf');
       const dir = await s3Repo(plugin(own.endpoint), { golf: { a: { note: 'v1', sleep_seconds: 6 } } });
       const started = Date.now();

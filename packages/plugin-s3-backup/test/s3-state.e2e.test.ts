@@ -5,7 +5,7 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import type { MotoServer } from '../../../scripts/lib/moto.mjs';
 import type { S3BackupOptions } from '../src/options.js';
 import {
   byKey,
@@ -19,19 +19,14 @@ import {
   type DeploymentJson,
   type RunJson,
 } from './e2e-support.js';
-import { createBucket, createLockTable, dynamoClient, getText, s3Client, useTestCredentials } from './support.js';
+import { getText, startStateServer } from './support.js';
 
 let moto: MotoServer;
 let s3: S3Client;
 let db: DynamoDBClient;
 
 beforeAll(async () => {
-  useTestCredentials();
-  moto = await startMoto();
-  s3 = s3Client(moto.endpoint);
-  db = dynamoClient(moto.endpoint);
-  await createBucket(s3, 'tfo-state', true);
-  await createLockTable(db, 'tfo-locks');
+  ({ moto, s3, db } = await startStateServer());
 });
 
 afterAll(async () => {

@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, PutBucketVersioningCommand, S3Client } from '@aws-sdk/client-s3';
+import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
 
 export const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 export const REGION = 'us-east-1';
@@ -87,4 +88,15 @@ export async function getText(
 
 export function statusOf(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** A moto server with the state bucket (versioned) and the lock table the e2e tests use. */
+export async function startStateServer(): Promise<{ moto: MotoServer; s3: S3Client; db: DynamoDBClient }> {
+  useTestCredentials();
+  const moto = await startMoto();
+  const s3 = s3Client(moto.endpoint);
+  const db = dynamoClient(moto.endpoint);
+  await createBucket(s3, 'tfo-state', true);
+  await createLockTable(db, 'tfo-locks');
+  return { moto, s3, db };
 }
