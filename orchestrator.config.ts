@@ -1,6 +1,7 @@
 // The composition `npm run demo` runs: the offline example repository, applied for real with
 // terraform's built-in terraform_data resources, state in .tfo/ beside this file.
 import { defineConfig } from '@tfo/engine';
+import { audit } from '@tfo/plugin-audit';
 import { opa } from '@tfo/plugin-opa';
 import { changeBudget } from './examples/plugins/change-budget.ts';
 
@@ -16,6 +17,8 @@ export default defineConfig({
   plugins: [
     // the policy gate: first-party Rego (policies/), compiled to wasm, evaluated in worker threads
     opa({ policies: ['./policies'] }),
+    // the audit trail: append-only JSONL per day under .tfo/audit/, chained by SHA-256
+    audit(),
     // an organisation's own plugin: a deployment that would destroy anything needs a human
     changeBudget({ maxDestroy: 0 }),
   ],

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, redactText, TfoError } from '@tfo/engine';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerListCommand } from './commands/list.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRunCommands } from './commands/run.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
   registerPolicyCommands(program, setCode);
+  registerAuditCommands(program, setCode);
 
   try {
     await program.parseAsync([...argv]);

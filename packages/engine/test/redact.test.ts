@@ -132,6 +132,12 @@ describe('redactText: adversarial 5 MB inputs complete', () => {
     ['arn:aws:', 'arn:aws:'.repeat(size / 8)],
     ['digits', '9'.repeat(size)],
     ['password=', 'password='.repeat(Math.floor(size / 9))],
+    [':', ':'.repeat(size)],
+    ['a@b.', 'a@b.'.repeat(size / 4)],
+    ['AKIA', 'AKIA'.repeat(size / 4)],
+    ['hex', '0123456789abcdef'.repeat(size / 16)],
+    ['base64', 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.repeat(size / 64)],
+    ['f:f:', 'f:f:'.repeat(size / 4)],
   ];
   it.each(cases)('%s repeated', (_name, input) => {
     const out = redactText(input);

@@ -1,0 +1,141 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { TfoError } from '@tfo/engine';
+import {
+  DIR_MODE,
+  FILE_MODE,
+  lastLine,
+  listAuditFiles,
+  readHead,
+  utcDay,
+  writeHead,
+  HEAD_FILE,
+} from './audit-files.js';
+import { canonicalJson } from './canonical.js';
+import { sealRecord, type AuditEntry, type ChainedAuditRecord } from './record.js';
+import { checkLine } from './verify.js';
+
+/** Where a sink is opened: given by the audit plugin when the engine applies it (no I/O yet). */
+export interface SinkContext {
+  /** The engine's state folder (`.tfo`). */
+  stateDir: string;
+  /** The config folder; relative paths resolve from here. */
+  cwd: string;
+}
+
+/** A destination for audit records. `write` must resolve only once the record is stored. */
+export interface AuditSink {
+  readonly name: string;
+  open?(context: SinkContext): void;
+  write(entry: AuditEntry): Promise<void>;
+}
+
+export interface FileSinkOptions {
+  /** Folder of the day files; relative to the config folder. Default `<stateDir>/audit`. */
+  dir?: string | undefined;
+  /** Clock, for tests. */
+  now?: (() => Date) | undefined;
+}
+
+interface ChainHead {
+  hash: string | null;
+  /** Day of the newest file: records never go into an older file, even if the clock steps back. */
+  day: string | null;
+}
+
+const chainError = (dir: string, message: string): TfoError =>
+  new TfoError(
+    'TFO_ERR_STATE',
+    `audit trail ${dir}: ${message}; run \`tfo audit verify\` and repair it before auditing more`,
+    {
+      file: dir,
+    },
+  );
+
+/**
+ * Finds the chain head from the last line of the newest day file and checks it against HEAD.
+ * A HEAD one record behind is a crash between the two writes and is accepted; anything else refuses.
+ */
+export async function loadChainHead(dir: string): Promise<ChainHead> {
+  const files = await listAuditFiles(dir);
+  const head = await readHead(dir);
+  for (const name of [...files].reverse()) {
+    const last = await lastLine(path.join(dir, name));
+    if (!last) continue;
+    if (!last.terminated) throw chainError(dir, `the last line of ${name} is incomplete (a torn write)`);
+    const check = checkLine(last.bytes);
+    if (!check.ok) throw chainError(dir, `the last line of ${name} does not hold: ${check.reason}`);
+    const { record } = check;
+    if (head !== undefined && head !== record.hash && head !== record.prev) {
+      throw chainError(
+        dir,
+        `${HEAD_FILE} names ${head.slice(0, 12)}… but the last record of ${name} is ${record.hash.slice(0, 12)}…`,
+      );
+    }
+    return { hash: record.hash, day: name.slice(0, 10) };
+  }
+  if (head) throw chainError(dir, `${HEAD_FILE} names ${head.slice(0, 12)}… but there are no records`);
+  return { hash: null, day: null };
+}
+
+/** The embedded sink: append-only JSONL per UTC day, each record chained by SHA-256 to the one before. */
+export class FileSink implements AuditSink {
+  readonly name = 'file';
+  readonly #options: FileSinkOptions;
+  #dir: string | undefined;
+  #head: ChainHead | undefined;
+  /** Appends run one at a time, in call order, however many deployments finish at once. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: FileSinkOptions = {}) {
+    this.#options = options;
+    if (options.dir && path.isAbsolute(options.dir)) this.#dir = options.dir;
+  }
+
+  /** The audit folder, once known (absolute `dir`, or after `open`). */
+  get dir(): string | undefined {
+    return this.#dir;
+  }
+
+  open(context: SinkContext): void {
+    this.#dir ??= this.#options.dir
+      ? path.resolve(context.cwd, this.#options.dir)
+      : path.join(context.stateDir, 'audit');
+  }
+
+  async write(entry: AuditEntry): Promise<void> {
+    await this.append(entry);
+  }
+
+  /** Chains and stores one entry; resolves with the stored record. */
+  append(entry: AuditEntry): Promise<ChainedAuditRecord> {
+    const next = this.#queue.then(() => this.#append(entry));
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  async #append(entry: AuditEntry): Promise<ChainedAuditRecord> {
+    const dir = this.#dir;
+    if (!dir) throw new TfoError('TFO_ERR_USAGE', 'the audit file sink was not opened: give it an absolute dir');
+    await mkdir(dir, { recursive: true, mode: DIR_MODE });
+    this.#head ??= await loadChainHead(dir);
+    const today = utcDay((this.#options.now ?? (() => new Date()))());
+    const day = this.#head.day && this.#head.day > today ? this.#head.day : today;
+    const record = sealRecord(entry, this.#head.hash);
+    try {
+      // one write of the whole line: a crash leaves at most a torn last line, which verify names
+      await appendFile(path.join(dir, `${day}.jsonl`), `${canonicalJson(record)}\n`, { mode: FILE_MODE });
+    } catch (err) {
+      this.#head = undefined; // a partial write must be found again before the next append
+      throw err;
+    }
+    this.#head = { hash: record.hash, day };
+    await writeHead(dir, record.hash);
+    return record;
+  }
+}
+
+/** The embedded default sink (see FileSink). */
+export function fileSink(options: FileSinkOptions = {}): FileSink {
+  return new FileSink(options);
+}

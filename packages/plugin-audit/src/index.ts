@@ -1,0 +1,22 @@
+export { audit, auditDir, auditOptionsSchema, AUDIT_PLUGIN_NAME } from './plugin.js';
+export type { AuditOptions, AuditPlugin, ResolvedAuditOptions } from './plugin.js';
+export {
+  auditEntrySchema,
+  auditRecordSchema,
+  ciContext,
+  contextSchema,
+  planDigest,
+  sealRecord,
+  toAuditRecord,
+  AUDIT_ACTIONS,
+  SCHEMA_VERSION,
+} from './record.js';
+export type { AuditAction, AuditContext, AuditEntry, AuditExtra, ChainedAuditRecord } from './record.js';
+export { canonicalJson, recordHash, sha256Hex } from './canonical.js';
+export { fileSink, loadChainHead, FileSink } from './file-sink.js';
+export type { AuditSink, FileSinkOptions, SinkContext } from './file-sink.js';
+export { checkLine, verifyChain } from './verify.js';
+export type { BrokenRecord, LineCheck, VerifyResult } from './verify.js';
+export { complianceReport, matches, parseBound, queryFile } from './query.js';
+export type { AccountSummary, AuditQuery, ComplianceReport } from './query.js';
+export { listAuditFiles, utcDay, HEAD_FILE } from './audit-files.js';

@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { STAGE, TfoError, type AuditRecord, type Engine, type Plugin } from '@tfo/engine';
+import { z } from 'zod';
+import { FileSink, fileSink, type AuditSink } from './file-sink.js';
+import { planDigest, toAuditRecord, type AuditEntry, type AuditExtra } from './record.js';
+
+export const AUDIT_PLUGIN_NAME = 'audit';
+
+const isSink = (value: unknown): value is AuditSink =>
+  typeof value === 'object' &&
+  value !== null &&
+  typeof (value as AuditSink).name === 'string' &&
+  (value as AuditSink).name.length > 0 &&
+  typeof (value as AuditSink).write === 'function';
+
+export const auditOptionsSchema = z
+  .object({
+    /** Where records go, all at once. Default: the file sink under `<stateDir>/audit`. */
+    sinks: z
+      .array(z.custom<AuditSink>(isSink, { message: 'expected a sink { name, write(record) }' }))
+      .min(1)
+      .default(() => [fileSink()])
+      .refine((sinks) => new Set(sinks.map((s) => s.name)).size === sinks.length, {
+        message: 'two sinks share one name',
+      }),
+    /** `fail`: a sink that failed is a run problem (exit 1). `warn`: a warning notice only. */
+    onSinkFailure: z.enum(['fail', 'warn']).default('fail'),
+  })
+  .strict();
+
+export type AuditOptions = z.input<typeof auditOptionsSchema>;
+export type ResolvedAuditOptions = z.output<typeof auditOptionsSchema>;
+
+export interface AuditPlugin extends Plugin {
+  readonly options: ResolvedAuditOptions;
+}
+
+interface SinkFailures {
+  count: number;
+  causes: string[];
+}
+
+const keyOf = (runId: string, key: string): string => `${runId}\u0000${key}`;
+
+/** The audit folder the CLI reads: the configured file sink's, else `<stateDir>/audit`. */
+export function auditDir(engine: Engine): string {
+  const plugin = engine.plugins.find((p) => p.name === AUDIT_PLUGIN_NAME) as AuditPlugin | undefined;
+  const sink = plugin?.options?.sinks.find((s): s is FileSink => s instanceof FileSink);
+  return sink?.dir ?? path.join(engine.settings.stateDir, 'audit');
+}
+
+/**
+ * The audit trail: every deployment's record, in the versioned schema, to every sink at once.
+ * A sink that fails never stops the run, and is never silent: it is a run problem (or a warning).
+ */
+export function audit(options: AuditOptions = {}): AuditPlugin {
+  const parsed = auditOptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new TfoError(
+      'TFO_ERR_CONFIG_INVALID',
+      `audit(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const opts = parsed.data;
+  return {
+    name: AUDIT_PLUGIN_NAME,
+    provides: ['audit'],
+    options: opts,
+    apply(engine: Engine) {
+      const { stateDir, cwd } = engine.settings;
+      for (const sink of opts.sinks) sink.open?.({ stateDir, cwd });
+      const stage = { name: AUDIT_PLUGIN_NAME, stage: STAGE.NORMAL };
+      /** What the engine's record lacks, taken from the context in `settled` (called just before `audit`). */
+      const extras = new Map<string, AuditExtra>();
+      /** One entry per engine record, shared by all sinks (same id, same bytes). */
+      const entries = new WeakMap<AuditRecord, AuditEntry>();
+      const failures = new Map<string, SinkFailures>();
+
+      const entryFor = (record: AuditRecord): AuditEntry => {
+        let entry = entries.get(record);
+        if (!entry) {
+          const key = keyOf(record.runId, record.deployment.key);
+          entry = toAuditRecord(record, extras.get(key));
+          extras.delete(key);
+          entries.set(record, entry);
+        }
+        return entry;
+      };
+
+      engine.hooks.settled.tap(stage, (ctx) => {
+        extras.set(keyOf(ctx.run.id, ctx.deployment.key), {
+          planSha256: ctx.plan ? planDigest(ctx.plan.json) : undefined,
+          error: ctx.error,
+        });
+      });
+
+      for (const sink of opts.sinks) {
+        engine.hooks.audit.tapPromise(stage, async (record) => {
+          try {
+            await sink.write(entryFor(record));
+          } catch (err) {
+            const row = failures.get(sink.name) ?? { count: 0, causes: [] };
+            row.count += 1;
+            const cause = err instanceof Error ? err.message : String(err);
+            if (!row.causes.includes(cause)) row.causes.push(cause);
+            failures.set(sink.name, row);
+          }
+        });
+      }
+
+      // before the report plugins, so the problems are in the result they render
+      engine.hooks.report.tap({ name: AUDIT_PLUGIN_NAME, stage: STAGE.FILTER }, (result) => {
+        for (const [name, row] of failures) {
+          const more = row.causes.length > 1 ? ` (and ${row.causes.length - 1} other cause(s))` : '';
+          const message = `audit sink ${name} failed for ${row.count} record(s): ${row.causes[0] ?? 'unknown'}${more}`;
+          if (opts.onSinkFailure === 'fail') result.problems.push({ plugin: AUDIT_PLUGIN_NAME, message });
+          else engine.events.emit('notice', { level: 'warn', message });
+        }
+        failures.clear();
+        extras.clear();
+      });
+    },
+  };
+}

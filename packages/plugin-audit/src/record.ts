@@ -1,0 +1,289 @@
+import type { AuditRecord as EngineAuditRecord, DeploymentContext } from '@tfo/engine';
+import { z } from 'zod';
+import { canonicalJson, recordHash, sha256Hex } from './canonical.js';
+
+/** The version of the record layout below; a reader refuses any other. */
+export const SCHEMA_VERSION = 1;
+
+export const AUDIT_ACTIONS = ['plan', 'apply', 'recover', 'restore', 'unlock', 'waiver-used', 'drift'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const OUTCOMES = [
+  'pending',
+  'running',
+  'planned',
+  'no-changes',
+  'applied',
+  'blocked',
+  'failed',
+  'recovered',
+  'cancelled',
+  'skipped',
+] as const;
+const STAGES = ['lock', 'init', 'plan', 'validate', 'backup', 'apply', 'verify', 'recover', 'audit'] as const;
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a lower-case hex SHA-256');
+
+const findingSchema = z
+  .object({
+    ruleId: z.string().min(1),
+    severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+    level: z.enum(['deny', 'warn']),
+    title: z.string(),
+    message: z.string(),
+    resource: z.string().optional(),
+    remediation: z.string().optional(),
+    file: z.string().optional(),
+    source: z.string(),
+    waived: z.object({ reason: z.string(), approver: z.string().optional(), expires: z.string() }).optional(),
+  })
+  // not strict: a plugin's extra finding fields are dropped, never a reason to lose the record
+  .strip();
+
+/** Who ran it, from where: read from the CI environment when there is one. */
+export const contextSchema = z
+  .object({
+    ci: z.enum(['github-actions', 'gitlab-ci', 'other-ci', 'local']),
+    ciRunId: z.string().nullable(),
+    ciRunUrl: z.string().nullable(),
+    commitSha: z.string().nullable(),
+    ref: z.string().nullable(),
+    pullRequest: z.number().int().positive().nullable(),
+    approver: z.string().nullable(),
+  })
+  .strict();
+export type AuditContext = z.infer<typeof contextSchema>;
+
+/** A record before it is chained: what every sink receives. */
+export const auditEntrySchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    id: z.string().min(1),
+    timestamp: z.string().datetime({ offset: true }),
+    action: z.enum(AUDIT_ACTIONS),
+    runId: z.string().min(1),
+    deployment: z
+      .object({
+        key: z.string().min(1),
+        account: z.string().min(1),
+        accountId: z.string(),
+        region: z.string(),
+        project: z.string(),
+        services: z.array(z.string()),
+        file: z.string().min(1),
+        sha256,
+      })
+      .strict(),
+    actor: z.string().min(1),
+    context: contextSchema,
+    outcome: z.enum(OUTCOMES),
+    error: z
+      .object({
+        stage: z.enum(STAGES),
+        message: z.string(),
+        code: z.string().optional(),
+        plugin: z.string().optional(),
+      })
+      .strict()
+      .nullable(),
+    /** SHA-256 of the canonical JSON of `terraform show -json` of the plan, when there was a plan. */
+    planSha256: sha256.nullable(),
+    findings: z.array(findingSchema),
+    /** The waived findings, one row each (also in `findings`, marked waived). */
+    waivers: z.array(
+      z
+        .object({
+          ruleId: z.string(),
+          resource: z.string().nullable(),
+          reason: z.string(),
+          approver: z.string().nullable(),
+          expires: z.string(),
+        })
+        .strict(),
+    ),
+    recovery: z
+      .object({
+        action: z.enum(['none', 'restore-backup', 'reapply-last-good', 'destroy-created', 'raw-restore', 'manual']),
+        ok: z.boolean(),
+        detail: z.string(),
+        orphaned: z.array(z.string()).optional(),
+        durationMs: z.number().nonnegative(),
+        by: z.string(),
+      })
+      .strict()
+      .nullable(),
+    /** Each stage in the order it ran; `durationMs` is null for a stage that never ended. */
+    stages: z.array(
+      z
+        .object({
+          stage: z.enum(STAGES),
+          startedAt: z.string(),
+          durationMs: z.number().nonnegative().nullable(),
+          ok: z.boolean().nullable(),
+        })
+        .strict(),
+    ),
+    /** Full terraform output, unredacted: store it only where it is encrypted at rest. */
+    output: z.string(),
+  })
+  .strict();
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+/** A record as stored: the entry plus its link to the previous record and its own hash. */
+export const auditRecordSchema = auditEntrySchema
+  .extend({
+    /** `hash` of the record before this one in the chain; null for the first record. */
+    prev: sha256.nullable(),
+    /** SHA-256 over the canonical JSON of this record without `hash` (see canonicalJson). */
+    hash: sha256,
+  })
+  .strict();
+export type ChainedAuditRecord = z.infer<typeof auditRecordSchema>;
+
+/** What the engine's record does not carry, gathered by the plugin from the deployment context. */
+export interface AuditExtra {
+  /** `terraform show -json` of the plan, hashed into `planSha256`. */
+  planJson?: unknown;
+  /** Or the digest itself, when it was computed earlier. */
+  planSha256?: string | undefined;
+  error?: DeploymentContext['error'];
+  /** Environment the CI context is read from (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** Plan digest: SHA-256 of the canonical JSON of the plan. */
+export function planDigest(planJson: unknown): string {
+  return sha256Hex(canonicalJson(planJson));
+}
+
+const value = (v: string | undefined): string | null => (v && v.trim() !== '' ? v : null);
+
+function prNumber(v: string | undefined): number | null {
+  const n = v ? Number.parseInt(v, 10) : Number.NaN;
+  return Number.isInteger(n) && n > 0 ? n : null;
+}
+
+/**
+ * CI provider, run, commit, ref, PR and approver from the environment: GitHub Actions
+ * (`GITHUB_*`), GitLab CI (`CI_*`, `GITLAB_*`), any other CI (`CI=true`), else local.
+ * The approver is `TFO_APPROVER` when the pipeline sets it (an environment protection rule's reviewer).
+ */
+export function ciContext(env: Readonly<Record<string, string | undefined>>): {
+  actor: string | null;
+  context: AuditContext;
+} {
+  const approver = value(env.TFO_APPROVER);
+  if (env.GITHUB_ACTIONS === 'true') {
+    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
+    const runId = value(env.GITHUB_RUN_ID);
+    const repo = value(env.GITHUB_REPOSITORY);
+    return {
+      actor: value(env.GITHUB_TRIGGERING_ACTOR) ?? value(env.GITHUB_ACTOR),
+      context: {
+        ci: 'github-actions',
+        ciRunId: runId,
+        ciRunUrl: runId && repo ? `${server}/${repo}/actions/runs/${runId}` : null,
+        commitSha: value(env.GITHUB_SHA),
+        ref: value(env.GITHUB_REF),
+        pullRequest: prNumber(/^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1]),
+        approver,
+      },
+    };
+  }
+  if (env.GITLAB_CI === 'true') {
+    return {
+      actor: value(env.GITLAB_USER_LOGIN),
+      context: {
+        ci: 'gitlab-ci',
+        ciRunId: value(env.CI_PIPELINE_ID),
+        ciRunUrl: value(env.CI_PIPELINE_URL),
+        commitSha: value(env.CI_COMMIT_SHA),
+        ref: value(env.CI_COMMIT_REF_NAME),
+        pullRequest: prNumber(env.CI_MERGE_REQUEST_IID),
+        approver,
+      },
+    };
+  }
+  return {
+    actor: null,
+    context: {
+      ci: env.CI === 'true' || env.CI === '1' ? 'other-ci' : 'local',
+      ciRunId: null,
+      ciRunUrl: null,
+      commitSha: null,
+      ref: null,
+      pullRequest: null,
+      approver,
+    },
+  };
+}
+
+/** Maps the engine's record (and what the plugin gathered) into the versioned schema. */
+export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {}): AuditEntry {
+  const env = extra.env ?? process.env;
+  const { actor, context } = ciContext(env);
+  const d = record.deployment;
+  const planSha256 = extra.planSha256 ?? (extra.planJson === undefined ? null : planDigest(extra.planJson));
+  const entry: AuditEntry = {
+    schemaVersion: SCHEMA_VERSION,
+    id: record.id,
+    timestamp: record.timestamp,
+    action: record.action,
+    runId: record.runId,
+    deployment: {
+      key: d.key,
+      account: d.account,
+      accountId: d.accountId,
+      region: d.region,
+      project: d.project,
+      services: [...d.services],
+      file: d.file,
+      sha256: d.sha256,
+    },
+    actor: actor ?? value(env.USER) ?? value(env.USERNAME) ?? record.actor,
+    context,
+    outcome: record.outcome,
+    error: extra.error
+      ? { stage: extra.error.stage, message: extra.error.message, code: extra.error.code, plugin: extra.error.plugin }
+      : null,
+    planSha256,
+    findings: record.findings.map((f) => ({ ...f, waived: f.waived && { ...f.waived } })),
+    waivers: record.findings.flatMap((f) =>
+      f.waived
+        ? [
+            {
+              ruleId: f.ruleId,
+              resource: f.resource ?? null,
+              reason: f.waived.reason,
+              approver: f.waived.approver ?? null,
+              expires: f.waived.expires,
+            },
+          ]
+        : [],
+    ),
+    recovery: record.recovery
+      ? {
+          action: record.recovery.action,
+          ok: record.recovery.ok,
+          detail: record.recovery.detail,
+          orphaned: record.recovery.orphaned,
+          durationMs: record.recovery.durationMs,
+          by: record.recovery.by,
+        }
+      : null,
+    stages: record.timings.map((t) => ({
+      stage: t.stage,
+      startedAt: new Date(t.startedAt).toISOString(),
+      durationMs: t.endedAt === undefined ? null : Math.max(0, t.endedAt - t.startedAt),
+      ok: t.ok ?? null,
+    })),
+    output: record.output,
+  };
+  return auditEntrySchema.parse(entry);
+}
+
+/** Links an entry to the chain: sets `prev` and computes `hash`. */
+export function sealRecord(entry: AuditEntry, prev: string | null): ChainedAuditRecord {
+  const body = { ...entry, prev };
+  return { ...body, hash: recordHash(body) };
+}

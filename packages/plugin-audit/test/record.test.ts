@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import {
+  auditRecordSchema,
+  canonicalJson,
+  planDigest,
+  recordHash,
+  sealRecord,
+  sha256Hex,
+  toAuditRecord,
+  type ChainedAuditRecord,
+} from '../src/index.js';
+import { engineRecord, entry } from './support.js';
+
+const sealed = (): ChainedAuditRecord => sealRecord(entry(), null);
+
+describe('canonical JSON and hash', () => {
+  it('sorts keys recursively, drops undefined, keeps array order, no whitespace', () => {
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: undefined, x: 'é' }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"x":"é","z":1}]},"b":1}',
+    );
+    expect(canonicalJson({ a: 1, b: 2 })).toBe(canonicalJson({ b: 2, a: 1 }));
+  });
+
+  it('hashes the record without its hash field', () => {
+    const record = sealed();
+    const { hash, ...body } = record;
+    expect(hash).toBe(sha256Hex(canonicalJson(body)));
+    expect(recordHash(record)).toBe(hash);
+  });
+});
+
+describe('record schema', () => {
+  it('accepts a sealed record', () => {
+    expect(auditRecordSchema.safeParse(sealed()).success).toBe(true);
+  });
+
+  it.each<[string, (r: Record<string, unknown>) => void]>([
+    ['another schema version', (r) => (r.schemaVersion = 2)],
+    ['an unknown action', (r) => (r.action = 'destroy')],
+    ['a missing deployment', (r) => delete r.deployment],
+    ['a deployment sha256 that is not hex', (r) => ((r.deployment as Record<string, unknown>).sha256 = 'xyz')],
+    ['a bad timestamp', (r) => (r.timestamp = 'yesterday')],
+    ['an unknown field', (r) => (r.extra = true)],
+    ['a hash that is not a SHA-256', (r) => (r.hash = 'abc')],
+    ['prev missing', (r) => delete r.prev],
+    ['an unknown outcome', (r) => (r.outcome = 'maybe')],
+    ['a negative stage duration', (r) => ((r.stages as Array<Record<string, unknown>>)[0]!.durationMs = -1)],
+    ['output that is not text', (r) => (r.output = 42)],
+    ['an unknown CI provider', (r) => ((r.context as Record<string, unknown>).ci = 'jenkins-x')],
+  ])('rejects %s', (_name, mutate) => {
+    const record = structuredClone(sealed()) as unknown as Record<string, unknown>;
+    mutate(record);
+    expect(auditRecordSchema.safeParse(record).success).toBe(false);
+  });
+});
+
+describe('toAuditRecord', () => {
+  it('reads GitHub Actions context, the plan digest, waivers, stage durations and keeps the output unredacted', () => {
+    const plan = { format_version: '1.2', resource_changes: [] };
+    const record = toAuditRecord(
+      engineRecord({
+        output: 'arn:aws:iam::111111111111:role/deploy password=hunter2',
+        findings: [
+          {
+            ruleId: 'S3_LOGGING',
+            severity: 'low',
+            level: 'deny',
+            title: 't',
+            message: 'm',
+            source: 'opa',
+            resource: 'aws_s3_bucket.logs',
+            waived: { reason: 'log bucket', expires: '2999-01-01' },
+          },
+        ],
+      }),
+      {
+        planJson: plan,
+        error: { stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM' },
+        env: {
+          GITHUB_ACTIONS: 'true',
+          GITHUB_RUN_ID: '77',
+          GITHUB_REPOSITORY: 'acme/infra',
+          GITHUB_SHA: 'c0ffee',
+          GITHUB_ACTOR: 'alice',
+          GITHUB_REF: 'refs/pull/42/merge',
+          TFO_APPROVER: 'bob',
+          USER: 'runner',
+        },
+      },
+    );
+    expect(record.actor).toBe('alice');
+    expect(record.context).toEqual({
+      ci: 'github-actions',
+      ciRunId: '77',
+      ciRunUrl: 'https://github.com/acme/infra/actions/runs/77',
+      commitSha: 'c0ffee',
+      ref: 'refs/pull/42/merge',
+      pullRequest: 42,
+      approver: 'bob',
+    });
+    expect(record.planSha256).toBe(planDigest({ resource_changes: [], format_version: '1.2' }));
+    expect(record.waivers).toEqual([
+      {
+        ruleId: 'S3_LOGGING',
+        resource: 'aws_s3_bucket.logs',
+        reason: 'log bucket',
+        approver: null,
+        expires: '2999-01-01',
+      },
+    ]);
+    expect(record.stages).toEqual([
+      { stage: 'plan', startedAt: '2025-03-01T10:00:00.000Z', durationMs: 1500, ok: true },
+    ]);
+    expect(record.error).toMatchObject({ stage: 'apply', code: 'TFO_ERR_TERRAFORM' });
+    expect(record.output).toContain('111111111111');
+    expect(record.output).toContain('hunter2');
+  });
+
+  it('reads GitLab CI, and falls back to USER when local', () => {
+    const gitlab = toAuditRecord(engineRecord(), {
+      env: {
+        GITLAB_CI: 'true',
+        CI_PIPELINE_ID: '9',
+        CI_COMMIT_SHA: 'abc',
+        GITLAB_USER_LOGIN: 'carol',
+        CI_MERGE_REQUEST_IID: '5',
+      },
+    });
+    expect(gitlab.actor).toBe('carol');
+    expect(gitlab.context).toMatchObject({ ci: 'gitlab-ci', ciRunId: '9', commitSha: 'abc', pullRequest: 5 });
+    const local = toAuditRecord(engineRecord(), { env: { USER: 'dave' } });
+    expect(local.actor).toBe('dave');
+    expect(local.context).toMatchObject({ ci: 'local', pullRequest: null, approver: null });
+    expect(local.planSha256).toBeNull();
+  });
+
+  it('refuses an engine record that does not fit the schema', () => {
+    expect(() => toAuditRecord(engineRecord({ timestamp: 'not a date' }), { env: {} })).toThrow();
+  });
+});
