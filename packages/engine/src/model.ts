@@ -261,6 +261,8 @@ export interface DeploymentResult {
   lane: number;
   /** Wall time spent inside terraform processes. */
   terraformMs: number;
+  /** What failed after the deployment itself (history, settled taps, audit sinks): fails the run. */
+  problems?: string[] | undefined;
 }
 
 export interface RunResult {

@@ -161,7 +161,7 @@ export async function runDeployment(
 
   const durationMs = Date.now() - started;
   for (const value of ctx.sensitive) engine.sensitive.add(value);
-  await settle(engine, ctx, durationMs, log);
+  const problems = await settle(engine, ctx, durationMs, log);
   await log.close();
   return {
     key: deployment.key,
@@ -180,13 +180,27 @@ export async function runDeployment(
     logFile: log.file,
     lane,
     terraformMs,
+    ...(problems.length ? { problems } : {}),
   };
 }
 
 /** History, the `settled` hook, and the audit record: after the lease is released. */
-async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number, log: OutputLog): Promise<void> {
+/**
+ * History, the `settled` hook, and the audit record: after the lease is released. Each step runs
+ * even when one before it failed; what failed is returned (the run reports it, exit 1), never
+ * swallowed.
+ */
+async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number, log: OutputLog): Promise<string[]> {
   const d = ctx.deployment;
-  try {
+  const problems: string[] = [];
+  const step = async (what: string, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${d.key}: ${what} failed: ${(err as Error).message}`);
+    }
+  };
+  await step('run history', async () => {
     if (ctx.status !== 'cancelled') {
       await engine.history.append(d.key, {
         runId: ctx.run.id,
@@ -206,11 +220,11 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
         tfvars: await readFile(d.absFile, 'utf8'),
       });
     }
-    await engine.hooks.settled.promise(ctx);
-    await engine.hooks.audit.promise(auditRecord(ctx, log.text()));
-  } catch (err) {
-    record(ctx, asFailure(err, 'audit'));
-  }
+  });
+  await step('settled', () => engine.hooks.settled.promise(ctx));
+  await step('audit', () => engine.hooks.audit.promise(auditRecord(ctx, log.text())));
+  for (const p of problems) ctx.log(`# ${p}\n`);
+  return problems;
 }
 
 function auditRecord(ctx: DeploymentContext, output: string): AuditRecord {

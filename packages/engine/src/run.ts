@@ -136,6 +136,7 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     problems: [],
     exitCode: EXIT.OK,
   };
+  for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
   try {
     await engine.hooks.report.promise(result);
   } catch (err) {

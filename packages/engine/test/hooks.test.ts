@@ -258,4 +258,39 @@ describe('plugin registration', () => {
     expect(applied).toEqual([]);
     expect(existsSync(path.join(dir, '.tfo'))).toBe(false);
   });
+
+  it('a failing audit sink or settled tap never passes silently: the run reports it and exits 1', async () => {
+    const probe: Probe = { applied: [] };
+    const brokenSink: Plugin = {
+      name: 'test:broken-sink',
+      apply(engine) {
+        engine.hooks.settled.tapPromise('test:broken-sink', async (ctx) => {
+          if (ctx.deployment.key === keyOf('api')) throw new Error('settled tap failed');
+        });
+        engine.hooks.audit.tapPromise('test:broken-sink', async () => {
+          throw new Error('sink unreachable');
+        });
+      },
+    };
+    const audited: string[] = [];
+    const goodSink: Plugin = {
+      name: 'test:good-sink',
+      apply(engine) {
+        engine.hooks.audit.tapPromise('test:good-sink', async (record) => {
+          audited.push(record.deployment.key);
+        });
+      },
+    };
+    const { engine } = await makeEngine([fakeTerraform(probe), brokenSink, goodSink]);
+    const result = await executeRun(engine, { mode: 'apply' });
+    expect(result.deployments.every((d) => d.status === 'applied')).toBe(true);
+    expect(result.exitCode).toBe(1);
+    const messages = result.problems.map((p) => p.message);
+    expect(messages.filter((m) => m.includes('audit failed') && m.includes('sink unreachable'))).toHaveLength(
+      PROJECTS.length,
+    );
+    expect(messages.some((m) => m.includes(`${keyOf('api')}: settled failed`))).toBe(true);
+    // the audit hook still ran for the deployment whose settled tap threw
+    expect(audited).toContain(keyOf('api'));
+  });
 });
