@@ -9,6 +9,7 @@ export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor } from './errors.
 export type { ErrorCode } from './errors.js';
 export { createHooks, DEPLOYMENT_HOOKS, STAGE } from './hooks.js';
 export type { EngineHooks, HookName } from './hooks.js';
+export { backupRecordOf, restoreFromBackups } from './backups.js';
 export { History } from './history.js';
 export type { HistoryEntry, LastGood } from './history.js';
 export { LocalStateStore } from './local-state.js';

@@ -1,10 +1,11 @@
 import { constants } from 'node:fs';
 import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { backupRecordOf, restoreFromBackups } from './backups.js';
 import { TfoError } from './errors.js';
 import { acquireFileLock, lockFile, readHolder } from './lock.js';
 import type { BackupRecord, StateFingerprint } from './model.js';
-import { fingerprintFile, orphanedBy } from './state-file.js';
+import { fingerprintFile } from './state-file.js';
 import type { StateStore, StateSummary } from './state-store.js';
 
 /** UTC timestamp that sorts as text: 20261127T120102.345Z */
@@ -56,16 +57,7 @@ export class LocalStateStore implements StateStore {
         location = `${base}-${n}.backup`;
       }
     }
-    const record: BackupRecord = {
-      key,
-      location,
-      firstDeployment: false,
-      serial: before.serial,
-      lineage: before.lineage,
-      sha256: before.sha256,
-      createdAt: createdAt.toISOString(),
-      by,
-    };
+    const record = backupRecordOf(key, location, before, createdAt, by);
     await writeFile(`${location}.json`, JSON.stringify(record, null, 2));
     await this.prune(key);
     return { record, before };
@@ -129,31 +121,9 @@ export class LocalStateStore implements StateStore {
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
   ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
-    const all = await this.backups(key);
-    const backup = options.to
-      ? all.find((b) => b.location?.endsWith(options.to!) || b.createdAt === options.to)
-      : all[0];
-    if (!backup) {
-      throw new TfoError(
-        'TFO_ERR_NO_BACKUP',
-        `no backup ${options.to ?? ''} of ${key} (${all.length} known)`.replace('  ', ' '),
-      );
-    }
     const lease = await acquireFileLock({ dir: this.lockRoot, key, runId: options.runId, timeoutMs: 0 });
     try {
-      const current = await this.fingerprint(key);
-      if (current.readable && backup.lineage && current.lineage !== backup.lineage && !options.force) {
-        throw new TfoError(
-          'TFO_ERR_LINEAGE',
-          `backup lineage ${backup.lineage} differs from the current state's ${current.lineage} for ${key}`,
-        );
-      }
-      const backupFp = await fingerprintFile(backup.location!);
-      const orphaned = orphanedBy(backupFp, current);
-      // keep what we overwrite: a restore adds history, it never removes it
-      if (current.exists) await this.backup(key, 'tfo state restore');
-      await this.restoreBytes(backup);
-      return { backup, orphaned };
+      return await restoreFromBackups(this, key, options, (b) => fingerprintFile(b.location!));
     } finally {
       await lease.release();
     }

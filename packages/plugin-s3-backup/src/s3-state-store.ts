@@ -10,8 +10,9 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import {
+  backupRecordOf,
   fingerprintBytes,
-  orphanedBy,
+  restoreFromBackups,
   TfoError,
   type AccountInfo,
   type BackupRecord,
@@ -128,16 +129,7 @@ export class S3StateStore implements StateStore {
       );
       location = `s3://${loc.bucket}/${base}.backup`;
     }
-    const record: BackupRecord = {
-      key,
-      location,
-      firstDeployment: false,
-      serial: before.serial,
-      lineage: before.lineage,
-      sha256: before.sha256,
-      createdAt: createdAt.toISOString(),
-      by,
-    };
+    const record = backupRecordOf(key, location, before, createdAt, by);
     await loc.s3.send(
       new PutObjectCommand({
         Bucket: loc.bucket,
@@ -262,23 +254,7 @@ export class S3StateStore implements StateStore {
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
   ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
-    const all = await this.backups(key);
-    const backup = options.to
-      ? all.find((b) => b.location?.includes(options.to!) || b.createdAt === options.to)
-      : all[0];
-    if (!backup)
-      throw new TfoError('TFO_ERR_NO_BACKUP', `no backup ${options.to ?? ''} of ${key} (${all.length} known)`);
-    const current = await this.fingerprint(key);
-    if (current.readable && backup.lineage && current.lineage !== backup.lineage && !options.force) {
-      throw new TfoError(
-        'TFO_ERR_LINEAGE',
-        `backup lineage ${backup.lineage} differs from the current state's ${current.lineage} for ${key}`,
-      );
-    }
-    const orphaned = orphanedBy(fingerprintBytes(await this.backupBytes(backup)), current);
-    if (current.exists) await this.backup(key, 'tfo state restore');
-    await this.restoreBytes(backup);
-    return { backup, orphaned };
+    return restoreFromBackups(this, key, options, async (b) => fingerprintBytes(await this.backupBytes(b)));
   }
 
   /** Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. */
