@@ -4,24 +4,11 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { SERVICES } from './services.js';
 import { FIRST_PARTY_MANIFEST, regoSources, runPolicyTests, sourceHash } from '../src/index.js';
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const POLICIES = path.join(REPO, 'policies');
-const SERVICES = [
-  's3',
-  'kms',
-  'iam',
-  'lambda',
-  'rds',
-  'ec2',
-  'vpc',
-  'dynamodb',
-  'sns',
-  'sqs',
-  'cloudwatch',
-  'apigateway',
-];
 
 describe('first-party policies', () => {
   it('pass opa test with at least 90% coverage', async () => {

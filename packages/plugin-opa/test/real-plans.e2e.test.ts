@@ -13,6 +13,7 @@ import { configSchema, Engine, resolveSettings, resolveTerraformBinary, type Pla
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { SERVICES } from './services.js';
 import { evaluatePlan, resolvePolicy, toFindings, type CompiledPolicy } from '../src/index.js';
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
@@ -125,20 +126,7 @@ async function findingsOf(plan: PlanJson, file: string): Promise<string[]> {
 describe('first-party policies on plans terraform produces against moto', () => {
   it('has cases for every service folder', () => {
     const services = new Set(all.map((c) => c.service));
-    for (const s of [
-      's3',
-      'kms',
-      'iam',
-      'lambda',
-      'rds',
-      'ec2',
-      'vpc',
-      'dynamodb',
-      'sns',
-      'sqs',
-      'cloudwatch',
-      'apigateway',
-    ]) {
+    for (const s of SERVICES) {
       expect(services.has(s), s).toBe(true);
     }
   });
