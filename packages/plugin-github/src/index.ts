@@ -1,0 +1,1 @@
+export const GITHUB_PLUGIN_NAME = 'github';
