@@ -31,6 +31,7 @@ export class Engine {
   /** Run history per state key (durations, last good inputs). */
   readonly history: History;
   #pool: WorkerPool | undefined;
+  readonly #closers: Array<() => void | Promise<void>> = [];
   #stateStore: StateStore | undefined;
 
   constructor(settings: ResolvedSettings, plugins: readonly Plugin[]) {
@@ -73,7 +74,20 @@ export class Engine {
     return this.pool.run<T, R>(workerFile, payload, transferList);
   }
 
+  /** Registers what to release when the engine closes (SDK clients of a plugin); run once, in order. */
+  onClose(fn: () => void | Promise<void>): void {
+    this.#closers.push(fn);
+  }
+
   async close(): Promise<void> {
+    const closers = this.#closers.splice(0);
+    for (const fn of closers) {
+      try {
+        await fn();
+      } catch (err) {
+        this.events.emit('notice', { level: 'warn', message: `closing: ${(err as Error).message}` });
+      }
+    }
     const pool = this.#pool;
     this.#pool = undefined;
     await pool?.destroy();

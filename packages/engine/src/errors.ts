@@ -34,6 +34,8 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_POLICY_EVAL: 'A policy could not be evaluated: the deployment is blocked until it can be.',
   TFO_ERR_PLAN_FORMAT: 'The plan JSON is of a format version tfo does not know: use a supported terraform.',
   TFO_ERR_WAIVER: 'A waiver is invalid or expired: fix or remove it in the config.',
+  TFO_ERR_AUDIT:
+    'An audit record could not be stored or read back intact: fix the sink named (or `tfo audit verify` the trail).',
 });
 
 export type ErrorCode = keyof typeof ERROR_CODES;

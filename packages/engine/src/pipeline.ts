@@ -222,17 +222,22 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
     }
   });
   await step('settled', () => engine.hooks.settled.promise(ctx));
-  await step('audit', () => engine.hooks.audit.promise(auditRecord(ctx, log.text())));
+  await step('audit', async () => {
+    for (const record of auditRecords(ctx, log.text())) await engine.hooks.audit.promise(record);
+  });
   for (const p of problems) ctx.log(`# ${p}\n`);
   return problems;
 }
 
-function auditRecord(ctx: DeploymentContext, output: string): AuditRecord {
+/**
+ * The deployment's audit records: what it did (plan, apply, recover), then one `waiver-used` when
+ * a waiver let a denied finding pass, and one `drift` when verify found changes right after apply.
+ */
+export function auditRecords(ctx: DeploymentContext, output: string): AuditRecord[] {
   const d = ctx.deployment;
-  return {
+  const base = (): Omit<AuditRecord, 'action' | 'findings' | 'output'> => ({
     id: randomUUID(),
     timestamp: new Date().toISOString(),
-    action: ctx.recovery ? 'recover' : ctx.run.mode,
     runId: ctx.run.id,
     deployment: {
       key: d.key,
@@ -246,11 +251,18 @@ function auditRecord(ctx: DeploymentContext, output: string): AuditRecord {
     },
     actor: process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown',
     outcome: ctx.status,
-    findings: ctx.findings,
     recovery: ctx.recovery,
     timings: ctx.timings,
-    output,
-  };
+  });
+  const records: AuditRecord[] = [
+    { ...base(), action: ctx.recovery ? 'recover' : ctx.run.mode, findings: ctx.findings, output },
+  ];
+  const waived = ctx.findings.filter((f) => f.waived);
+  if (waived.length > 0) records.push({ ...base(), action: 'waiver-used', findings: waived, output: '' });
+  if (ctx.verify && !ctx.verify.ok) {
+    records.push({ ...base(), action: 'drift', findings: [], output: ctx.verify.detail });
+  }
+  return records;
 }
 
 class StageFailure extends Error {

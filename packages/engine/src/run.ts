@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { redactInPool } from './redact-pool.js';
 import type { TfoConfig } from './config-schema.js';
 import { discoverDeployments } from './discovery.js';
 import { Engine } from './engine.js';
@@ -143,7 +144,10 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     result.problems.push({ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message });
   }
   result.exitCode = exitCodeOf(result);
-  await writeFile(path.join(run.dir, 'result.json'), JSON.stringify(result, null, 2));
+  // what people may open later is redacted; the full result is the CLI's --unredacted file, and
+  // the full output goes to the audit sinks
+  const shown = await redactInPool(engine, JSON.stringify(result, null, 2), engine.sensitive);
+  await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
   engine.events.emit('run:end', { result });
   return result;
 }

@@ -21,6 +21,8 @@ export interface SinkContext {
   stateDir: string;
   /** The config folder; relative paths resolve from here. */
   cwd: string;
+  /** Tells the person running tfo something worth knowing that is not a failure. */
+  notice?(level: 'info' | 'warn', message: string): void;
 }
 
 /** A destination for audit records. `write` must resolve only once the record is stored. */
@@ -28,6 +30,8 @@ export interface AuditSink {
   readonly name: string;
   open?(context: SinkContext): void;
   write(entry: AuditEntry): Promise<void>;
+  /** Releases what the sink holds (SDK clients); called when the engine closes. */
+  close?(): void | Promise<void>;
 }
 
 export interface FileSinkOptions {
@@ -45,7 +49,7 @@ interface ChainHead {
 
 const chainError = (dir: string, message: string): TfoError =>
   new TfoError(
-    'TFO_ERR_STATE',
+    'TFO_ERR_AUDIT',
     `audit trail ${dir}: ${message}; run \`tfo audit verify\` and repair it before auditing more`,
     {
       file: dir,

@@ -20,3 +20,15 @@ export type { BrokenRecord, LineCheck, VerifyResult } from './verify.js';
 export { complianceReport, matches, parseBound, queryFile } from './query.js';
 export type { AccountSummary, AuditQuery, ComplianceReport } from './query.js';
 export { listAuditFiles, utcDay, HEAD_FILE } from './audit-files.js';
+export { auditAction, auditPluginOf } from './plugin.js';
+export { s3Sink, s3RecordKey, s3SinkOptionsSchema, S3Sink } from './s3-sink.js';
+export type { S3SinkOptions, ResolvedS3SinkOptions } from './s3-sink.js';
+export {
+  dynamodbSink,
+  dynamodbSinkOptionsSchema,
+  indexedRecord,
+  partitionKey,
+  sortKey,
+  DynamoDbSink,
+} from './dynamodb-sink.js';
+export type { DynamoDbSinkOptions, IndexedAuditRecord, ResolvedDynamoDbSinkOptions } from './dynamodb-sink.js';

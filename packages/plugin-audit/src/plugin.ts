@@ -33,6 +33,11 @@ export type ResolvedAuditOptions = z.output<typeof auditOptionsSchema>;
 
 export interface AuditPlugin extends Plugin {
   readonly options: ResolvedAuditOptions;
+  /**
+   * Sink failures gathered since the last call, as messages, and forgets them: by `onSinkFailure`,
+   * `problems` (fail the command) or `warnings`.
+   */
+  takeFailures(): { problems: string[]; warnings: string[] };
 }
 
 interface SinkFailures {
@@ -42,10 +47,29 @@ interface SinkFailures {
 
 const keyOf = (runId: string, key: string): string => `${runId}\u0000${key}`;
 
+/** The configured audit plugin, if any. */
+export function auditPluginOf(engine: Engine): AuditPlugin | undefined {
+  return engine.plugins.find((p) => p.name === AUDIT_PLUGIN_NAME) as AuditPlugin | undefined;
+}
+
+/**
+ * Records an action taken outside a run (a state restore, an unlock) in every sink, the way a run
+ * does. Resolves with the sink failures: `problems` should fail the command, `warnings` be shown.
+ * Without an audit plugin there is nothing to record to.
+ */
+export async function auditAction(
+  engine: Engine,
+  record: AuditRecord,
+): Promise<{ recorded: boolean; problems: string[]; warnings: string[] }> {
+  const plugin = auditPluginOf(engine);
+  if (!plugin) return { recorded: false, problems: [], warnings: [] };
+  await engine.hooks.audit.promise(record);
+  return { recorded: true, ...plugin.takeFailures() };
+}
+
 /** The audit folder the CLI reads: the configured file sink's, else `<stateDir>/audit`. */
 export function auditDir(engine: Engine): string {
-  const plugin = engine.plugins.find((p) => p.name === AUDIT_PLUGIN_NAME) as AuditPlugin | undefined;
-  const sink = plugin?.options?.sinks.find((s): s is FileSink => s instanceof FileSink);
+  const sink = auditPluginOf(engine)?.options?.sinks.find((s): s is FileSink => s instanceof FileSink);
   return sink?.dir ?? path.join(engine.settings.stateDir, 'audit');
 }
 
@@ -62,26 +86,42 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
     );
   }
   const opts = parsed.data;
+  const failures = new Map<string, SinkFailures>();
+  const takeFailures = (): { problems: string[]; warnings: string[] } => {
+    const messages = [...failures].map(([name, row]) => {
+      const more = row.causes.length > 1 ? ` (and ${row.causes.length - 1} other cause(s))` : '';
+      return `audit sink ${name} failed for ${row.count} record(s): ${row.causes[0] ?? 'unknown'}${more}`;
+    });
+    failures.clear();
+    return opts.onSinkFailure === 'fail' ? { problems: messages, warnings: [] } : { problems: [], warnings: messages };
+  };
   return {
     name: AUDIT_PLUGIN_NAME,
     provides: ['audit'],
     options: opts,
+    takeFailures,
     apply(engine: Engine) {
       const { stateDir, cwd } = engine.settings;
-      for (const sink of opts.sinks) sink.open?.({ stateDir, cwd });
+      const notice = (level: 'info' | 'warn', message: string): void => {
+        engine.events.emit('notice', { level, message });
+      };
+      for (const sink of opts.sinks) {
+        sink.open?.({ stateDir, cwd, notice });
+        if (sink.close) engine.onClose(() => sink.close?.());
+      }
       const stage = { name: AUDIT_PLUGIN_NAME, stage: STAGE.NORMAL };
-      /** What the engine's record lacks, taken from the context in `settled` (called just before `audit`). */
+      /**
+       * What the engine's record lacks, taken from the context in `settled` (called just before
+       * `audit`); kept for every record of the deployment, cleared when the run reports.
+       */
       const extras = new Map<string, AuditExtra>();
       /** One entry per engine record, shared by all sinks (same id, same bytes). */
       const entries = new WeakMap<AuditRecord, AuditEntry>();
-      const failures = new Map<string, SinkFailures>();
 
       const entryFor = (record: AuditRecord): AuditEntry => {
         let entry = entries.get(record);
         if (!entry) {
-          const key = keyOf(record.runId, record.deployment.key);
-          entry = toAuditRecord(record, extras.get(key));
-          extras.delete(key);
+          entry = toAuditRecord(record, extras.get(keyOf(record.runId, record.deployment.key)));
           entries.set(record, entry);
         }
         return entry;
@@ -110,13 +150,9 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
 
       // before the report plugins, so the problems are in the result they render
       engine.hooks.report.tap({ name: AUDIT_PLUGIN_NAME, stage: STAGE.FILTER }, (result) => {
-        for (const [name, row] of failures) {
-          const more = row.causes.length > 1 ? ` (and ${row.causes.length - 1} other cause(s))` : '';
-          const message = `audit sink ${name} failed for ${row.count} record(s): ${row.causes[0] ?? 'unknown'}${more}`;
-          if (opts.onSinkFailure === 'fail') result.problems.push({ plugin: AUDIT_PLUGIN_NAME, message });
-          else engine.events.emit('notice', { level: 'warn', message });
-        }
-        failures.clear();
+        const { problems, warnings } = takeFailures();
+        for (const message of problems) result.problems.push({ plugin: AUDIT_PLUGIN_NAME, message });
+        for (const message of warnings) notice('warn', message);
         extras.clear();
       });
     },

@@ -54,7 +54,7 @@ export async function queryFile(dir: string, query: AuditQuery = {}): Promise<Ch
     for await (const line of readLines(path.join(dir, file))) {
       const check = checkLine(line.bytes);
       if (!check.ok) {
-        throw new TfoError('TFO_ERR_STATE', `audit record unreadable: ${check.reason}`, {
+        throw new TfoError('TFO_ERR_AUDIT', `audit record unreadable: ${check.reason}`, {
           file: path.join(dir, file),
           line: line.line,
         });

@@ -1,0 +1,142 @@
+import { GetObjectLockConfigurationCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { TfoError } from '@tfo/engine';
+import { z } from 'zod';
+import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients, parseSinkOptions } from './aws.js';
+import { canonicalJson, sha256Hex } from './canonical.js';
+import type { AuditSink, SinkContext } from './file-sink.js';
+import type { AuditEntry } from './record.js';
+
+export const s3SinkOptionsSchema = awsTargetSchema
+  .extend({
+    /** Sink name in run problems; give two S3 sinks different names. */
+    name: z.string().min(1).default('s3'),
+    bucket: z.string().min(3),
+    /** Key prefix; records go to `<prefix><account>/<project>/<action>-<timestamp>-<id>.json`. */
+    prefix: z
+      .string()
+      .default('audit-logs/')
+      .transform((p) => (p === '' || p.endsWith('/') ? p : `${p}/`)),
+    /** Encryption at rest: the records carry full terraform output. Default AES256 (SSE-S3). */
+    encryption: z
+      .discriminatedUnion('type', [
+        z.object({ type: z.literal('AES256') }).strict(),
+        z.object({ type: z.literal('aws:kms'), kmsKeyId: z.string().min(1).optional() }).strict(),
+      ])
+      .default({ type: 'AES256' }),
+    /**
+     * Object Lock retention per record when the bucket has Object Lock enabled; without it the
+     * bucket's own default retention (if any) applies. A bucket without Object Lock is warned about once.
+     */
+    retention: z
+      .object({
+        mode: z.enum(['GOVERNANCE', 'COMPLIANCE']),
+        days: z.number().int().min(1).max(36_500),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+export type S3SinkOptions = z.input<typeof s3SinkOptionsSchema>;
+export type ResolvedS3SinkOptions = z.output<typeof s3SinkOptionsSchema>;
+
+/** The object key of a record. */
+export function s3RecordKey(prefix: string, entry: AuditEntry): string {
+  const d = entry.deployment;
+  const account = keySegment(d.accountId || d.account);
+  return `${prefix}${account}/${keySegment(d.project)}/${entry.action}-${compactTimestamp(entry.timestamp)}-${keySegment(entry.id)}.json`;
+}
+
+/**
+ * One object per record, written once: `If-None-Match: *` makes a second write of a key fail
+ * (412) instead of replacing it; encrypted at rest; retained under Object Lock when the bucket has it.
+ */
+export class S3Sink implements AuditSink {
+  readonly name: string;
+  readonly options: ResolvedS3SinkOptions;
+  readonly #clients;
+  #context: SinkContext | undefined;
+  /** Whether the bucket has Object Lock, asked once (only when retention is configured). */
+  #objectLock: Promise<boolean> | undefined;
+
+  constructor(options: S3SinkOptions) {
+    this.options = parseSinkOptions('s3Sink', s3SinkOptionsSchema, options);
+    this.name = this.options.name;
+    this.#clients = lazyClients(this.options);
+  }
+
+  open(context: SinkContext): void {
+    this.#context = context;
+  }
+
+  async write(entry: AuditEntry): Promise<void> {
+    await this.put(entry);
+  }
+
+  /** Stores one record; resolves with its key. */
+  async put(entry: AuditEntry): Promise<string> {
+    const o = this.options;
+    const key = s3RecordKey(o.prefix, entry);
+    const body = canonicalJson(entry);
+    const input: PutObjectCommandInput = {
+      Bucket: o.bucket,
+      Key: key,
+      Body: body,
+      ContentType: 'application/json',
+      IfNoneMatch: '*',
+      ChecksumAlgorithm: 'SHA256',
+      Metadata: { 'tfo-schema-version': String(entry.schemaVersion), 'tfo-sha256': sha256Hex(body) },
+      ...(o.encryption.type === 'AES256'
+        ? { ServerSideEncryption: 'AES256' }
+        : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: o.encryption.kmsKeyId }),
+    };
+    if (o.retention && (await this.#bucketHasObjectLock())) {
+      input.ObjectLockMode = o.retention.mode;
+      input.ObjectLockRetainUntilDate = new Date(Date.now() + o.retention.days * 86_400_000);
+    }
+    try {
+      await this.#clients.get().s3.send(new PutObjectCommand(input));
+    } catch (err) {
+      if (httpStatus(err) === 412) {
+        throw new TfoError(
+          'TFO_ERR_AUDIT',
+          `s3://${o.bucket}/${key} exists already: audit records are write-once and are never replaced`,
+          { cause: err },
+        );
+      }
+      throw new TfoError('TFO_ERR_AUDIT', `s3://${o.bucket}/${key}: ${(err as Error).message}`, { cause: err });
+    }
+    return key;
+  }
+
+  #bucketHasObjectLock(): Promise<boolean> {
+    this.#objectLock ??= (async () => {
+      const s3 = this.#clients.get().s3;
+      try {
+        const out = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.options.bucket }));
+        if (out.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled') return true;
+      } catch (err) {
+        const code = (err as { name?: string }).name;
+        if (code !== 'ObjectLockConfigurationNotFoundError' && httpStatus(err) !== 404) {
+          this.#objectLock = undefined; // ask again next time: this was not an answer
+          throw err;
+        }
+      }
+      this.#context?.notice?.(
+        'warn',
+        `audit sink ${this.name}: bucket ${this.options.bucket} has no Object Lock, so records are write-once but not retained by S3`,
+      );
+      return false;
+    })();
+    return this.#objectLock;
+  }
+
+  close(): void {
+    this.#clients.destroy();
+  }
+}
+
+/** The S3 sink (see S3Sink). */
+export function s3Sink(options: S3SinkOptions): S3Sink {
+  return new S3Sink(options);
+}
