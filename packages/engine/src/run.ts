@@ -79,6 +79,20 @@ export async function listDeployments(
   return { deployments, run };
 }
 
+/**
+ * The deployment whose state key this is, from the tfvars files as they are now (no plugin
+ * narrows it); undefined when none maps to it any more.
+ */
+export async function findDeployment(engine: Engine, key: string): Promise<Deployment | undefined> {
+  const { settings } = engine;
+  const found = await discoverDeployments({
+    config: settings.config,
+    cwd: settings.cwd,
+    rawParse: (task) => engine.runTask<TfvarsTask, TfvarsReply>(workerPath(import.meta.url, 'tfvars.worker'), task),
+  });
+  return found.deployments.find((d) => d.key === key);
+}
+
 /** One whole run: discover, schedule, each deployment through its lifecycle, then report. */
 export async function executeRun(engine: Engine, options: RunOptions): Promise<RunResult> {
   const { settings } = engine;

@@ -293,4 +293,44 @@ describe('plugin registration', () => {
     // the audit hook still ran for the deployment whose settled tap threw
     expect(audited).toContain(keyOf('api'));
   });
+  it('audits what each deployment did, then a waiver-used record for waived findings and a drift record when verify finds changes', async () => {
+    const probe: Probe = { applied: [] };
+    const waive = (ctx: DeploymentContext): void => {
+      if (ctx.deployment.key !== keyOf('api')) return;
+      ctx.findings.push({
+        ruleId: 'TFO-S3-009',
+        severity: 'low',
+        level: 'deny',
+        title: 'No access logging',
+        message: 'aws_s3_bucket.a has no access logging',
+        source: 'test',
+        waived: { reason: 'a log bucket', approver: 'sec-team', expires: '2999-01-01' },
+      });
+    };
+    const drift: Plugin = {
+      name: 'test:drift',
+      apply(engine) {
+        engine.hooks.verify.tapPromise({ name: 'test:drift', stage: STAGE.DEFAULT + 1 }, async (ctx) => {
+          if (ctx.deployment.key === keyOf('data')) ctx.verify = { ok: false, detail: '1 to change after apply' };
+        });
+      },
+    };
+    const records: Array<{ key: string; action: string; findings: number; output: string }> = [];
+    const sink: Plugin = {
+      name: 'test:sink',
+      apply(engine) {
+        engine.hooks.audit.tapPromise('test:sink', async (r) => {
+          records.push({ key: r.deployment.key, action: r.action, findings: r.findings.length, output: r.output });
+        });
+      },
+    };
+    const { engine } = await makeEngine([fakeTerraform(probe, waive), drift, sink]);
+    await executeRun(engine, { mode: 'apply' });
+    const actionsOf = (p: string): string[] => records.filter((r) => r.key === keyOf(p)).map((r) => r.action);
+    expect(actionsOf('api')).toEqual(['apply', 'waiver-used']);
+    expect(records.find((r) => r.action === 'waiver-used')).toMatchObject({ findings: 1, output: '' });
+    expect(actionsOf('data')).toEqual(['apply', 'drift']); // no plugin here recovers it
+    expect(records.find((r) => r.action === 'drift')?.output).toBe('1 to change after apply');
+    expect(actionsOf('web')).toEqual(['apply']);
+  });
 });

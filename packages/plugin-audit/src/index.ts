@@ -18,7 +18,7 @@ export type { AuditSink, FileSinkOptions, SinkContext } from './file-sink.js';
 export { checkLine, verifyChain } from './verify.js';
 export type { BrokenRecord, LineCheck, VerifyResult } from './verify.js';
 export { complianceReport, matches, parseBound, queryFile } from './query.js';
-export type { AccountSummary, AuditQuery, ComplianceReport } from './query.js';
+export type { AccountSummary, AuditQuery, ComplianceReport, ReportableRecord } from './query.js';
 export { listAuditFiles, utcDay, HEAD_FILE } from './audit-files.js';
 export { auditAction, auditPluginOf } from './plugin.js';
 export { s3Sink, s3RecordKey, s3SinkOptionsSchema, S3Sink } from './s3-sink.js';

@@ -68,14 +68,24 @@ export async function queryFile(dir: string, query: AuditQuery = {}): Promise<Ch
 export interface AccountSummary {
   account: string;
   accountId: string;
-  /** Applies that changed something (outcome applied). */
+  /** Applies that changed something (outcome applied), state restores included. */
   changes: number;
   plans: number;
   failures: number;
   recoveries: number;
   waiversUsed: number;
   policyBlocks: number;
+  /** Changes found by verify right after an apply (`drift` records). */
+  drift: number;
+  /** `tfo state restore` and `tfo state unlock` taken by hand. */
+  stateRepairs: number;
 }
+
+/** What the report reads of a record: any source's (file, DynamoDB index) will do. */
+export type ReportableRecord = Pick<
+  ChainedAuditRecord,
+  'id' | 'timestamp' | 'action' | 'outcome' | 'deployment' | 'error' | 'recovery' | 'waivers' | 'findings'
+>;
 
 export interface ComplianceReport {
   since: string | null;
@@ -112,10 +122,15 @@ const empty = (): Omit<AccountSummary, 'account' | 'accountId'> => ({
   recoveries: 0,
   waiversUsed: 0,
   policyBlocks: 0,
+  drift: 0,
+  stateRepairs: 0,
 });
 
+/** Records that repeat another record's outcome for one fact (a waiver used, drift found). */
+const FOLLOW_UP: ReadonlySet<string> = new Set(['waiver-used', 'drift']);
+
 /** Changes per account, failures, recoveries, waivers used and policy blocks since a date. */
-export function complianceReport(records: readonly ChainedAuditRecord[], since?: string): ComplianceReport {
+export function complianceReport(records: readonly ReportableRecord[], since?: string): ComplianceReport {
   const from = since === undefined ? undefined : parseBound(since, 'since');
   const picked = records.filter((r) => from === undefined || Date.parse(r.timestamp) >= from);
   const byAccount = new Map<string, AccountSummary>();
@@ -139,8 +154,12 @@ export function complianceReport(records: readonly ChainedAuditRecord[], since?:
     let row = byAccount.get(d.account);
     if (!row) byAccount.set(d.account, (row = { account: d.account, accountId: d.accountId, ...empty() }));
     const base = { timestamp: r.timestamp, account: d.account, file: d.file };
+    if (r.action === 'drift') bump(row, 'drift');
+    if (FOLLOW_UP.has(r.action)) continue;
+    if (r.action === 'restore' || r.action === 'unlock') bump(row, 'stateRepairs');
     if (r.action === 'plan') bump(row, 'plans');
-    if (r.outcome === 'applied') bump(row, 'changes');
+    // an unlock removes a lock, not infrastructure: a repair, not a change
+    if (r.outcome === 'applied' && r.action !== 'unlock') bump(row, 'changes');
     if (r.outcome === 'failed') {
       bump(row, 'failures');
       report.failures.push({ ...base, stage: r.error?.stage ?? null, message: r.error?.message ?? null, id: r.id });

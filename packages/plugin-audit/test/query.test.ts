@@ -137,6 +137,8 @@ describe('complianceReport', () => {
         recoveries: 0,
         waiversUsed: 0,
         policyBlocks: 0,
+        drift: 0,
+        stateRepairs: 0,
       },
       {
         account: 'acme-prod',
@@ -147,6 +149,8 @@ describe('complianceReport', () => {
         recoveries: 1,
         waiversUsed: 1,
         policyBlocks: 1,
+        drift: 0,
+        stateRepairs: 0,
       },
     ]);
     expect(report.totals).toEqual({
@@ -156,11 +160,45 @@ describe('complianceReport', () => {
       recoveries: 1,
       waiversUsed: 1,
       policyBlocks: 1,
+      drift: 0,
+      stateRepairs: 0,
     });
     expect(report.failures.map((f) => f.id)).toEqual(['q3']);
     expect(report.recoveries).toMatchObject([{ id: 'q4', action: 'reapply-last-good', ok: true }]);
     expect(report.waivers).toMatchObject([{ ruleId: 'S3_LOGGING', resource: 'aws_s3_bucket.logs', approver: 'bob' }]);
     expect(report.policyBlocks).toMatchObject([{ id: 'q5', rules: ['S3_PUBLIC'] }]);
+  });
+
+  it('counts a waiver once, drift apart, and restores as changes but unlocks as repairs only', () => {
+    const waived = {
+      ruleId: 'S3_LOGGING',
+      severity: 'low' as const,
+      level: 'deny' as const,
+      title: 't',
+      message: 'm',
+      source: 'opa',
+      waived: { reason: 'log bucket', approver: 'bob', expires: '2999-01-01' },
+    };
+    const at = '2025-04-01T10:00:00.000Z';
+    const records = [
+      entry({ id: 'w1', action: 'apply', timestamp: at, findings: [waived] }),
+      entry({ id: 'w2', action: 'waiver-used', timestamp: at, findings: [waived] }),
+      entry({ id: 'd1', action: 'drift', timestamp: at, outcome: 'recovered' }),
+      entry({ id: 'r1', action: 'restore', timestamp: at, outcome: 'applied' }),
+      entry({ id: 'u1', action: 'unlock', timestamp: at, outcome: 'applied' }),
+    ];
+    const report = complianceReport(records, '2025-04-01');
+    expect(report.totals).toEqual({
+      changes: 2, // the apply and the restore
+      plans: 0,
+      failures: 0,
+      recoveries: 0,
+      waiversUsed: 1,
+      policyBlocks: 0,
+      drift: 1,
+      stateRepairs: 2,
+    });
+    expect(report.waivers.map((w) => w.ruleId)).toEqual(['S3_LOGGING']);
   });
 
   it('counts only records since the date', async () => {

@@ -1,14 +1,17 @@
 import { redactText, TfoError, type Engine } from '@tfo/engine';
 import {
   auditDir,
+  auditPluginOf,
   complianceReport,
   queryFile,
   verifyChain,
   AUDIT_ACTIONS,
+  DynamoDbSink,
+  FileSink,
   type AuditAction,
   type AuditQuery,
-  type ChainedAuditRecord,
   type ComplianceReport,
+  type ReportableRecord,
 } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
@@ -16,6 +19,7 @@ import type { GlobalOptions } from '../main.js';
 
 interface QueryFlags {
   dir?: string;
+  source?: string;
   account?: string;
   project?: string;
   since?: string;
@@ -29,15 +33,15 @@ function print(globals: GlobalOptions, json: unknown, text: string): void {
   process.stdout.write(redactText(globals.json ? `${JSON.stringify(json, null, 2)}\n` : text));
 }
 
-/** The audit folder: --dir, else the configured file sink's, else `<stateDir>/audit`. */
-async function withAuditDir(
+/** Opens the engine (for the config's sinks), runs `fn`, and closes it. */
+async function withEngine(
   cmd: Command,
-  fn: (dir: string, globals: GlobalOptions, engine: Engine) => Promise<void>,
+  fn: (globals: GlobalOptions & { dir?: string; source?: string }, engine: Engine) => Promise<void>,
 ): Promise<void> {
-  const globals = cmd.optsWithGlobals<GlobalOptions & { dir?: string }>();
+  const globals = cmd.optsWithGlobals<GlobalOptions & { dir?: string; source?: string }>();
   const engine = await openEngine(globals);
   try {
-    await fn(globals.dir ?? auditDir(engine), globals, engine);
+    await fn(globals, engine);
   } finally {
     await engine.close();
   }
@@ -51,23 +55,71 @@ function actionOf(value: string | undefined): AuditAction | undefined {
   return value as AuditAction;
 }
 
-function recordLine(r: ChainedAuditRecord): string {
+/** Where records are read from: the file trail (a folder), or a DynamoDB index sink of the config. */
+type Source = { kind: 'file'; dir: string } | { kind: 'dynamodb'; sink: DynamoDbSink };
+
+/**
+ * `--source <sink name>` picks a configured sink; `--dir` is the file trail; by default the file
+ * sink if one is configured (or no audit plugin at all), else the first DynamoDB index sink.
+ */
+function sourceOf(engine: Engine, flags: { source?: string | undefined; dir?: string | undefined }): Source {
+  const sinks = auditPluginOf(engine)?.options.sinks ?? [];
+  if (flags.dir !== undefined) return { kind: 'file', dir: flags.dir };
+  const readable = sinks.filter((s) => s instanceof FileSink || s instanceof DynamoDbSink);
+  const sink =
+    flags.source === undefined
+      ? (readable.find((s) => s instanceof FileSink) ?? readable[0])
+      : sinks.find((s) => s.name === flags.source);
+  if (flags.source !== undefined && !(sink instanceof FileSink || sink instanceof DynamoDbSink)) {
+    const names = readable.map((s) => s.name);
+    throw new TfoError(
+      'TFO_ERR_USAGE',
+      sink
+        ? `audit sink ${flags.source} cannot be queried: query a file or DynamoDB sink (${names.join(', ') || 'none configured'})`
+        : `no audit sink is named ${flags.source}: the queryable ones are ${names.join(', ') || 'none'}`,
+    );
+  }
+  if (sink instanceof DynamoDbSink) return { kind: 'dynamodb', sink };
+  return { kind: 'file', dir: auditDir(engine) };
+}
+
+/** The DynamoDB index is keyed by account name: an account id given on the command line is mapped. */
+function accountName(engine: Engine, account: string | undefined): string | undefined {
+  if (account === undefined || !/^\d{12}$/.test(account)) return account;
+  const found = Object.values(engine.settings.config.accounts).find((a) => a.id === account);
+  return found?.name ?? account;
+}
+
+async function readRecords(engine: Engine, source: Source, query: AuditQuery): Promise<ReportableRecord[]> {
+  if (source.kind === 'file') return queryFile(source.dir, query);
+  return source.sink.query({ ...query, account: accountName(engine, query.account) });
+}
+
+function recordLine(r: ReportableRecord & { actor: string; context: { pullRequest: number | null } }): string {
   const d = r.deployment;
   const ci = r.context.pullRequest ? ` PR #${r.context.pullRequest}` : '';
   return `${r.timestamp}  ${r.action.padEnd(7)} ${r.outcome.padEnd(10)} ${d.account}/${d.region}/${d.project}  ${d.file}  by ${r.actor}${ci}  ${r.id}`;
 }
 
 function reportText(report: ComplianceReport): string {
-  const t = report.totals;
   const width = Math.max(7, ...report.accounts.map((a) => a.account.length));
+  const columns: Array<[string, keyof ComplianceReport['totals']]> = [
+    ['CHANGES', 'changes'],
+    ['PLANS', 'plans'],
+    ['FAILURES', 'failures'],
+    ['RECOVERIES', 'recoveries'],
+    ['WAIVERS', 'waiversUsed'],
+    ['BLOCKS', 'policyBlocks'],
+    ['DRIFT', 'drift'],
+    ['REPAIRS', 'stateRepairs'],
+  ];
+  const row = (name: string, counts: ComplianceReport['totals']): string =>
+    [name.padEnd(width), ...columns.map(([title, field]) => String(counts[field]).padStart(title.length))].join('  ');
   const lines = [
     `audit report since ${report.since ?? 'the first record'}: ${report.records} record(s)`,
-    `${'ACCOUNT'.padEnd(width)}  CHANGES  PLANS  FAILURES  RECOVERIES  WAIVERS  BLOCKS`,
-    ...report.accounts.map(
-      (a) =>
-        `${a.account.padEnd(width)}  ${String(a.changes).padStart(7)}  ${String(a.plans).padStart(5)}  ${String(a.failures).padStart(8)}  ${String(a.recoveries).padStart(10)}  ${String(a.waiversUsed).padStart(7)}  ${String(a.policyBlocks).padStart(6)}`,
-    ),
-    `${'total'.padEnd(width)}  ${String(t.changes).padStart(7)}  ${String(t.plans).padStart(5)}  ${String(t.failures).padStart(8)}  ${String(t.recoveries).padStart(10)}  ${String(t.waiversUsed).padStart(7)}  ${String(t.policyBlocks).padStart(6)}`,
+    ['ACCOUNT'.padEnd(width), ...columns.map(([title]) => title)].join('  '),
+    ...report.accounts.map((a) => row(a.account, a)),
+    row('total', report.totals),
   ];
   if (report.failures.length) {
     lines.push(
@@ -99,12 +151,13 @@ function reportText(report: ComplianceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `tfo audit query | verify | report`: the file sink's trail. */
+/** `tfo audit query | verify | report`: the file trail, or a DynamoDB index sink for query and report. */
 export function registerAuditCommands(program: Command, setCode: (code: number) => void): void {
   const auditCmd = program
     .command('audit')
     .description('query, verify and report on the audit trail')
-    .option('--dir <folder>', 'audit folder (default: the file sink of the config, or <stateDir>/audit)');
+    .option('--dir <folder>', 'file trail folder (default: the file sink of the config, or <stateDir>/audit)')
+    .option('--source <sink>', 'read from this configured sink: a file sink or a DynamoDB index (by its name)');
 
   auditCmd
     .command('query')
@@ -114,9 +167,16 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
     .option('--since <date>', 'from this day (YYYY-MM-DD, UTC) or ISO time, inclusive')
     .option('--until <date>', 'to this day (YYYY-MM-DD, UTC) or ISO time, inclusive')
     .option('--action <action>', `one of ${AUDIT_ACTIONS.join(', ')}`)
-    .option('--output', "include each record's terraform output (redacted when shown)")
+    .option('--output', "include each record's terraform output (redacted when shown; file trail only)")
     .action((flags: QueryFlags, cmd: Command) =>
-      withAuditDir(cmd, async (dir, globals) => {
+      withEngine(cmd, async (globals, engine) => {
+        const source = sourceOf(engine, globals);
+        if (flags.output && source.kind !== 'file') {
+          throw new TfoError(
+            'TFO_ERR_USAGE',
+            `--output: the DynamoDB index ${source.sink.name} keeps no terraform output; query the file trail (--dir) or read the S3 sink's object`,
+          );
+        }
         const query: AuditQuery = {
           account: flags.account,
           project: flags.project,
@@ -124,21 +184,25 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
           until: flags.until,
           action: actionOf(flags.action),
         };
-        const records = await queryFile(dir, query);
+        const records = (await readRecords(engine, source, query)) as Array<
+          Parameters<typeof recordLine>[0] & { output?: string }
+        >;
         const shown = flags.output ? records : records.map((r) => ({ ...r, output: undefined }));
         const text = flags.output
-          ? records.map((r) => `${recordLine(r)}\n${r.output}`).join('\n')
+          ? records.map((r) => `${recordLine(r)}\n${r.output ?? ''}`).join('\n')
           : records.map((r) => `${recordLine(r)}\n`).join('');
-        print(globals, { dir, records: shown }, `${text}${records.length} record(s)\n`);
+        const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
+        print(globals, { source: source.kind, ...from, records: shown }, `${text}${records.length} record(s)\n`);
         setCode(0);
       }),
     );
 
   auditCmd
     .command('verify')
-    .description('recompute every hash and link of the chain; exit 1 naming the first broken record')
+    .description('recompute every hash and link of the file trail; exit 1 naming the first broken record')
     .action((_flags: unknown, cmd: Command) =>
-      withAuditDir(cmd, async (dir, globals) => {
+      withEngine(cmd, async (globals, engine) => {
+        const dir = globals.dir ?? auditDir(engine);
         const result = await verifyChain(dir);
         const text = result.ok
           ? `audit trail intact: ${result.records} record(s) in ${result.files} file(s), head ${result.head?.slice(0, 12) ?? 'none'}\n`
@@ -154,9 +218,11 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
     .description('compliance summary: changes per account, failures, recoveries, waivers used, policy blocks')
     .requiredOption('--since <date>', 'from this day (YYYY-MM-DD, UTC) or ISO time')
     .action((flags: { since: string }, cmd: Command) =>
-      withAuditDir(cmd, async (dir, globals) => {
-        const report = complianceReport(await queryFile(dir, { since: flags.since }), flags.since);
-        print(globals, { dir, ...report }, reportText(report));
+      withEngine(cmd, async (globals, engine) => {
+        const source = sourceOf(engine, globals);
+        const report = complianceReport(await readRecords(engine, source, { since: flags.since }), flags.since);
+        const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
+        print(globals, { source: source.kind, ...from, ...report }, reportText(report));
         setCode(0);
       }),
     );

@@ -1,4 +1,14 @@
-import { newRunId, redactText, TfoError, type Engine, type StateStore } from '@tfo/engine';
+import {
+  findDeployment,
+  newRunId,
+  redactText,
+  stateActionRecord,
+  TfoError,
+  type DeploymentStatus,
+  type Engine,
+  type StateStore,
+} from '@tfo/engine';
+import { auditAction } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -16,6 +26,41 @@ function print(globals: GlobalOptions, json: unknown, text: string): void {
 /** Keys may be given with or without the trailing `/terraform.tfstate`. */
 function normaliseKey(key: string): string {
   return key.endsWith('.tfstate') ? key : `${key.replace(/\/$/, '')}/terraform.tfstate`;
+}
+
+/**
+ * Runs a state repair and records it in the audit trail, whether it worked or not. Resolves with
+ * the exit code: 0, or 1 when a sink failed to store the record (the repair itself stands).
+ */
+async function audited<T>(
+  engine: Engine,
+  key: string,
+  action: 'restore' | 'unlock',
+  fn: (runId: string) => Promise<T>,
+  outcomeOf: (out: T) => { outcome: DeploymentStatus; output: string },
+): Promise<{ out: T; code: number }> {
+  const runId = newRunId();
+  const startedAt = Date.now();
+  // a tfvars file elsewhere that does not parse must not stop a repair: the key still names the deployment
+  const deployment = await findDeployment(engine, key).catch(() => undefined);
+  const record = async (outcome: DeploymentStatus, output: string): Promise<number> => {
+    const written = await auditAction(
+      engine,
+      stateActionRecord({ key, deployment, action, outcome, runId, startedAt, output }),
+    );
+    for (const w of written.warnings) process.stderr.write(`warning: ${redactText(w)}\n`);
+    for (const p of written.problems) process.stderr.write(`error TFO_ERR_AUDIT: ${redactText(p)}\n`);
+    return written.problems.length > 0 ? 1 : 0;
+  };
+  let out: T;
+  try {
+    out = await fn(runId);
+  } catch (err) {
+    await record('failed', `${action} ${key} failed: ${(err as Error).message}`);
+    throw err;
+  }
+  const { outcome, output } = outcomeOf(out);
+  return { out, code: await record(outcome, output) };
 }
 
 async function withStore(
@@ -78,8 +123,20 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
     .option('--to <backup>', 'backup file name or timestamp (default: the newest)')
     .option('--force', 'restore even when the lineage differs')
     .action((key: string, flags: { to?: string; force?: boolean }, cmd: Command) =>
-      withStore(cmd, async (store, globals) => {
-        const out = await store.restore(normaliseKey(key), { to: flags.to, force: flags.force, runId: newRunId() });
+      withStore(cmd, async (store, globals, engine) => {
+        const k = normaliseKey(key);
+        const { out, code } = await audited(
+          engine,
+          k,
+          'restore',
+          (runId) => store.restore(k, { to: flags.to, force: flags.force, runId }),
+          (o) => ({
+            outcome: 'applied',
+            output:
+              `restored ${o.backup.location} (serial ${o.backup.serial ?? '-'}, lineage ${o.backup.lineage ?? '-'}, sha256 ${o.backup.sha256 ?? '-'}) as ${o.backup.key}` +
+              `${flags.force ? ' with --force' : ''}; orphaned: ${o.orphaned.join(', ') || 'none'}\n`,
+          }),
+        );
         const text = [
           `restored ${out.backup.location} (serial ${out.backup.serial ?? '-'}) as ${out.backup.key}`,
           out.orphaned.length
@@ -88,7 +145,7 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
           '',
         ].join('\n');
         print(globals, out, text);
-        setCode(0);
+        setCode(code);
       }),
     );
 
@@ -96,14 +153,22 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
     .command('unlock <key>')
     .description("remove a key's tfo lock left by a run that is gone")
     .action((key: string, _flags: unknown, cmd: Command) =>
-      withStore(cmd, async (store, globals) => {
-        const out = await store.unlock(normaliseKey(key));
-        print(
-          globals,
-          out,
-          out.removed ? `unlocked ${normaliseKey(key)} (was ${JSON.stringify(out.holder)})\n` : 'no lock held\n',
+      withStore(cmd, async (store, globals, engine) => {
+        const k = normaliseKey(key);
+        const { out, code } = await audited(
+          engine,
+          k,
+          'unlock',
+          () => store.unlock(k),
+          (o) => ({
+            outcome: o.removed ? 'applied' : 'no-changes',
+            output: o.removed
+              ? `removed the lock of ${k} held by ${JSON.stringify(o.holder)}\n`
+              : `no lock held on ${k}\n`,
+          }),
         );
-        setCode(0);
+        print(globals, out, out.removed ? `unlocked ${k} (was ${JSON.stringify(out.holder)})\n` : 'no lock held\n');
+        setCode(code);
       }),
     );
 }
