@@ -4,7 +4,7 @@ import { EngineEmitter } from './events.js';
 import { PluginError } from './errors.js';
 import { History } from './history.js';
 import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from './hooks.js';
-import type { DeploymentContext } from './model.js';
+import type { DeploymentContext, RunResult } from './model.js';
 import { checkPlugins, type Plugin } from './plugin.js';
 import type { ResolvedSettings } from './settings.js';
 import type { StateStore } from './state-store.js';
@@ -123,6 +123,14 @@ export class Engine {
         ok,
       });
     const wrap = (err: unknown): PluginError => (err instanceof PluginError ? err : new PluginError(plugin, hook, err));
+    // a report tap that fails is a problem of the run, and the report taps after it still run
+    // (a failed PR comment must not cost the HTML report); everywhere else a throw stops the hook
+    const fail = (args: unknown[], err: unknown): undefined => {
+      const error = wrap(err);
+      if (hook !== 'report') throw error;
+      (args[0] as RunResult).problems.push({ plugin, message: error.message });
+      return undefined;
+    };
     const fn = (...args: unknown[]): unknown => {
       const started = Date.now();
       let out: unknown;
@@ -130,7 +138,7 @@ export class Engine {
         out = original(...args);
       } catch (err) {
         emit(args, started, false);
-        throw wrap(err);
+        return fail(args, err);
       }
       if (out && typeof (out as Promise<unknown>).then === 'function') {
         return (out as Promise<unknown>).then(
@@ -140,7 +148,7 @@ export class Engine {
           },
           (err: unknown) => {
             emit(args, started, false);
-            throw wrap(err);
+            return fail(args, err);
           },
         );
       }

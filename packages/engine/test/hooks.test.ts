@@ -333,4 +333,27 @@ describe('plugin registration', () => {
     expect(records.find((r) => r.action === 'drift')?.output).toBe('1 to change after apply');
     expect(actionsOf('web')).toEqual(['apply']);
   });
+  it('a report tap that throws is a run problem, and the report taps after it still run', async () => {
+    const probe: Probe = { applied: [] };
+    const ran: string[] = [];
+    const reporters: Plugin = {
+      name: 'test:reporters',
+      apply(engine) {
+        engine.hooks.report.tapPromise('test:pr-comment', async () => {
+          ran.push('pr-comment');
+          throw new Error('GitHub answered 502');
+        });
+        engine.hooks.report.tap('test:html', () => {
+          ran.push('html');
+        });
+      },
+    };
+    const { engine } = await makeEngine([fakeTerraform(probe), reporters]);
+    const result = await executeRun(engine, { mode: 'apply' });
+    expect(ran).toEqual(['pr-comment', 'html']);
+    expect(result.problems).toEqual([
+      { plugin: 'test:pr-comment', message: expect.stringContaining('GitHub answered 502') },
+    ]);
+    expect(result.exitCode).toBe(1);
+  });
 });
