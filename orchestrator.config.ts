@@ -2,6 +2,7 @@
 // terraform's built-in terraform_data resources, state in .tfo/ beside this file.
 import { defineConfig } from '@tfo/engine';
 import { audit } from '@tfo/plugin-audit';
+import { github } from '@tfo/plugin-github';
 import { opa } from '@tfo/plugin-opa';
 import { changeBudget } from './examples/plugins/change-budget.ts';
 
@@ -21,5 +22,7 @@ export default defineConfig({
     audit(),
     // an organisation's own plugin: a deployment that would destroy anything needs a human
     changeBudget({ maxDestroy: 0 }),
+    // pull request comments, check run, step summary and annotations: only inside GitHub Actions
+    github(),
   ],
 });
