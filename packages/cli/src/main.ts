@@ -3,6 +3,7 @@ import { exitCodeFor, redactText, TfoError } from '@tfo/engine';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerListCommand } from './commands/list.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
 import { makeStyle } from './render/style.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerStateCommands(program, setCode);
   registerPolicyCommands(program, setCode);
   registerAuditCommands(program, setCode);
+  registerReportCommand(program, setCode);
 
   try {
     await program.parseAsync([...argv]);

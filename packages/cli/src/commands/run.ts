@@ -1,4 +1,5 @@
-import { executeRun, redactInPool, type RunResult } from '@tfo/engine';
+import path from 'node:path';
+import { executeRun, redactInPool, type Engine, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -6,12 +7,15 @@ import { collect, positiveInt } from '../options.js';
 import { attachProgress } from '../render/progress.js';
 import { makeStyle } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
+import { writeReports, writeUnredacted } from '../report/write.js';
 
 interface RunFlags {
   changedFrom?: string;
   only?: string[];
   maxWorkers?: number;
   failFast?: boolean;
+  junit?: string;
+  unredacted?: string;
 }
 
 /** `tfo plan` and `tfo apply`. */
@@ -28,6 +32,8 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       .option('--only <glob>', 'only deployments whose tfvars path matches (repeatable)', collect)
       .option('--max-workers <n>', 'deployments at once (default min(2 x CPUs, 5))', positiveInt)
       .option('--fail-fast', 'start nothing new after the first failure')
+      .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file')
+      .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)')
       .action(async (flags: RunFlags, cmd: Command) => {
         setCode(await runCommand(mode, flags, cmd.optsWithGlobals<GlobalOptions>()));
       });
@@ -54,15 +60,61 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     cancel.dispose();
     detach();
   }
+  let code = result.exitCode;
   try {
     const sensitive = engine.sensitive;
+    const outputs = await writeOutputs(engine, result, flags, globals);
     if (globals.json) {
       process.stdout.write(`${await redactInPool(engine, JSON.stringify(result, null, 2), sensitive)}\n`);
     } else {
       process.stderr.write(await redactInPool(engine, renderSummary(result, style), sensitive));
+      for (const line of outputs.lines)
+        process.stderr.write(`${style.dim(await redactInPool(engine, line, sensitive))}\n`);
     }
+    for (const problem of outputs.problems) {
+      process.stderr.write(`${style.red('error')}: ${await redactInPool(engine, problem, sensitive)}\n`);
+    }
+    // a file asked for on the command line that could not be written fails the run
+    if (outputs.problems.length > 0 && code === 0) code = 1;
   } finally {
     await engine.close();
   }
-  return result.exitCode;
+  return code;
+}
+
+/**
+ * What a run leaves beside its result: the HTML report in the run folder (always; a failure to
+ * write it is a warning), and the files asked for with --junit and --unredacted.
+ */
+async function writeOutputs(
+  engine: Engine,
+  result: RunResult,
+  flags: RunFlags,
+  globals: GlobalOptions,
+): Promise<{ lines: string[]; problems: string[] }> {
+  const lines: string[] = [];
+  const problems: string[] = [];
+  const html = path.join(result.run.dir, 'report.html');
+  const junit = flags.junit ? path.resolve(globals.cwd, flags.junit) : undefined;
+  if (flags.unredacted) {
+    const file = path.resolve(globals.cwd, flags.unredacted);
+    try {
+      await writeUnredacted(file, result);
+      lines.push(`unredacted result: ${file}`);
+    } catch (err) {
+      problems.push(`--unredacted ${file} could not be written: ${(err as Error).message}`);
+    }
+  }
+  try {
+    const outcome = await writeReports(result, (text) => redactInPool(engine, text, engine.sensitive), { html, junit });
+    for (const file of outcome.written) lines.push(`${file === html ? 'report' : 'junit'}: ${file}`);
+    for (const { file, error } of outcome.failed) {
+      if (file === html) lines.push(`warning: the HTML report could not be written to ${file}: ${error.message}`);
+      else problems.push(`--junit ${file} could not be written: ${error.message}`);
+    }
+  } catch (err) {
+    lines.push(`warning: the HTML report could not be made: ${(err as Error).message}`);
+    if (junit) problems.push(`--junit ${junit} could not be written: ${(err as Error).message}`);
+  }
+  return { lines, problems };
 }

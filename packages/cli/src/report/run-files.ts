@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs';
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { collectSensitive, TfoError, type PlanJson, type RunResult } from '@tfo/engine';
+
+/** A past run, read back from `<stateDir>/runs/<id>/result.json`. */
+export interface StoredRun {
+  dir: string;
+  result: RunResult;
+}
+
+/** The run named by `id` (or the run folder itself), else the latest run that has a result. */
+export async function loadRun(stateDir: string, id?: string): Promise<StoredRun> {
+  const runs = path.join(stateDir, 'runs');
+  let dir: string;
+  if (id) {
+    dir = path.join(runs, path.basename(id));
+    if (!existsSync(path.join(dir, 'result.json'))) {
+      throw new TfoError('TFO_ERR_USAGE', `no run ${id}: ${path.join(dir, 'result.json')} does not exist`);
+    }
+  } else {
+    // run ids start with a UTC timestamp, so the names sort in time order
+    const names = existsSync(runs) ? (await readdir(runs)).sort().reverse() : [];
+    const latest = names.find((n) => existsSync(path.join(runs, n, 'result.json')));
+    if (!latest) throw new TfoError('TFO_ERR_USAGE', `no finished run under ${runs}: run tfo plan or tfo apply first`);
+    dir = path.join(runs, latest);
+  }
+  const result = JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8')) as RunResult;
+  return { dir, result };
+}
+
+/** The engine's own rule (terraform-defaults): every value a plan marks sensitive. */
+function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
+  for (const rc of plan.resource_changes ?? []) {
+    collectSensitive(rc.change.before, rc.change.before_sensitive, into);
+    collectSensitive(rc.change.after, rc.change.after_sensitive, into);
+  }
+  for (const oc of Object.values(plan.output_changes ?? {}) as Array<Record<string, unknown>>) {
+    collectSensitive(oc.before, oc.before_sensitive, into);
+    collectSensitive(oc.after, oc.after_sensitive, into);
+  }
+  const config = (plan.configuration as { root_module?: { variables?: Record<string, { sensitive?: boolean }> } })
+    ?.root_module?.variables;
+  for (const [name, v] of Object.entries(plan.variables ?? {})) {
+    if (config?.[name]?.sensitive) collectSensitive(v.value, true, into);
+  }
+}
+
+/**
+ * The values terraform marked sensitive in a past run. They are not kept anywhere as such; the
+ * engine collects them from each deployment's `terraform show -json` of its saved plan, and the
+ * run folder keeps those (`<run>/<deployment>/*.json`), so they are collected again the same way.
+ */
+export async function recollectSensitive(result: RunResult): Promise<Set<string>> {
+  const into = new Set<string>();
+  const dirs = new Set(result.deployments.map((d) => path.dirname(d.logFile)));
+  for (const dir of dirs) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names.filter((n) => n.endsWith('.json'))) {
+      try {
+        const json = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as PlanJson;
+        if (json && typeof json === 'object' && ('resource_changes' in json || 'output_changes' in json)) {
+          sensitiveOfPlan(json, into);
+        }
+      } catch {
+        // not a plan (or unreadable): nothing to collect from it
+      }
+    }
+  }
+  return into;
+}
+
+/** At most this much of a log is read (and redacted) before it is trimmed for display. */
+export const READ_LIMIT_BYTES = 4 * 1024 * 1024;
+
+/** A log file's head and tail (cut at line ends), with the size of what was left out between them. */
+export async function readLogWindow(
+  file: string,
+  limitBytes = READ_LIMIT_BYTES,
+): Promise<{ head: string; tail: string; bytes: number; omitted: number } | undefined> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch {
+    return undefined;
+  }
+  if (size <= limitBytes) return { head: await readFile(file, 'utf8'), tail: '', bytes: size, omitted: 0 };
+  const headBytes = Math.floor(limitBytes / 4);
+  const tailBytes = limitBytes - headBytes;
+  const handle = await open(file, 'r');
+  try {
+    const head = Buffer.alloc(headBytes);
+    const tail = Buffer.alloc(tailBytes);
+    await handle.read(head, 0, headBytes, 0);
+    await handle.read(tail, 0, tailBytes, size - tailBytes);
+    const headText = safeHead(head.toString('utf8'));
+    const tailText = safeTail(tail.toString('utf8'));
+    const kept = Buffer.byteLength(headText) + Buffer.byteLength(tailText);
+    return { head: headText, tail: tailText, bytes: size, omitted: size - kept };
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The head of a text cut at a line end. A PEM block the cut would split is left out whole, so
+ * that no half of a key reaches the redactor without its BEGIN line.
+ */
+export function safeHead(text: string): string {
+  let end = text.lastIndexOf('\n') + 1;
+  const begin = text.lastIndexOf('-----BEGIN ', end);
+  if (begin >= 0 && !text.includes('-----END ', begin)) end = text.lastIndexOf('\n', begin) + 1;
+  return text.slice(0, end);
+}
+
+/** The tail of a text from a line start; the rest of a PEM block the cut split is left out. */
+export function safeTail(text: string): string {
+  let start = text.indexOf('\n') + 1;
+  const end = text.indexOf('-----END ', start);
+  if (end >= 0 && !text.slice(start, end).includes('-----BEGIN ')) {
+    const eol = text.indexOf('\n', end);
+    start = eol < 0 ? text.length : eol + 1;
+  }
+  return text.slice(start);
+}

@@ -1,0 +1,62 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RunResult } from '@tfo/engine';
+import { renderHtml } from './html.js';
+import { renderJunit } from './junit.js';
+import { prepareReport, type PrepareOptions, type Redactor } from './prepare.js';
+
+/** Writes through a temporary file in the same folder, so a reader never sees half a file. */
+export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    await writeFile(tmp, text, { mode, flag: 'wx' });
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export interface ReportFiles {
+  html?: string | undefined;
+  junit?: string | undefined;
+}
+
+export interface ReportOutcome {
+  written: string[];
+  /** Files that could not be written, with why; the others are written all the same. */
+  failed: Array<{ file: string; error: Error }>;
+}
+
+/** Redacts what the run shows once, then writes the HTML report and/or the JUnit XML of it. */
+export async function writeReports(
+  result: RunResult,
+  redact: Redactor,
+  files: ReportFiles,
+  options: PrepareOptions = {},
+): Promise<ReportOutcome> {
+  const outcome: ReportOutcome = { written: [], failed: [] };
+  const targets = [
+    [files.html, renderHtml],
+    [files.junit, renderJunit],
+  ] as const;
+  if (!targets.some(([file]) => file)) return outcome;
+  const data = await prepareReport(result, redact, options);
+  for (const [file, render] of targets) {
+    if (!file) continue;
+    try {
+      await writeFileAtomic(file, render(data));
+      outcome.written.push(file);
+    } catch (err) {
+      outcome.failed.push({ file, error: err as Error });
+    }
+  }
+  return outcome;
+}
+
+/** The full, unredacted result: readable by its owner only (0600), and never printed. */
+export async function writeUnredacted(file: string, result: RunResult): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`, 0o600);
+}
