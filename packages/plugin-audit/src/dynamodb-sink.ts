@@ -144,8 +144,9 @@ export class DynamoDbSink implements AuditSink {
 
     if (query.account !== undefined && query.project !== undefined) {
       values[':pk'] = { S: partitionKey(query.account, query.project) };
-      // `#` sorts before every character a record id has, `~` after: the range covers whole instants
-      values[':lo'] = { S: since ?? '' };
+      // `#` sorts before every character a record id has, `~` after: the range covers whole
+      // instants; DynamoDB refuses an empty key value, and `0` sorts before any ISO timestamp
+      values[':lo'] = { S: since ?? '0' };
       values[':hi'] = { S: `${until ?? '9999'}~` };
       do {
         const input: QueryCommandInput = {
@@ -156,7 +157,7 @@ export class DynamoDbSink implements AuditSink {
           ExclusiveStartKey: start,
           ...(filters.length ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: names } : {}),
         };
-        const page = await db.send(new QueryCommand(input));
+        const page = await db.send(new QueryCommand(input)).catch(this.#queryError);
         for (const i of page.Items ?? []) out.push(this.#parse(i));
         start = page.LastEvaluatedKey;
       } while (start);
@@ -184,12 +185,16 @@ export class DynamoDbSink implements AuditSink {
             }
           : {}),
       };
-      const page = await db.send(new ScanCommand(input));
+      const page = await db.send(new ScanCommand(input)).catch(this.#queryError);
       for (const i of page.Items ?? []) out.push(this.#parse(i));
       start = page.LastEvaluatedKey;
     } while (start);
     return out.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));
   }
+
+  readonly #queryError = (err: unknown): never => {
+    throw new TfoError('TFO_ERR_AUDIT', `querying ${this.options.table}: ${(err as Error).message}`, { cause: err });
+  };
 
   #parse(i: Record<string, AttributeValue>): IndexedAuditRecord {
     const where = `${this.options.table} item ${i.pk?.S ?? '?'} / ${i.sk?.S ?? '?'}`;

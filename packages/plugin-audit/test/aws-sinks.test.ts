@@ -209,8 +209,21 @@ describe('dynamodbSink', () => {
     expect(account.map((r) => r.id)).toContain('dyn-other-project');
     expect(account.map((r) => r.id)).not.toContain('dyn-other-account');
     expect(account).toHaveLength(12);
+    // no bounds: the whole partition
+    const partition = await sink.query({ account: 'acme-dev', project: 'api' });
+    expect(partition.map((r) => r.id).slice(0, 3)).toEqual(['dyn-0', 'dyn-1', 'dyn-2']);
+    expect(partition).toHaveLength(11);
     const none = await sink.query({ account: 'acme-dev', project: 'api', since: '2026-11-28' });
     expect(none).toEqual([]);
+    sink.close();
+  });
+
+  it('names the table when a query fails', async () => {
+    const sink = dynamodbSink({ ...target(), table: 'no-such-table' });
+    await expect(sink.query({ account: 'acme-dev', project: 'api' })).rejects.toMatchObject({
+      code: 'TFO_ERR_AUDIT',
+      message: expect.stringMatching(/^querying no-such-table: /),
+    });
     sink.close();
   });
 
