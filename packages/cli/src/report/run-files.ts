@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { open, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { collectSensitive, TfoError, type PlanJson, type RunResult } from '@tfo/engine';
+import { sensitiveOfPlan, TfoError, type PlanJson, type RunResult } from '@tfo/engine';
 
 /** A past run, read back from `<stateDir>/runs/<id>/result.json`. */
 export interface StoredRun {
@@ -27,23 +27,6 @@ export async function loadRun(stateDir: string, id?: string): Promise<StoredRun>
   }
   const result = JSON.parse(await readFile(path.join(dir, 'result.json'), 'utf8')) as RunResult;
   return { dir, result };
-}
-
-/** The engine's own rule (terraform-defaults): every value a plan marks sensitive. */
-function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
-  for (const rc of plan.resource_changes ?? []) {
-    collectSensitive(rc.change.before, rc.change.before_sensitive, into);
-    collectSensitive(rc.change.after, rc.change.after_sensitive, into);
-  }
-  for (const oc of Object.values(plan.output_changes ?? {}) as Array<Record<string, unknown>>) {
-    collectSensitive(oc.before, oc.before_sensitive, into);
-    collectSensitive(oc.after, oc.after_sensitive, into);
-  }
-  const config = (plan.configuration as { root_module?: { variables?: Record<string, { sensitive?: boolean }> } })
-    ?.root_module?.variables;
-  for (const [name, v] of Object.entries(plan.variables ?? {})) {
-    if (config?.[name]?.sensitive) collectSensitive(v.value, true, into);
-  }
 }
 
 /**
