@@ -6,7 +6,7 @@ import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
 import type { TfoConfig } from './config-schema.js';
 import { TfoError } from './errors.js';
-import { changedFiles } from './git.js';
+import { changedFiles, type ChangedFiles } from './git.js';
 import type { DeletedDeployment, Deployment } from './model.js';
 import { assertUniqueKeys, requireServices, resolveAccountAndRegion, serviceMap, stateKey } from './sharding.js';
 import { createTfvarsParser, findAttributeLine, type RawTfvarsParse, type TfvarsParser } from './tfvars.js';
@@ -71,26 +71,7 @@ export async function discoverDeployments(opts: DiscoverOptions): Promise<Discov
     );
     if (changedModules.length === 0) files = files.filter((f) => now.has(f.file));
     else changedTfvars = now;
-    const matches = picomatch([...config.include], { ignore: [...config.exclude] });
-    const wanted = (file: string): boolean => {
-      const rel = toPosix(path.relative(root, path.join(cwd, file)));
-      return !rel.startsWith('../') && matches(rel);
-    };
-    deleted = [
-      ...changes.deleted.filter(wanted).map((file) => ({
-        file,
-        reason: `deleted since ${ref}: its resources are NOT destroyed; destroy them explicitly`,
-      })),
-      ...changes.renamed
-        .filter((r) => wanted(r.from))
-        .map((r) => ({
-          file: r.from,
-          reason:
-            `deleted since ${ref} (git sees it renamed to ${r.to}): its resources are NOT destroyed; ` +
-            `if ${r.to} maps to another state key they stay in the old one (and may be created twice): ` +
-            'move the state or destroy them explicitly',
-        })),
-    ].sort((a, b) => compare(a.file, b.file));
+    deleted = deletedDeployments(changes, tfvarsMatcher(config, cwd), `since ${ref}`);
   }
 
   if (opts.only !== undefined && opts.only.length > 0) {
@@ -235,8 +216,47 @@ function combine(errors: TfoError[]): TfoError {
   });
 }
 
+/** Whether a file (relative to the config folder) is a deployment's tfvars: under deploymentsDir, included, not excluded. */
+export function tfvarsMatcher(
+  config: Pick<TfoConfig, 'deploymentsDir' | 'include' | 'exclude'>,
+  cwd: string,
+): (file: string) => boolean {
+  const root = path.resolve(cwd, config.deploymentsDir);
+  const matches = picomatch([...config.include], { ignore: [...config.exclude] });
+  return (file) => {
+    const rel = toPosix(path.relative(root, path.resolve(cwd, file)));
+    return !rel.startsWith('../') && !path.isAbsolute(rel) && matches(rel);
+  };
+}
+
+/**
+ * The tfvars files a change deleted (or renamed away), to be reported and never destroyed.
+ * `when` says which change: `since main`, `by pull request #12`.
+ */
+export function deletedDeployments(
+  changes: Pick<ChangedFiles, 'deleted' | 'renamed'>,
+  isTfvars: (file: string) => boolean,
+  when: string,
+): DeletedDeployment[] {
+  return [
+    ...changes.deleted.filter(isTfvars).map((file) => ({
+      file,
+      reason: `deleted ${when}: its resources are NOT destroyed; destroy them explicitly`,
+    })),
+    ...changes.renamed
+      .filter((r) => isTfvars(r.from))
+      .map((r) => ({
+        file: r.from,
+        reason:
+          `deleted ${when} (git sees it renamed to ${r.to}): its resources are NOT destroyed; ` +
+          `if ${r.to} maps to another state key they stay in the old one (and may be created twice): ` +
+          'move the state or destroy them explicitly',
+      })),
+  ].sort((a, b) => compare(a.file, b.file));
+}
+
 /** Runs `fn` over `items` with at most `limit` at once; results keep the input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const out = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -15,14 +15,18 @@ export interface ChangedFiles {
 /**
  * Lists what changed between `ref` and the working tree, so uncommitted and untracked files
  * count too: `git diff --name-status -M -z <ref>` plus `git ls-files --others --exclude-standard`.
- * Any git failure (not a work tree, unknown ref, no git) is a TfoError TFO_ERR_GIT with git's stderr.
+ * With `to`, between the two commits only (the work tree is not read). Any git failure (not a
+ * work tree, unknown ref, no git) is a TfoError TFO_ERR_GIT with git's stderr.
  */
-export async function changedFiles(cwd: string, ref: string): Promise<ChangedFiles> {
-  const prefix = (await git(cwd, ['rev-parse', '--show-prefix'])).trim();
-  const top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const commit = (await git(cwd, ['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`])).trim();
-  const diff = await git(top, ['diff', '--name-status', '--no-ext-diff', '-M', '-z', commit, '--']);
-  const untracked = await git(top, ['ls-files', '--others', '--exclude-standard', '-z', '--full-name']);
+export async function changedFiles(cwd: string, ref: string, to?: string): Promise<ChangedFiles> {
+  const prefix = (await runGit(cwd, ['rev-parse', '--show-prefix'])).trim();
+  const top = (await runGit(cwd, ['rev-parse', '--show-toplevel'])).trim();
+  const commit = async (r: string): Promise<string> =>
+    (await runGit(cwd, ['rev-parse', '--verify', '--end-of-options', `${r}^{commit}`])).trim();
+  const range = to === undefined ? [await commit(ref)] : [await commit(ref), await commit(to)];
+  const diff = await runGit(top, ['diff', '--name-status', '--no-ext-diff', '-M', '-z', ...range, '--']);
+  const untracked =
+    to === undefined ? await runGit(top, ['ls-files', '--others', '--exclude-standard', '-z', '--full-name']) : '';
 
   const rel = (p: string): string => path.posix.relative(prefix.replace(/\/$/, '') || '.', p) || '.';
   const result: ChangedFiles = { changed: [], deleted: [], renamed: [] };
@@ -50,7 +54,8 @@ export async function changedFiles(cwd: string, ref: string): Promise<ChangedFil
   return result;
 }
 
-async function git(cwd: string, args: readonly string[]): Promise<string> {
+/** Runs git; a failure is a TfoError TFO_ERR_GIT naming the command, the folder and git's stderr. */
+export async function runGit(cwd: string, args: readonly string[]): Promise<string> {
   try {
     const { stdout } = await execa('git', args, {
       cwd,

@@ -36,3 +36,6 @@ export { findProviderMirror, providerCliConfig } from './provider-mirror.js';
 export { workerPath, WorkerPool } from './worker-pool.js';
 export { findAttributeLine, parseTfvars } from './tfvars.js';
 export type * from './model.js';
+export { changedFiles, runGit } from './git.js';
+export type { ChangedFiles } from './git.js';
+export { deletedDeployments, mapLimit, tfvarsMatcher } from './discovery.js';

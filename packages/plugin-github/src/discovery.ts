@@ -1,10 +1,15 @@
-import { execFile } from 'node:child_process';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import { TfoError, type DeletedDeployment, type Deployment } from '@tfo/engine';
+import {
+  changedFiles,
+  deletedDeployments,
+  runGit,
+  tfvarsMatcher,
+  TfoError,
+  type DeletedDeployment,
+  type Deployment,
+  type TfoConfig,
+} from '@tfo/engine';
 import type { PullRequestRef } from './context.js';
-
-const run = promisify(execFile);
 
 /** What a pull request changed, relative to the config folder (posix), like a three-dot diff. */
 export interface PullRequestChanges {
@@ -15,17 +20,8 @@ export interface PullRequestChanges {
   renamed: Array<{ from: string; to: string }>;
 }
 
-async function git(cwd: string, args: readonly string[]): Promise<string> {
-  const { stdout } = await run('git', [...args], {
-    cwd,
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' },
-  });
-  return stdout;
-}
-
 async function hasCommit(cwd: string, sha: string): Promise<boolean> {
-  return git(cwd, ['cat-file', '-e', `${sha}^{commit}`]).then(
+  return runGit(cwd, ['cat-file', '-e', `${sha}^{commit}`]).then(
     () => true,
     () => false,
   );
@@ -48,7 +44,7 @@ export async function pullRequestChanges(cwd: string, pr: PullRequestRef): Promi
   const fail = (message: string, cause?: unknown): TfoError =>
     new TfoError('TFO_ERR_GIT', `pull request #${pr.number}: ${message}`, { cause });
   try {
-    await git(cwd, ['rev-parse', '--is-inside-work-tree']);
+    await runGit(cwd, ['rev-parse', '--is-inside-work-tree']);
   } catch (err) {
     throw fail(`${cwd} is not a git work tree: check the repository out before tfo runs`, err);
   }
@@ -62,9 +58,9 @@ export async function pullRequestChanges(cwd: string, pr: PullRequestRef): Promi
   }
   let mergeBase: string;
   try {
-    mergeBase = (await git(cwd, ['merge-base', pr.baseSha, pr.headSha])).trim();
+    mergeBase = (await runGit(cwd, ['merge-base', pr.baseSha, pr.headSha])).trim();
   } catch (err) {
-    const shallow = (await git(cwd, ['rev-parse', '--is-shallow-repository']).catch(() => '')).trim() === 'true';
+    const shallow = (await runGit(cwd, ['rev-parse', '--is-shallow-repository']).catch(() => '')).trim() === 'true';
     throw fail(
       shallow
         ? `the history of this shallow clone does not reach the common ancestor of ${pr.baseSha} and ${pr.headSha}: ${fetchHint(pr)}`
@@ -72,30 +68,15 @@ export async function pullRequestChanges(cwd: string, pr: PullRequestRef): Promi
       err,
     );
   }
-  const prefix = (await git(cwd, ['rev-parse', '--show-prefix'])).trim().replace(/\/$/, '');
-  const top = (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  const diff = await git(top, ['diff', '--name-status', '--no-ext-diff', '-M', '-z', mergeBase, pr.headSha, '--']);
-  const rel = (p: string): string => path.posix.relative(prefix || '.', p) || '.';
-
-  const changed = new Set<string>();
-  const deleted: string[] = [];
-  const renamed: Array<{ from: string; to: string }> = [];
-  const parts = diff.split('\0');
-  for (let i = 0; i < parts.length; ) {
-    const kind = (parts[i++] ?? '')[0];
-    if (kind === undefined) continue;
-    if (kind === 'R' || kind === 'C') {
-      const from = rel(parts[i++] ?? '');
-      const to = rel(parts[i++] ?? '');
-      changed.add(to);
-      if (kind === 'R') renamed.push({ from, to });
-    } else {
-      const file = rel(parts[i++] ?? '');
-      if (kind === 'D') deleted.push(file);
-      else changed.add(file);
-    }
-  }
-  return { mergeBase, changed, deleted: deleted.sort(), renamed };
+  // the engine's diff, between the two commits (the work tree is not read)
+  const changes = await changedFiles(cwd, mergeBase, pr.headSha);
+  const renamedTo = changes.renamed.map((r) => r.to);
+  return {
+    mergeBase,
+    changed: new Set([...changes.changed, ...renamedTo]),
+    deleted: changes.deleted,
+    renamed: changes.renamed,
+  };
 }
 
 function isInside(dir: string, file: string): boolean {
@@ -117,9 +98,10 @@ export function narrow(
   deployments: readonly Deployment[],
   changes: PullRequestChanges,
   cwd: string,
-  deploymentsDir: string,
+  config: Pick<TfoConfig, 'deploymentsDir' | 'include' | 'exclude'>,
   label: string,
 ): Narrowed {
+  const tfvarsOf = tfvarsMatcher(config, cwd);
   const touched = [...changes.changed, ...changes.deleted, ...changes.renamed.map((r) => r.from)].map((f) =>
     path.resolve(cwd, f),
   );
@@ -133,21 +115,6 @@ export function narrow(
     }
     return hit;
   });
-  const root = path.resolve(cwd, deploymentsDir);
-  const isTfvars = (f: string): boolean => /\.tfvars(\.json)?$/.test(f) && isInside(root, path.resolve(cwd, f));
-  const deleted: DeletedDeployment[] = [
-    ...changes.deleted.filter(isTfvars).map((file) => ({
-      file,
-      reason: `deleted by ${label}: its resources are NOT destroyed; destroy them explicitly`,
-    })),
-    ...changes.renamed
-      .filter((r) => isTfvars(r.from))
-      .map((r) => ({
-        file: r.from,
-        reason:
-          `deleted by ${label} (git sees it renamed to ${r.to}): its resources are NOT destroyed; ` +
-          `if ${r.to} maps to another state key they stay in the old one: move the state or destroy them explicitly`,
-      })),
-  ].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const deleted = deletedDeployments(changes, tfvarsOf, `by ${label}`);
   return { deployments: kept, deleted };
 }

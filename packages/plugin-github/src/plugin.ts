@@ -115,7 +115,7 @@ async function narrowToPullRequest(
   if (!pr) return deployments;
   const changes = await pullRequestChanges(run.cwd, pr);
   const label = `pull request #${pr.number}`;
-  const narrowed = narrow(deployments, changes, run.cwd, engine.settings.config.deploymentsDir, label);
+  const narrowed = narrow(deployments, changes, run.cwd, engine.settings.config, label);
   const known = new Set(run.deleted.map((d) => d.file));
   for (const d of narrowed.deleted) if (!known.has(d.file)) run.deleted.push(d);
   engine.events.emit('notice', {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
-import { redactInPool, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
+import { mapLimit, redactInPool, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
 import { reportCheck } from './check.js';
 import { describeRequestError } from './client.js';
 import { GITHUB_COMMENT_LIMIT, renderComment, type DeploymentView } from './comment.js';
@@ -86,19 +86,6 @@ async function prepare(engine: Engine, d: DeploymentResult, planMaxChars: number
       remediation: rest[i * 4 + 3] || undefined,
     })),
   };
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, Math.max(1, items.length)) }, worker));
-  return out;
 }
 
 /** The last redaction of a whole body: what is sent is redacted even if a piece slipped through. */
