@@ -5,13 +5,14 @@
 //   s3        one write-once object per record (If-None-Match, SSE) on a moto server on 127.0.0.1
 //   dynamodb  one index item per record (conditional put) on the same moto server
 // moto is a Python emulator: its latencies show tfo's own cost plus a local round trip, not AWS's.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dynamodbSink, fileSink, s3Sink, toAuditRecord, verifyChain } from '@tfo/plugin-audit';
 import { startMoto } from '../scripts/lib/moto.mjs';
+import { createAuditTable } from '../scripts/lib/state-bucket.mjs';
 
 const RECORDS = 200;
 const p = (xs, q) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * q)];
@@ -77,20 +78,7 @@ try {
   await s3.send(new CreateBucketCommand({ Bucket: 'bench-audit' }));
   s3.destroy();
   const db = new DynamoDBClient({ ...target, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-  await db.send(
-    new CreateTableCommand({
-      TableName: 'bench-audit',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createAuditTable(db, 'bench-audit');
   db.destroy();
   const s3sink = s3Sink({ ...target, bucket: 'bench-audit' });
   process.stdout.write(`audit s3 sink (moto): ${await measure(s3sink)} (${RECORDS} objects, AES256, If-None-Match)\n`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { startMoto } from './lib/moto.mjs';
-import { createStateBucket } from './lib/state-bucket.mjs';
+import { createAuditStore, createStateBucket } from './lib/state-bucket.mjs';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const example = path.join(repo, 'examples/aws');
@@ -37,6 +37,11 @@ process.stderr.write(`demo:aws: moto on ${moto.endpoint}\n`);
 await createStateBucket(moto.endpoint, {
   bucket: 'acme-tfo-state',
   roleArn: 'arn:aws:iam::999999999999:role/tfo-state',
+});
+await createAuditStore(moto.endpoint, {
+  bucket: 'acme-tfo-audit',
+  table: 'acme-tfo-audit',
+  roleArn: 'arn:aws:iam::999999999999:role/tfo-audit-writer',
 });
 let code = 1;
 try {

@@ -1,9 +1,13 @@
 import { defineConfig } from '@tfo/engine';
+import { audit, dynamodbSink, fileSink, s3Sink } from '@tfo/plugin-audit';
 import { opa } from '@tfo/plugin-opa';
 import { s3Backup } from '@tfo/plugin-s3-backup';
 
 // Set by `npm run demo:aws` (and the tests) to a local moto server; unset against real AWS.
 const endpoint = process.env.AWS_ENDPOINT_URL;
+const local = endpoint ? { endpoint, forcePathStyle: true } : {};
+/** The audit store lives in the state account too (a compliance team would give it its own). */
+const auditRole = 'arn:aws:iam::999999999999:role/tfo-audit-writer';
 
 /**
  * State lives in one central bucket of a state account (999999999999), reached through its own
@@ -51,5 +55,20 @@ export default defineConfig({
         : {}),
     }),
     opa({ policies: ['../../policies'] }),
+    // the file trail for `tfo audit verify`, write-once S3 objects kept under Object Lock, and an
+    // index for queries by account, project and time
+    audit({
+      sinks: [
+        fileSink(),
+        s3Sink({
+          bucket: 'acme-tfo-audit',
+          region: 'us-east-1',
+          roleArn: auditRole,
+          retention: { mode: 'GOVERNANCE', days: 400 },
+          ...local,
+        }),
+        dynamodbSink({ table: 'acme-tfo-audit', region: 'us-east-1', roleArn: auditRole, ...local }),
+      ],
+    }),
   ],
 });

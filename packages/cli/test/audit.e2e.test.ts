@@ -1,13 +1,14 @@
 // The audit trail through the built CLI with real terraform: a file trail, an S3 sink and a
 // DynamoDB index at once (moto on 127.0.0.1, started here); state repairs recorded like runs;
 // a failing sink fails the command; queries from the DynamoDB index match the file trail.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { createAuditTable } from '../../../scripts/lib/state-bucket.mjs';
 import { ACCOUNTS, REPO, SLOW_MODULE, slowTfvars, tfo, tfoJson } from './support.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -23,20 +24,7 @@ beforeAll(async () => {
   s3 = new S3Client({ region: 'us-east-1', endpoint: moto.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
   db = new DynamoDBClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: CREDENTIALS });
   await s3.send(new CreateBucketCommand({ Bucket: 'acme-audit' }));
-  await db.send(
-    new CreateTableCommand({
-      TableName: 'tfo-audit',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createAuditTable(db, 'tfo-audit');
 }, 60_000);
 
 afterAll(async () => {

@@ -1,7 +1,7 @@
 // The S3 and DynamoDB audit sinks against a real moto server on 127.0.0.1 (started here), with
 // real SDK clients: write-once objects (412 on a second write), encryption, Object Lock retention,
 // and an index table queried by account, project and time range.
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateBucketCommand,
   GetObjectCommand,
@@ -12,6 +12,7 @@ import {
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { createAuditTable } from '../../../scripts/lib/state-bucket.mjs';
 import { canonicalJson, dynamodbSink, s3RecordKey, s3Sink, type AuditEntry } from '../src/index.js';
 import { entry } from './support.js';
 
@@ -31,20 +32,7 @@ beforeAll(async () => {
   db = new DynamoDBClient({ region: REGION, endpoint: moto.endpoint, credentials: CREDENTIALS });
   await s3.send(new CreateBucketCommand({ Bucket: 'audit' }));
   await s3.send(new CreateBucketCommand({ Bucket: 'audit-locked', ObjectLockEnabledForBucket: true }));
-  await db.send(
-    new CreateTableCommand({
-      TableName: 'tfo-audit',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-      BillingMode: 'PAY_PER_REQUEST',
-    }),
-  );
+  await createAuditTable(db, 'tfo-audit');
 }, 60_000);
 
 afterAll(async () => {
