@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa, type ResultPromise } from 'execa';
 import type { S3BackupOptions } from '../src/options.js';
+import { motoJournal } from './support.js';
 
 export const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 export const BIN = path.join(REPO, 'packages/cli/dist/bin.js');
@@ -134,10 +135,10 @@ export function byKey(result: RunJson, key: string): DeploymentJson {
   return d;
 }
 
-/** A deployment's log plus the error, for assertion messages. */
+/** A deployment's log plus the error, and what moto answered for its key, for assertion messages. */
 export async function explain(d: DeploymentJson): Promise<string> {
   const log = await readFile(d.logFile, 'utf8').catch(() => '(no log)');
-  return `${d.key}: ${d.status} ${JSON.stringify(d.error ?? {})} ${JSON.stringify(d.recovery ?? {})}\n${log.slice(-4000)}`;
+  return `${d.key}: ${d.status} ${JSON.stringify(d.error ?? {})} ${JSON.stringify(d.recovery ?? {})}\n${log.slice(-4000)}\n--- moto ---\n${motoJournal(d.key)}`;
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

@@ -142,9 +142,7 @@ describe('tfo with s3Backup against moto', () => {
 
   it('(d) two runs on the same keys at once never apply one key at the same time', async () => {
     const projects = ['delta1', 'delta2', 'delta3'];
-    // terraform's own lock as the S3 lock file here: under moto on 2 cores, terraform's DynamoDB
-    // lock has left a stale item behind after a retried write (a terraform/moto matter, not tfo's)
-    const opts = plugin({ leaseWaitSeconds: 300, leaseTtlSeconds: 30, lock: 'lockfile' });
+    const opts = plugin({ leaseWaitSeconds: 300, leaseTtlSeconds: 30 });
     // two checkouts (two CI jobs) with different inputs for the same keys
     const dirs = await Promise.all(
       ['one', 'two'].map((tag) =>

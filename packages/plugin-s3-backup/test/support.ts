@@ -90,10 +90,36 @@ export function statusOf(err: unknown): number | undefined {
   return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
-/** A moto server with the state bucket (versioned) and the lock table the e2e tests use. */
+const journal: string[] = [];
+const JOURNAL_KEEP = 4000;
+
+/**
+ * What the state servers of this test process answered (moto's own errors and the front's line per
+ * request), for failure messages: the lines naming `key`, and any error or reconciled retry.
+ */
+export function motoJournal(key: string, last = 60): string {
+  return journal
+    .filter((l) => l.includes(key) || /error|traceback|no answer|earlier attempt/i.test(l))
+    .slice(-last)
+    .join('\n');
+}
+
+/**
+ * A moto server with the state bucket (versioned) and the lock table the e2e tests use. terraform's
+ * state lock is a conditional write that its SDK retries; `retrySafe` keeps a retry whose first
+ * attempt took effect from locking terraform out by its own lock (see StartMotoOptions).
+ */
 export async function startStateServer(): Promise<{ moto: MotoServer; s3: S3Client; db: DynamoDBClient }> {
   useTestCredentials();
-  const moto = await startMoto();
+  const moto = await startMoto({
+    retrySafe: true,
+    log: (line) => {
+      // werkzeug's access lines say less than the front's journal
+      if (/" \d{3} -$/.test(line)) return;
+      journal.push(line);
+      if (journal.length > JOURNAL_KEEP) journal.splice(0, journal.length - JOURNAL_KEEP);
+    },
+  });
   const s3 = s3Client(moto.endpoint);
   const db = dynamoClient(moto.endpoint);
   await createBucket(s3, 'tfo-state', true);
