@@ -14,7 +14,7 @@ export { History } from './history.js';
 export type { HistoryEntry, LastGood } from './history.js';
 export { LocalStateStore } from './local-state.js';
 export { localBackend, LOCAL_BACKEND } from './local-backend.js';
-export { checkPlugins } from './plugin.js';
+export { checkPlugins, parsePluginOptions } from './plugin.js';
 export type { Plugin } from './plugin.js';
 export { decideRecovery, recover, tapBackupAndRecovery } from './recovery.js';
 export type { RecoveryPolicy, StateAccess } from './recovery.js';

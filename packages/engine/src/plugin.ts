@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { Engine } from './engine.js';
 import { TfoError } from './errors.js';
 
@@ -31,4 +32,19 @@ export function checkPlugins(plugins: readonly Plugin[]): void {
     }
     seen.add(plugin.name);
   }
+}
+
+/**
+ * A plugin factory's options, parsed: a bad option fails config loading (exit 3) with the factory
+ * and each field named, e.g. `s3Backup(): bucket: String must contain at least 3 character(s)`.
+ */
+export function parsePluginOptions<S extends z.ZodTypeAny>(factory: string, schema: S, options: unknown): z.output<S> {
+  const parsed = schema.safeParse(options);
+  if (!parsed.success) {
+    throw new TfoError(
+      'TFO_ERR_CONFIG_INVALID',
+      `${factory}(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data as z.output<S>;
 }

@@ -1,4 +1,3 @@
-import { TfoError } from '@tfo/engine';
 import { ClientCache } from '@tfo/plugin-s3-backup';
 import { z } from 'zod';
 
@@ -36,18 +35,6 @@ export function lazyClients(target: AwsTarget): { get(): Clients; destroy(): voi
       cache = undefined;
     },
   };
-}
-
-/** Parses a sink's options, naming the sink and the field in the error. */
-export function parseSinkOptions<S extends z.ZodTypeAny>(sink: string, schema: S, options: unknown): z.output<S> {
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_INVALID',
-      `${sink}(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data as z.output<S>;
 }
 
 /** The HTTP status of an SDK error, if it has one. */

@@ -6,9 +6,9 @@ import {
   type QueryCommandInput,
   type ScanCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { TfoError } from '@tfo/engine';
+import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
-import { awsTargetSchema, httpStatus, lazyClients, parseSinkOptions } from './aws.js';
+import { awsTargetSchema, httpStatus, lazyClients } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { AuditSink } from './file-sink.js';
 import { parseBound, type AuditQuery } from './query.js';
@@ -95,7 +95,7 @@ export class DynamoDbSink implements AuditSink {
   readonly #clients;
 
   constructor(options: DynamoDbSinkOptions) {
-    this.options = parseSinkOptions('dynamodbSink', dynamodbSinkOptionsSchema, options);
+    this.options = parsePluginOptions('dynamodbSink', dynamodbSinkOptionsSchema, options);
     this.name = this.options.name;
     this.#clients = lazyClients(this.options);
   }

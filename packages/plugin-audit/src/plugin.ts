@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { STAGE, TfoError, type AuditRecord, type Engine, type Plugin } from '@tfo/engine';
+import { parsePluginOptions, STAGE, type AuditRecord, type Engine, type Plugin } from '@tfo/engine';
 import { z } from 'zod';
 import { FileSink, fileSink, type AuditSink } from './file-sink.js';
 import { planDigest, toAuditRecord, type AuditEntry, type AuditExtra } from './record.js';
@@ -78,14 +78,7 @@ export function auditDir(engine: Engine): string {
  * A sink that fails never stops the run, and is never silent: it is a run problem (or a warning).
  */
 export function audit(options: AuditOptions = {}): AuditPlugin {
-  const parsed = auditOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_INVALID',
-      `audit(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const opts = parsed.data;
+  const opts = parsePluginOptions('audit', auditOptionsSchema, options);
   const failures = new Map<string, SinkFailures>();
   const takeFailures = (): { problems: string[]; warnings: string[] } => {
     const messages = [...failures].map(([name, row]) => {

@@ -1,7 +1,7 @@
 import { GetObjectLockConfigurationCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
-import { TfoError } from '@tfo/engine';
+import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
-import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients, parseSinkOptions } from './aws.js';
+import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { AuditSink, SinkContext } from './file-sink.js';
 import type { AuditEntry } from './record.js';
@@ -60,7 +60,7 @@ export class S3Sink implements AuditSink {
   #objectLock: Promise<boolean> | undefined;
 
   constructor(options: S3SinkOptions) {
-    this.options = parseSinkOptions('s3Sink', s3SinkOptionsSchema, options);
+    this.options = parsePluginOptions('s3Sink', s3SinkOptionsSchema, options);
     this.name = this.options.name;
     this.#clients = lazyClients(this.options);
   }

@@ -1,5 +1,13 @@
 import path from 'node:path';
-import { STAGE, TfoError, type Deployment, type Engine, type Plugin, type RunInfo, type RunResult } from '@tfo/engine';
+import {
+  STAGE,
+  type Deployment,
+  type Engine,
+  type Plugin,
+  type RunInfo,
+  type RunResult,
+  parsePluginOptions,
+} from '@tfo/engine';
 import { z } from 'zod';
 import { createClient, describeRequestError } from './client.js';
 import { inGitHubActions, readContext, type Env, type GitHubContext } from './context.js';
@@ -70,14 +78,7 @@ export interface GitHubPlugin extends Plugin {
  * problem (exit 1), never silent, and never changes what was planned or applied.
  */
 export function github(options: GitHubOptions = {}): GitHubPlugin {
-  const parsed = githubOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_INVALID',
-      `github(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const opts = parsed.data;
+  const opts = parsePluginOptions('github', githubOptionsSchema, options);
   const envOf = (): Env => opts.env ?? process.env;
   const active = (env: Env): boolean => (opts.enabled === 'auto' ? inGitHubActions(env) : opts.enabled);
 

@@ -11,6 +11,7 @@ import {
   type PlanJson,
   type Plugin,
   type Severity,
+  parsePluginOptions,
 } from '@tfo/engine';
 import { z } from 'zod';
 import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
@@ -130,14 +131,7 @@ export async function evaluatePlan(
 
 /** The policy gate: every plan is checked before anything is applied. */
 export function opa(options: OpaOptions): OpaPlugin {
-  const parsed = opaOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_INVALID',
-      `opa(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const opts = parsed.data;
+  const opts = parsePluginOptions('opa', opaOptionsSchema, options);
   return {
     name: PLUGIN_NAME,
     options: opts,

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { STAGE, tapBackupAndRecovery, TfoError, type Engine, type Plugin } from '@tfo/engine';
+import { parsePluginOptions, STAGE, tapBackupAndRecovery, type Engine, type Plugin } from '@tfo/engine';
 import { ClientCache } from './clients.js';
 import { acquireS3Lease } from './lease.js';
 import { s3BackupOptionsSchema, type ResolvedS3BackupOptions, type S3BackupOptions } from './options.js';
@@ -37,14 +37,7 @@ export function backendConfig(options: ResolvedS3BackupOptions, bucket: string, 
 
 /** S3 state for every deployment: replaces the embedded local backend. */
 export function s3Backup(options: S3BackupOptions): Plugin & { readonly options: ResolvedS3BackupOptions } {
-  const parsed = s3BackupOptionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new TfoError(
-      'TFO_ERR_CONFIG_INVALID',
-      `s3Backup(): ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
-    );
-  }
-  const opts = parsed.data;
+  const opts = parsePluginOptions('s3Backup', s3BackupOptionsSchema, options);
   return {
     name: PLUGIN_NAME,
     provides: ['state'],
