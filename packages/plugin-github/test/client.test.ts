@@ -1,17 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createClient, github, retryDelay } from '../src/index.js';
-import { FakeGitHub } from './fake-github.js';
-import { capture, cleanup, makeEngine, prEnv, runResult, tempDir, writeEvent } from './support.js';
+import { capture, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
 
-let api: FakeGitHub;
-beforeEach(async () => {
-  api = new FakeGitHub();
-  await api.start();
-});
-afterEach(async () => {
-  await api.stop();
-  await cleanup();
-});
+const api = useFakeGitHub();
 
 const LIST = '/repos/acme/infra/issues/7/comments?per_page=100';
 const policy = { maxRetries: 3, baseDelayMs: 50, maxWaitSeconds: 10 };
@@ -19,7 +10,7 @@ const policy = { maxRetries: 3, baseDelayMs: 50, maxWaitSeconds: 10 };
 async function reportOnce(retry = policy) {
   const dir = await tempDir();
   await writeEvent(dir);
-  const engine = await makeEngine(dir, [github({ env: prEnv(dir, api.baseUrl), stdout: capture(), retry })]);
+  const engine = await makeEngine(dir, [github({ env: prEnv(dir, api().baseUrl), stdout: capture(), retry })]);
   const result = await runResult(dir, 'plan', [{ project: 'api' }]);
   await engine.hooks.report.promise(result);
   return result;
@@ -28,7 +19,7 @@ async function reportOnce(retry = policy) {
 describe('rate limits and retries', () => {
   it('403 with x-ratelimit-remaining 0 waits for x-ratelimit-reset, then retries', async () => {
     const reset = Math.ceil(Date.now() / 1000) + 1;
-    api.faults.push({
+    api().faults.push({
       method: 'GET',
       path: '/repos/acme/infra/issues/7/comments',
       status: 403,
@@ -37,18 +28,18 @@ describe('rate limits and retries', () => {
     });
     const result = await reportOnce();
     expect(result.problems).toEqual([]);
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET ${LIST}`,
       `GET ${LIST}`,
       'POST /repos/acme/infra/issues/7/comments',
       'POST /repos/acme/infra/check-runs',
     ]);
     // not before the reset (the header is in whole seconds)
-    expect(api.requests[1]!.at).toBeGreaterThanOrEqual(reset * 1000);
+    expect(api().requests[1]!.at).toBeGreaterThanOrEqual(reset * 1000);
   });
 
   it('429 with retry-after waits that long, then retries', async () => {
-    api.faults.push({
+    api().faults.push({
       method: 'POST',
       path: '/repos/acme/infra/issues/7/comments',
       status: 429,
@@ -57,14 +48,14 @@ describe('rate limits and retries', () => {
     });
     const result = await reportOnce();
     expect(result.problems).toEqual([]);
-    const posts = api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'));
+    const posts = api().requests.filter((r) => r.method === 'POST' && r.path.endsWith('/comments'));
     expect(posts).toHaveLength(2);
     expect(posts[1]!.at - posts[0]!.at).toBeGreaterThanOrEqual(950);
     expect(posts[1]!.body).toEqual(posts[0]!.body);
   });
 
   it('a reset later than maxWaitSeconds fails at once with a clear run problem, not a long sleep', async () => {
-    api.faults.push({
+    api().faults.push({
       path: '/repos/acme/infra/issues',
       status: 403,
       headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600) },
@@ -80,24 +71,24 @@ describe('rate limits and retries', () => {
       /^pull request comment not posted: GitHub API rate limit: rate limit resets at .*, a wait of 360\ds is over maxWaitSeconds \(10s\)/,
     );
     // the check is still reported
-    expect(api.writes()).toEqual(['POST /repos/acme/infra/check-runs']);
+    expect(api().writes()).toEqual(['POST /repos/acme/infra/check-runs']);
   });
 
   it('5xx is retried with backoff, a bounded number of times', async () => {
-    api.faults.push({ method: 'POST', path: '/repos/acme/infra/check-runs', status: 502, times: 2 });
+    api().faults.push({ method: 'POST', path: '/repos/acme/infra/check-runs', status: 502, times: 2 });
     const result = await reportOnce();
     expect(result.problems).toEqual([]);
-    const checks = api.requests.filter((r) => r.path === '/repos/acme/infra/check-runs');
+    const checks = api().requests.filter((r) => r.path === '/repos/acme/infra/check-runs');
     expect(checks).toHaveLength(3);
     expect(checks[1]!.at - checks[0]!.at).toBeGreaterThanOrEqual(45);
     expect(checks[2]!.at - checks[1]!.at).toBeGreaterThanOrEqual(95);
 
-    api.requests.length = 0;
-    api.faults.push({ method: 'POST', path: '/repos/acme/infra/check-runs', status: 503, times: 10 });
+    api().requests.length = 0;
+    api().faults.push({ method: 'POST', path: '/repos/acme/infra/check-runs', status: 503, times: 10 });
     const failed = await reportOnce({ ...policy, maxRetries: 2 });
-    expect(api.requests.filter((r) => r.path === '/repos/acme/infra/check-runs')).toHaveLength(3);
+    expect(api().requests.filter((r) => r.path === '/repos/acme/infra/check-runs')).toHaveLength(3);
     expect(failed.problems.map((p) => p.message)).toEqual([
-      `check not reported: POST ${api.baseUrl}/repos/acme/infra/check-runs: HTTP 503 fault 503`,
+      `check not reported: POST ${api().baseUrl}/repos/acme/infra/check-runs: HTTP 503 fault 503`,
     ]);
   });
 
@@ -110,9 +101,9 @@ describe('rate limits and retries', () => {
   });
 
   it('sends the token and talks to GITHUB_API_URL only', async () => {
-    const octokit = createClient({ token: 'ghs_abc', baseUrl: api.baseUrl, retry: policy });
+    const octokit = createClient({ token: 'ghs_abc', baseUrl: api().baseUrl, retry: policy });
     await octokit.rest.checks.create({ owner: 'o', repo: 'r', name: 'n', head_sha: 'a'.repeat(40) });
-    expect(api.requests[0]!.headers.authorization).toBe('token ghs_abc');
-    expect(api.requests[0]!.headers['user-agent']).toMatch(/^tfo-plugin-github /);
+    expect(api().requests[0]!.headers.authorization).toBe('token ghs_abc');
+    expect(api().requests[0]!.headers['user-agent']).toMatch(/^tfo-plugin-github /);
   });
 });

@@ -1,24 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { github, GITHUB_COMMENT_LIMIT, markerPart, renderComment } from '../src/index.js';
-import { FakeGitHub } from './fake-github.js';
-import { capture, cleanup, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent } from './support.js';
+import { capture, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
 
-let api: FakeGitHub;
-beforeEach(async () => {
-  api = new FakeGitHub();
-  await api.start();
-});
-afterEach(async () => {
-  await api.stop();
-  await cleanup();
-});
+const api = useFakeGitHub();
 
 async function setup(over: Parameters<typeof github>[0] = {}) {
   const dir = await tempDir();
   await writeEvent(dir);
   const out = capture();
-  const plugin = github({ env: prEnv(dir, api.baseUrl), stdout: out, ...over });
+  const plugin = github({ env: prEnv(dir, api().baseUrl), stdout: out, ...over });
   const engine = await makeEngine(dir, [plugin]);
   return { dir, engine, out };
 }
@@ -28,26 +19,26 @@ const PR_COMMENTS = '/repos/acme/infra/issues/7/comments';
 describe('sticky pull request comment', () => {
   it('is created on the first run and updated in place on the second (no duplicate)', async () => {
     // 150 other comments: the listing spans two pages, followed through the Link header
-    for (let i = 0; i < 150; i++) api.seedComment(7, `looks good ${i}`);
+    for (let i = 0; i < 150; i++) api().seedComment(7, `looks good ${i}`);
     const { dir, engine } = await setup();
 
     const first = await runResult(dir, 'plan', [{ project: 'api' }, { project: 'web', resources: 3 }], 'run-1');
     await engine.hooks.report.promise(first);
     expect(first.problems).toEqual([]);
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET ${PR_COMMENTS}?per_page=100`,
       `GET ${PR_COMMENTS}?per_page=100&page=2`,
       `POST ${PR_COMMENTS}`,
       'POST /repos/acme/infra/check-runs',
     ]);
-    const created = api.requests[2]!.body as { body: string };
+    const created = api().requests[2]!.body as { body: string };
     expect(created.body.startsWith('<!-- tfo:plan -->\n### tfo plan: success')).toBe(true);
     expect(created.body).toContain('`s3/acme-dev/us-east-1/api/terraform.tfstate`');
     expect(created.body).toContain('**+3 ~0 -0**');
     expect(created.body).toContain('<details><summary>plan</summary>');
     expect(created.body).toContain('Plan: 3 to add, 0 to change, 0 to destroy.');
     expect(created.body).not.toContain('$ terraform'); // command lines (absolute paths) left out
-    const check = api.requests[3]!.body as Record<string, unknown>;
+    const check = api().requests[3]!.body as Record<string, unknown>;
     expect(check).toMatchObject({
       name: 'tfo plan',
       head_sha: HEAD_SHA,
@@ -57,19 +48,23 @@ describe('sticky pull request comment', () => {
       output: { title: 'success: 2 with changes' },
     });
 
-    api.requests.length = 0;
+    api().requests.length = 0;
     const second = await runResult(dir, 'plan', [{ project: 'api' }], 'run-2');
     await engine.hooks.report.promise(second);
-    const id = api.commentsOf(7).find((c) => c.body.startsWith('<!-- tfo:plan -->'))!.id;
-    expect(api.writes()).toEqual([
+    const id = api()
+      .commentsOf(7)
+      .find((c) => c.body.startsWith('<!-- tfo:plan -->'))!.id;
+    expect(api().writes()).toEqual([
       `PATCH /repos/acme/infra/issues/comments/${id}`,
       'POST /repos/acme/infra/check-runs',
     ]);
-    const ours = api.commentsOf(7).filter((c) => markerPart(c.body, 'tfo:plan') !== undefined);
+    const ours = api()
+      .commentsOf(7)
+      .filter((c) => markerPart(c.body, 'tfo:plan') !== undefined);
     expect(ours).toHaveLength(1);
     expect(ours[0]!.body).toContain('run `run-2`');
     expect(ours[0]!.body).not.toContain('web');
-    expect(api.commentsOf(7)).toHaveLength(151);
+    expect(api().commentsOf(7)).toHaveLength(151);
   });
 
   it('keeps plan and apply comments apart, and leaves an identical body alone', async () => {
@@ -79,11 +74,19 @@ describe('sticky pull request comment', () => {
     await engine.hooks.report.promise(plan);
     const apply = await runResult(dir, 'apply', [{ project: 'api' }]);
     await engine.hooks.report.promise(apply);
-    expect(api.writes().filter((w) => w.includes('comments'))).toEqual([
+    expect(
+      api()
+        .writes()
+        .filter((w) => w.includes('comments')),
+    ).toEqual([
       `POST ${PR_COMMENTS}`, // plan
       `POST ${PR_COMMENTS}`, // apply; the second identical plan report wrote nothing
     ]);
-    expect(api.commentsOf(7).map((c) => c.body.split('\n')[0])).toEqual(['<!-- tfo:plan -->', '<!-- tfo:apply -->']);
+    expect(
+      api()
+        .commentsOf(7)
+        .map((c) => c.body.split('\n')[0]),
+    ).toEqual(['<!-- tfo:plan -->', '<!-- tfo:apply -->']);
   });
 
   it('300 deployments with long plans: every body under 65,536, every key shown, trimming noted', async () => {
@@ -115,7 +118,7 @@ describe('sticky pull request comment', () => {
     await engine.hooks.report.promise(result);
     expect(result.problems).toEqual([]);
 
-    const posts = api.requests.filter((r) => r.method === 'POST' && r.path === PR_COMMENTS);
+    const posts = api().requests.filter((r) => r.method === 'POST' && r.path === PR_COMMENTS);
     const bodies = posts.map((r) => (r.body as { body: string }).body);
     expect(bodies.length).toBeGreaterThan(1);
     expect(bodies.length).toBeLessThanOrEqual(5);
@@ -147,18 +150,22 @@ describe('sticky pull request comment', () => {
       Array.from({ length: 40 }, (_, i) => ({ project: `p${i}`, resources: 20 })),
     );
     await engine.hooks.report.promise(many);
-    const parts = api.commentsOf(7);
+    const parts = api().commentsOf(7);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expect(parts[0]!.body.startsWith(`<!-- tfo:plan 1/${parts.length} -->`)).toBe(true);
 
-    api.requests.length = 0;
+    api().requests.length = 0;
     await engine.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'p0' }], 'run-2'));
-    expect(api.writes()).toEqual([
+    expect(api().writes()).toEqual([
       `PATCH /repos/acme/infra/issues/comments/${parts[0]!.id}`,
       ...parts.slice(1).map((p) => `DELETE /repos/acme/infra/issues/comments/${p.id}`),
       'POST /repos/acme/infra/check-runs',
     ]);
-    expect(api.commentsOf(7).map((c) => c.body.split('\n')[0])).toEqual(['<!-- tfo:plan -->']);
+    expect(
+      api()
+        .commentsOf(7)
+        .map((c) => c.body.split('\n')[0]),
+    ).toEqual(['<!-- tfo:plan -->']);
   });
 
   it('sends no secret: AWS keys, passwords, tokens and engine.sensitive values are redacted everywhere', async () => {
@@ -202,7 +209,9 @@ describe('sticky pull request comment', () => {
     ]);
     await engine.hooks.report.promise(result);
     expect(result.problems).toEqual([]);
-    const sent = api.requests.map((r) => r.raw).join('\n');
+    const sent = api()
+      .requests.map((r) => r.raw)
+      .join('\n');
     expect(sent).toContain('***');
     const summary = await readFile(prEnv(dir, '')['GITHUB_STEP_SUMMARY']!, 'utf8');
     for (const secret of secrets) {

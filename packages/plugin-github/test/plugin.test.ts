@@ -1,20 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { executeRun, STAGE, TfoError, type Plugin } from '@tfo/engine';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { annotationCommand, escapeData, escapeProperty, github, lineForResource } from '../src/index.js';
-import { FakeGitHub } from './fake-github.js';
-import { capture, cleanup, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent } from './support.js';
+import { capture, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
 
-let api: FakeGitHub;
-beforeEach(async () => {
-  api = new FakeGitHub();
-  await api.start();
-});
-afterEach(async () => {
-  await api.stop();
-  await cleanup();
-});
+const api = useFakeGitHub();
 
 /** Answers every lifecycle hook, so a whole run goes through without terraform. */
 const fakeTerraform: Plugin = {
@@ -56,9 +47,9 @@ describe('github plugin', () => {
   it('a report that cannot be posted is a run problem (exit 1); the apply itself stands', async () => {
     const dir = await tempDir();
     await writeEvent(dir);
-    api.faults.push({ status: 500, times: 100 });
+    api().faults.push({ status: 500, times: 100 });
     const plugin = github({
-      env: prEnv(dir, api.baseUrl),
+      env: prEnv(dir, api().baseUrl),
       stdout: capture(),
       retry: { maxRetries: 1, baseDelayMs: 5 },
       discovery: false,
@@ -70,11 +61,11 @@ describe('github plugin', () => {
     expect(result.problems).toEqual([
       {
         plugin: 'github',
-        message: `pull request comment not posted: GET ${api.baseUrl}/repos/acme/infra/issues/7/comments: HTTP 500 fault 500`,
+        message: `pull request comment not posted: GET ${api().baseUrl}/repos/acme/infra/issues/7/comments: HTTP 500 fault 500`,
       },
       {
         plugin: 'github',
-        message: `check not reported: POST ${api.baseUrl}/repos/acme/infra/check-runs: HTTP 500 fault 500`,
+        message: `check not reported: POST ${api().baseUrl}/repos/acme/infra/check-runs: HTTP 500 fault 500`,
       },
     ]);
     expect(result.exitCode).toBe(1);
@@ -83,13 +74,15 @@ describe('github plugin', () => {
   it('falls back to a commit status when the token may not create check runs', async () => {
     const dir = await tempDir();
     await writeEvent(dir);
-    api.faults.push({
+    api().faults.push({
       method: 'POST',
       path: '/repos/acme/infra/check-runs',
       status: 403,
       body: { message: 'Resource not accessible by integration' },
     });
-    const engine = await makeEngine(dir, [github({ env: prEnv(dir, api.baseUrl), stdout: capture(), comment: false })]);
+    const engine = await makeEngine(dir, [
+      github({ env: prEnv(dir, api().baseUrl), stdout: capture(), comment: false }),
+    ]);
     const result = await runResult(dir, 'plan', [
       {
         project: 'api',
@@ -108,8 +101,11 @@ describe('github plugin', () => {
     ]);
     await engine.hooks.report.promise(result);
     expect(result.problems).toEqual([]);
-    expect(api.writes()).toEqual(['POST /repos/acme/infra/check-runs', `POST /repos/acme/infra/statuses/${HEAD_SHA}`]);
-    expect(api.requests[1]!.body).toEqual({
+    expect(api().writes()).toEqual([
+      'POST /repos/acme/infra/check-runs',
+      `POST /repos/acme/infra/statuses/${HEAD_SHA}`,
+    ]);
+    expect(api().requests[1]!.body).toEqual({
       state: 'failure',
       context: 'tfo/plan',
       description: 'blocked by policy: 1 blocked by policy',
@@ -122,7 +118,7 @@ describe('github plugin', () => {
     await writeEvent(dir);
     await deploymentsDir(dir);
     const out = capture();
-    const engine = await makeEngine(dir, [github({ env: prEnv(dir, api.baseUrl), stdout: out, check: 'none' })]);
+    const engine = await makeEngine(dir, [github({ env: prEnv(dir, api().baseUrl), stdout: out, check: 'none' })]);
     const result = await runResult(dir, 'plan', [
       {
         project: 'api',
@@ -173,46 +169,46 @@ describe('github plugin', () => {
   it('on a push, the apply comment goes to the pull request the commit merged', async () => {
     const dir = await tempDir();
     const sha = 'a'.repeat(40);
-    api.pullsOfCommit.set(sha, [
+    api().pullsOfCommit.set(sha, [
       { number: 3, merge_commit_sha: 'e'.repeat(40) },
       { number: 12, merge_commit_sha: sha },
     ]);
-    const env = prEnv(dir, api.baseUrl, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined, GITHUB_SHA: sha });
+    const env = prEnv(dir, api().baseUrl, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined, GITHUB_SHA: sha });
     const engine = await makeEngine(dir, [github({ env, stdout: capture() })]);
     await engine.hooks.report.promise(await runResult(dir, 'apply', [{ project: 'api' }]));
-    expect(api.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+    expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/acme/infra/commits/${sha}/pulls`,
       'GET /repos/acme/infra/issues/12/comments?per_page=100',
       'POST /repos/acme/infra/issues/12/comments',
       'POST /repos/acme/infra/check-runs',
     ]);
-    expect((api.requests[3]!.body as { head_sha: string }).head_sha).toBe(sha);
+    expect((api().requests[3]!.body as { head_sha: string }).head_sha).toBe(sha);
   });
 
   it('is a no-op outside GitHub Actions unless forced', async () => {
     const dir = await tempDir();
     await writeEvent(dir);
     const out = capture();
-    const env = { ...prEnv(dir, api.baseUrl), GITHUB_ACTIONS: undefined };
+    const env = { ...prEnv(dir, api().baseUrl), GITHUB_ACTIONS: undefined };
     const off = await makeEngine(dir, [github({ env, stdout: out })]);
     await off.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'api' }]));
-    expect(api.requests).toEqual([]);
+    expect(api().requests).toEqual([]);
     expect(out.text()).toBe('');
 
     const forced = await makeEngine(dir, [github({ env, stdout: out, enabled: true })]);
     await forced.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'api' }]));
-    expect(api.writes()).toEqual(['POST /repos/acme/infra/issues/7/comments', 'POST /repos/acme/infra/check-runs']);
+    expect(api().writes()).toEqual(['POST /repos/acme/infra/issues/7/comments', 'POST /repos/acme/infra/check-runs']);
   });
 
   it('without a token: the step summary is written and the missing token is a run problem', async () => {
     const dir = await tempDir();
     await writeEvent(dir);
     const engine = await makeEngine(dir, [
-      github({ env: prEnv(dir, api.baseUrl, { GITHUB_TOKEN: undefined }), stdout: capture() }),
+      github({ env: prEnv(dir, api().baseUrl, { GITHUB_TOKEN: undefined }), stdout: capture() }),
     ]);
     const result = await runResult(dir, 'plan', [{ project: 'api' }]);
     await engine.hooks.report.promise(result);
-    expect(api.requests).toEqual([]);
+    expect(api().requests).toEqual([]);
     expect(await readFile(path.join(dir, 'step-summary.md'), 'utf8')).toContain('### tfo plan: success');
     expect(result.problems).toEqual([
       {

@@ -1,3 +1,4 @@
+import { afterEach, beforeEach } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import {
   type RunResult,
 } from '@tfo/engine';
 import type { Env } from '../src/index.js';
+import { FakeGitHub } from './fake-github.js';
 
 const dirs: string[] = [];
 const engines: Engine[] = [];
@@ -179,5 +181,25 @@ export function capture(): { write(text: string): boolean; text(): string } {
       return true;
     },
     text: () => out,
+  };
+}
+
+/**
+ * A fake GitHub API on 127.0.0.1 for each test of the file, stopped (and temp folders removed)
+ * after it: `const api = useFakeGitHub();` then `api()` inside a test.
+ */
+export function useFakeGitHub(): () => FakeGitHub {
+  let api: FakeGitHub | undefined;
+  beforeEach(async () => {
+    api = new FakeGitHub();
+    await api.start();
+  });
+  afterEach(async () => {
+    await api?.stop();
+    await cleanup();
+  });
+  return () => {
+    if (!api) throw new Error('useFakeGitHub: no test is running');
+    return api;
   };
 }
