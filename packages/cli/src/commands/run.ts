@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { executeRun, redactInPool, type Engine, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
@@ -65,7 +66,8 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     const sensitive = engine.sensitive;
     const outputs = await writeOutputs(engine, result, flags, globals);
     if (globals.json) {
-      process.stdout.write(`${await redactInPool(engine, JSON.stringify(result, null, 2), sensitive)}\n`);
+      // the engine wrote the result redacted beside the run: the same text, not redacted again
+      process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
     } else {
       process.stderr.write(await redactInPool(engine, renderSummary(result, style), sensitive));
       for (const line of outputs.lines)
