@@ -43,27 +43,29 @@ export const partitionKey = (account: string, project: string): string => `${acc
 /** Sort key: the timestamp (ISO, UTC, so text order is time order), then the id for ties. */
 export const sortKey = (timestamp: string, id: string): string => `${timestamp}#${id}`;
 
-/** What the index stores of an entry: small enough for one item, whatever the plan was. */
-export function indexedRecord(entry: AuditEntry): IndexedAuditRecord {
+/**
+ * What the index stores of an entry, as its canonical JSON: small enough for one item whatever the
+ * plan was (findings too many for the item limit are kept as their count).
+ */
+export function indexedBody(entry: AuditEntry): string {
   const { output, ...rest } = entry;
   const indexed: IndexedAuditRecord = {
     ...rest,
     outputBytes: Buffer.byteLength(output, 'utf8'),
     outputSha256: sha256Hex(output),
   };
-  if (Buffer.byteLength(JSON.stringify(indexed), 'utf8') > ITEM_BUDGET) {
-    return { ...indexed, findings: [], findingsOmitted: entry.findings.length };
+  const body = canonicalJson(indexed);
+  if (Buffer.byteLength(body, 'utf8') <= ITEM_BUDGET) return body;
+  const trimmed = canonicalJson({ ...indexed, findings: [], findingsOmitted: entry.findings.length });
+  if (Buffer.byteLength(trimmed, 'utf8') > ITEM_BUDGET) {
+    throw new TfoError('TFO_ERR_AUDIT', `record ${entry.id} is over ${ITEM_BUDGET} bytes even without its findings`);
   }
-  return indexed;
+  return trimmed;
 }
 
 function item(entry: AuditEntry): Record<string, AttributeValue> {
   const d = entry.deployment;
-  const record = indexedRecord(entry);
-  const body = canonicalJson(record);
-  if (Buffer.byteLength(body, 'utf8') > ITEM_BUDGET) {
-    throw new TfoError('TFO_ERR_AUDIT', `record ${entry.id} is over ${ITEM_BUDGET} bytes even without its findings`);
-  }
+  const body = indexedBody(entry);
   return {
     pk: { S: partitionKey(d.account, d.project) },
     sk: { S: sortKey(entry.timestamp, entry.id) },

@@ -23,12 +23,5 @@ export { listAuditFiles, utcDay, HEAD_FILE } from './audit-files.js';
 export { auditAction, auditPluginOf } from './plugin.js';
 export { s3Sink, s3RecordKey, s3SinkOptionsSchema, S3Sink } from './s3-sink.js';
 export type { S3SinkOptions, ResolvedS3SinkOptions } from './s3-sink.js';
-export {
-  dynamodbSink,
-  dynamodbSinkOptionsSchema,
-  indexedRecord,
-  partitionKey,
-  sortKey,
-  DynamoDbSink,
-} from './dynamodb-sink.js';
+export { dynamodbSink, dynamodbSinkOptionsSchema, partitionKey, sortKey, DynamoDbSink } from './dynamodb-sink.js';
 export type { DynamoDbSinkOptions, IndexedAuditRecord, ResolvedDynamoDbSinkOptions } from './dynamodb-sink.js';
