@@ -1,24 +1,11 @@
-import { open } from 'node:fs/promises';
+import { readLogWindow } from '@tfo/engine';
 
 /** Most bytes of a deployment log read (the plan comes first; a huge apply log is not needed). */
 const READ_LIMIT = 16 * 1024 * 1024;
 
-/** Reads the start of a log file; a missing log is an empty one (the deployment never started). */
+/** Reads the start of a log file (cut safely, see readLogWindow); a missing log is an empty one. */
 export async function readLog(file: string, limit = READ_LIMIT): Promise<string> {
-  let handle;
-  try {
-    handle = await open(file, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return '';
-    throw err;
-  }
-  try {
-    const buffer = Buffer.alloc(Math.min(limit, (await handle.stat()).size));
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return buffer.toString('utf8', 0, bytesRead);
-  } finally {
-    await handle.close();
-  }
+  return (await readLogWindow(file, limit, 1))?.head ?? '';
 }
 
 /** One command's output in a log: `$ terraform plan …` up to the next `$ ` line. */

@@ -1,5 +1,5 @@
-import type { RunResult } from '@tfo/engine';
-import { readLogWindow } from './run-files.js';
+import { readLogWindow, type RunResult } from '@tfo/engine';
+import { READ_LIMIT_BYTES } from './run-files.js';
 
 /** Redacts text shown to people (the engine's redaction, with the run's sensitive values). */
 export type Redactor = (text: string) => Promise<string>;
@@ -84,7 +84,7 @@ export function formatBytes(bytes: number): string {
  * middle was left out. The file itself keeps every byte, unredacted.
  */
 export async function logView(file: string, shownFile: string, limit: number, redact: Redactor): Promise<LogView> {
-  const window = await readLogWindow(file);
+  const window = await readLogWindow(file, READ_LIMIT_BYTES);
   if (!window) return { text: '', bytes: 0, omitted: 0, missing: true };
   const head = await redact(window.head);
   const tail = window.tail ? await redact(window.tail) : '';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sensitiveOfPlan, TfoError, type PlanJson, type RunResult } from '@tfo/engine';
 
@@ -55,54 +55,3 @@ export async function recollectSensitive(result: RunResult): Promise<Set<string>
 
 /** At most this much of a log is read (and redacted) before it is trimmed for display. */
 export const READ_LIMIT_BYTES = 4 * 1024 * 1024;
-
-/** A log file's head and tail (cut at line ends), with the size of what was left out between them. */
-export async function readLogWindow(
-  file: string,
-  limitBytes = READ_LIMIT_BYTES,
-): Promise<{ head: string; tail: string; bytes: number; omitted: number } | undefined> {
-  let size: number;
-  try {
-    size = (await stat(file)).size;
-  } catch {
-    return undefined;
-  }
-  if (size <= limitBytes) return { head: await readFile(file, 'utf8'), tail: '', bytes: size, omitted: 0 };
-  const headBytes = Math.floor(limitBytes / 4);
-  const tailBytes = limitBytes - headBytes;
-  const handle = await open(file, 'r');
-  try {
-    const head = Buffer.alloc(headBytes);
-    const tail = Buffer.alloc(tailBytes);
-    await handle.read(head, 0, headBytes, 0);
-    await handle.read(tail, 0, tailBytes, size - tailBytes);
-    const headText = safeHead(head.toString('utf8'));
-    const tailText = safeTail(tail.toString('utf8'));
-    const kept = Buffer.byteLength(headText) + Buffer.byteLength(tailText);
-    return { head: headText, tail: tailText, bytes: size, omitted: size - kept };
-  } finally {
-    await handle.close();
-  }
-}
-
-/**
- * The head of a text cut at a line end. A PEM block the cut would split is left out whole, so
- * that no half of a key reaches the redactor without its BEGIN line.
- */
-export function safeHead(text: string): string {
-  let end = text.lastIndexOf('\n') + 1;
-  const begin = text.lastIndexOf('-----BEGIN ', end);
-  if (begin >= 0 && !text.includes('-----END ', begin)) end = text.lastIndexOf('\n', begin) + 1;
-  return text.slice(0, end);
-}
-
-/** The tail of a text from a line start; the rest of a PEM block the cut split is left out. */
-export function safeTail(text: string): string {
-  let start = text.indexOf('\n') + 1;
-  const end = text.indexOf('-----END ', start);
-  if (end >= 0 && !text.slice(start, end).includes('-----BEGIN ')) {
-    const eol = text.indexOf('\n', end);
-    start = eol < 0 ? text.length : eol + 1;
-  }
-  return text.slice(start);
-}
