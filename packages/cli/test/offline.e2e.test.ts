@@ -3,8 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { symlink } from 'node:fs/promises';
-import { BIN, byKey, offlineRepo, readState, REPO, tfoJson } from './support.js';
+import { BIN, byKey, offlineRepo, offlineRepoWithPolicies, readState, tfoJson } from './support.js';
 
 const FAILING = 'lambda/acme-stage/us-east-1/orders-api/terraform.tfstate';
 const RESIZER_FILE = 'deployments/dev-deployment/Lambda/image-resizer/image-resizer.tfvars';
@@ -94,15 +93,7 @@ describe('tfo apply on examples/offline with real terraform', () => {
   });
 
   it('the policy gate blocks the public marketing site with readable findings, and applies nothing of it', async () => {
-    const dir = await offlineRepo();
-    await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
-    await writeFile(
-      path.join(dir, 'orchestrator.config.ts'),
-      `import { opa } from '@tfo/plugin-opa';
-import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
-`,
-    );
+    const dir = await offlineRepoWithPolicies();
     const { code, result } = await tfoJson(['apply', '--config', 'orchestrator.config.ts', '--only', '**/S3/**'], dir);
     const site = byKey(result, 's3/acme-stage/us-east-1/marketing-site/terraform.tfstate');
     expect(site.status).toBe('blocked');

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { offlineRepo, REPO, tempDir, tfo, tfoJson } from './support.js';
+import { offlineRepoWithPolicies, REPO, tempDir, tfo, tfoJson } from './support.js';
 
 const ACCOUNT_IDS = ['111111111111', '222222222222', '333333333333'];
 const PASSWORDS = ['stage-Orders-Pa55w0rd-demo-only', 'prod-R3ports-demo-only-not-a-secret'];
@@ -55,15 +55,7 @@ function pngStats(png: Buffer): { width: number; height: number; distinct: numbe
 
 describe('HTML report of a real run, rendered in headless chromium', () => {
   it('is written after apply, shows the timeline on overlapping lanes, redacts, and tfo report rewrites it', async () => {
-    const dir = await offlineRepo();
-    await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
-    await writeFile(
-      path.join(dir, 'orchestrator.config.ts'),
-      `import { opa } from '@tfo/plugin-opa';
-import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
-`,
-    );
+    const dir = await offlineRepoWithPolicies();
     const { code, result } = await tfoJson(
       [
         'apply',

@@ -1,4 +1,4 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,23 @@ export async function offlineRepo(extra: Record<string, unknown> = {}): Promise<
   await cp(path.join(REPO, 'examples/offline/deployments'), path.join(dir, 'deployments'), { recursive: true });
   await cp(path.join(REPO, 'examples/offline/modules'), path.join(dir, 'modules'), { recursive: true });
   await writeConfig(dir, { deploymentsDir: 'deployments', rootModule: 'modules/root', accounts: ACCOUNTS, ...extra });
+  return dir;
+}
+
+/**
+ * examples/offline with the first-party policies: an `orchestrator.config.ts` beside the JSON one
+ * adds opa() (pass `--config orchestrator.config.ts`); node_modules resolves from this repository.
+ */
+export async function offlineRepoWithPolicies(): Promise<string> {
+  const dir = await offlineRepo();
+  await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
+  await writeFile(
+    path.join(dir, 'orchestrator.config.ts'),
+    `import { opa } from '@tfo/plugin-opa';
+import base from './orchestrator.config.json' with { type: 'json' };
+export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
+`,
+  );
   return dir;
 }
 
