@@ -11,6 +11,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACCOUNTS, BIN, REPO, SLOW_MODULE, slowTfvars, tfo } from '../../packages/cli/test/support.js';
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { MotoServer } from '../../scripts/lib/moto.mjs';
+import { keyOf, s3Repo, tfo as tfoS3 } from '../../packages/plugin-s3-backup/test/e2e-support.js';
+import { getText, startStateServer } from '../../packages/plugin-s3-backup/test/support.js';
+import type { S3BackupOptions } from '../../packages/plugin-s3-backup/src/options.js';
 import { killAll, locksLeft, processesLeft, stateIdentity, waitForLog } from './invariants.js';
 
 const KEY = 's3/acme-dev/us-east-1/app/terraform.tfstate';
@@ -264,5 +269,130 @@ describe('locks and leases under faults', () => {
     expect(unlocks.map((r) => r.outcome)).toEqual(['failed', 'applied']);
     expect(unlocks[0]!.output).toContain('refused');
     expect(unlocks[1]!.output).toContain('removed with --force');
+  });
+});
+
+/** Terraform's state in S3 (serial and resources), or undefined when there is none. */
+async function s3State(s3: S3Client, key: string): Promise<{ serial: number; resources: unknown[] } | undefined> {
+  const text = await getText(s3, 'tfo-state', key);
+  return text === undefined ? undefined : (JSON.parse(text) as { serial: number; resources: unknown[] });
+}
+
+describe('S3 leases under faults (moto)', () => {
+  const servers: MotoServer[] = [];
+  afterEach(async () => {
+    for (const m of servers.splice(0)) {
+      try {
+        process.kill(m.pid!, 'SIGCONT');
+      } catch {
+        // gone
+      }
+      await m.stop();
+    }
+  });
+
+  async function s3Setup(
+    project: string,
+    sleepSeconds: number,
+  ): Promise<{ dir: string; s3: S3Client; moto: MotoServer; lease: string }> {
+    const { moto, s3 } = await startStateServer();
+    servers.push(moto);
+    const options: S3BackupOptions = {
+      bucket: 'tfo-state',
+      region: 'us-east-1',
+      stateRoleArn: 'arn:aws:iam::123456789012:role/tfo-state',
+      endpoints: { s3: moto.endpoint, sts: moto.endpoint, dynamodb: moto.endpoint },
+      usePathStyle: true,
+      skipCredentialsValidation: true,
+      lock: 'lockfile',
+      leaseTtlSeconds: 6,
+    };
+    const dir = await s3Repo(options, { [project]: { a: { sleep_seconds: sleepSeconds } } });
+    repos.push(dir);
+    return { dir, s3, moto, lease: `tfo-leases/${keyOf(project)}.lease` };
+  }
+
+  async function untilLeased(s3: S3Client, lease: string): Promise<{ runId: string; expiresAt: string }> {
+    const deadline = Date.now() + 90_000;
+    while (Date.now() < deadline) {
+      const text = await getText(s3, 'tfo-state', lease);
+      if (text) return JSON.parse(text) as { runId: string; expiresAt: string };
+      await sleep(100);
+    }
+    throw new Error(`no lease ${lease} within 90 s`);
+  }
+
+  /** No lease outlives its TTL: none left, or one that expires within it. */
+  async function leaseWithinTtl(s3: S3Client, lease: string): Promise<void> {
+    const text = await getText(s3, 'tfo-state', lease);
+    if (text)
+      expect(Date.parse((JSON.parse(text) as { expiresAt: string }).expiresAt)).toBeLessThanOrEqual(Date.now() + 6000);
+  }
+
+  it('tfo state unlock refuses an S3 lease renewed within its TTL, and removes it once it is stale', async () => {
+    const { dir, s3, lease } = await s3Setup('lease', 5);
+    const key = keyOf('lease');
+    const run = tfoS3(['apply'], dir);
+    const holder = await untilLeased(s3, lease);
+    const refused = await tfoS3(['state', 'unlock', key], dir);
+    expect(refused.exitCode, refused.all).toBe(1);
+    expect(refused.all).toContain('TFO_ERR_LOCK_LIVE');
+    expect(refused.all).toContain(`held by run ${holder.runId}`);
+    expect(await getText(s3, 'tfo-state', lease)).toBeDefined();
+    const out = await run;
+    expect(out.exitCode, out.all).toBe(0);
+    expect(await getText(s3, 'tfo-state', lease)).toBeUndefined();
+
+    // a lease left silent past its TTL is stale: removed without --force
+    const stale = { ...holder, runId: 'run-silent', expiresAt: new Date(Date.now() - 1000).toISOString() };
+    await s3.send(new PutObjectCommand({ Bucket: 'tfo-state', Key: lease, Body: JSON.stringify(stale) }));
+    const removed = await tfoS3(['state', 'unlock', key], dir);
+    expect(removed.exitCode, removed.all).toBe(0);
+    expect(removed.all).toMatch(/it was held by run run-silent .*\n\s+stale: not renewed since it expired/);
+    expect(await getText(s3, 'tfo-state', lease)).toBeUndefined();
+    expect(await processesLeft(dir)).toEqual([]);
+  });
+
+  it('moto paused (SIGSTOP) for a few seconds mid-apply: the run completes or fails cleanly, the lease is released, no process left', async () => {
+    const { dir, s3, moto, lease } = await s3Setup('pause', 3);
+    const key = keyOf('pause');
+    const run = tfoS3(['apply'], dir, { timeout: 240_000 });
+    await untilLeased(s3, lease);
+    await waitForLog(dir, 'local-exec');
+    process.kill(moto.pid!, 'SIGSTOP');
+    await sleep(5000);
+    process.kill(moto.pid!, 'SIGCONT');
+    const resumedAt = Date.now();
+    const out = await run;
+    expect(out.timedOut, out.all).toBe(false);
+    const state = await s3State(s3, key);
+    if (out.exitCode === 0) {
+      expect(state?.resources, out.all).toHaveLength(1);
+      // terraform's state write (after the 3 s provisioner) had to wait for moto to come back
+      const head = await s3.send(new HeadObjectCommand({ Bucket: 'tfo-state', Key: key }));
+      expect(head.LastModified!.getTime()).toBeGreaterThanOrEqual(resumedAt - 1000);
+    } else {
+      expect(out.all).toMatch(/fail/i);
+    }
+    expect(await getText(s3, 'tfo-state', lease), out.all).toBeUndefined();
+    expect(await processesLeft(dir)).toEqual([]);
+  });
+
+  it('moto killed mid-apply: the run fails cleanly in bounded time, naming the key, and no process is left', async () => {
+    const { dir, s3, moto, lease } = await s3Setup('killed', 4);
+    const key = keyOf('killed');
+    const started = Date.now();
+    const run = tfoS3(['apply'], dir, { timeout: 240_000 });
+    await untilLeased(s3, lease);
+    await waitForLog(dir, 'local-exec');
+    await leaseWithinTtl(s3, lease);
+    process.kill(moto.pid!, 'SIGKILL');
+    const out = await run;
+    expect(out.timedOut, out.all).toBe(false);
+    expect(out.exitCode, out.all).not.toBe(0);
+    expect(out.all).toContain(key);
+    expect(Date.now() - started).toBeLessThan(180_000);
+    // the lease died with moto's memory; what matters is that tfo did not hang releasing it
+    expect(await processesLeft(dir)).toEqual([]);
   });
 });

@@ -45,8 +45,8 @@ export interface FileLockOptions {
   signal?: AbortSignal | undefined;
   /** Told once when the lock is busy and we start waiting. */
   onWait?: ((holder: LockHolder, status: LockStatus) => void) | undefined;
-  /** A stale lock was broken (awaited: report and audit it). */
-  onBreak?: ((holder: LockHolder, status: LockStatus) => void | Promise<void>) | undefined;
+  /** A stale lock was broken: report and audit it (a promise it returns is awaited). */
+  onBreak?: ((holder: LockHolder, status: LockStatus) => unknown) | undefined;
   /** The lock was broken or removed by someone else while this holder held it. */
   onLost?: (() => void) | undefined;
   pollMs?: number | undefined;
