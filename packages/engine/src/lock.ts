@@ -120,8 +120,10 @@ export async function inspectLock(file: string, defaultTtlMs = DEFAULT_LOCK_TTL_
   const base = { holder, heartbeat: st.mtime.toISOString(), ino: st.ino };
   const silent = `no heartbeat for ${seconds(age)} (TTL ${seconds(ttlMs)})`;
   if (holder.host === hostname()) {
-    const proc = signalable(holder.pid) ? await procStat(holder.pid) : undefined;
-    const gone = !signalable(holder.pid) || proc?.state === 'Z';
+    // kill(0) and kill(-n) would signal process groups: only a positive pid names a process
+    const exists = Number.isInteger(holder.pid) && holder.pid > 0 && signalable(holder.pid);
+    const proc = exists ? await procStat(holder.pid) : undefined;
+    const gone = !exists || proc?.state === 'Z';
     if (gone) return { ...base, stale: true, why: `pid ${holder.pid} is gone on ${holder.host}` };
     if (holder.pidStart && proc && proc.start !== holder.pidStart) {
       return {
