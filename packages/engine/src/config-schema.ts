@@ -98,6 +98,8 @@ export const configSchema = z
     timeoutSeconds: z.number().int().min(1).default(1800),
     /** Seconds to wait for another run's lock on a state key before failing that deployment. */
     lockTimeoutSeconds: z.number().int().min(0).default(600),
+    /** Seconds a lock holder may go without renewing its heartbeat (every third of it) before its lock is stale. */
+    lockTtlSeconds: z.number().int().min(3).default(300),
     /** Seconds to wait after SIGINT before terraform is killed. */
     interruptGraceSeconds: z.number().int().min(1).default(60),
     /** Where tfo keeps state, backups, locks, runs and history (relative to the config file). */

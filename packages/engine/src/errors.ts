@@ -26,6 +26,8 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_CANCELLED: 'The run was cancelled.',
   TFO_ERR_LOCKED:
     'The state key is locked by another run: wait for it, or unlock a stale lock with `tfo state unlock <key>`.',
+  TFO_ERR_LOCK_LIVE:
+    "The lock's holder is live (its process runs, or its heartbeat is within its TTL): wait for its run, or pass --force if you know it is not applying.",
   TFO_ERR_STATE: 'A state file is unreadable or inconsistent.',
   TFO_ERR_NO_BACKUP: 'No backup exists for this state key.',
   TFO_ERR_LINEAGE: 'The backup belongs to another state lineage: pass --force to restore it anyway.',

@@ -29,7 +29,7 @@ export type { ScheduleItem, ScheduleOptions } from './scheduler.js';
 export { defaultMaxWorkers, resolveSettings } from './settings.js';
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
-export type { BackupStore, StateStore, StateSummary } from './state-store.js';
+export type { BackupStore, StateStore, StateSummary, UnlockResult } from './state-store.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 export { findProviderMirror, providerCliConfig } from './provider-mirror.js';

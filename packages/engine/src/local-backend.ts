@@ -1,7 +1,8 @@
 import type { Engine } from './engine.js';
 import { STAGE } from './hooks.js';
-import { acquireFileLock } from './lock.js';
+import { acquireFileLock, describeLock } from './lock.js';
 import { LocalStateStore } from './local-state.js';
+import { stateActionRecord } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { tapBackupAndRecovery } from './recovery.js';
 
@@ -22,26 +23,43 @@ export function localBackend(): Plugin {
       engine.setStateStore(store);
       const stage = { name: LOCAL_BACKEND, stage: STAGE.DEFAULT };
 
-      engine.hooks.lease.tapPromise(stage, (ctx) =>
-        acquireFileLock({
+      engine.hooks.lease.tapPromise(stage, (ctx) => {
+        const key = ctx.deployment.key;
+        const startedAt = Date.now();
+        return acquireFileLock({
           dir: store.lockRoot,
-          key: ctx.deployment.key,
+          key,
           runId: ctx.run.id,
           timeoutMs: config.lockTimeoutSeconds * 1000,
+          ttlMs: config.lockTtlSeconds * 1000,
           signal: ctx.signal,
-          onWait: (h) =>
-            engine.events.emit('deployment:waiting', {
-              key: ctx.deployment.key,
-              reason: `locked by run ${h.runId} (pid ${h.pid} on ${h.host}) since ${h.since}`,
-            }),
-          onBreak: (h) =>
+          onWait: (_h, status) =>
+            engine.events.emit('deployment:waiting', { key, reason: `locked by ${describeLock(status)}` }),
+          onLost: () =>
             engine.events.emit('notice', {
-              level: 'warn',
-              key: ctx.deployment.key,
-              message: `broke a stale lock of run ${h.runId} (pid ${h.pid} is gone)`,
+              level: 'error',
+              key,
+              message: `this run lost its lock on ${key} (silent past its TTL and broken, or removed with \`tfo state unlock --force\`)`,
             }),
-        }),
-      );
+          onBreak: async (_h, status) => {
+            const message = `broke the stale lock of ${describeLock(status)}: ${status.why}`;
+            ctx.log(`# ${message}\n`);
+            engine.events.emit('notice', { level: 'warn', key, message });
+            const record = stateActionRecord({
+              key,
+              deployment: ctx.deployment,
+              action: 'unlock',
+              outcome: 'applied',
+              runId: ctx.run.id,
+              startedAt,
+              output: `${message}\n`,
+            });
+            await engine.hooks.audit.promise(record).catch((err: unknown) => {
+              ctx.log(`# the audit of the broken lock failed: ${String(err)}\n`);
+            });
+          },
+        });
+      });
 
       engine.hooks.backend.tap(stage, (settings, ctx) => ({
         ...settings,

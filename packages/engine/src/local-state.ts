@@ -3,10 +3,10 @@ import { copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 
 import path from 'node:path';
 import { backupRecordOf, restoreFromBackups } from './backups.js';
 import { TfoError } from './errors.js';
-import { acquireFileLock, lockFile, readHolder } from './lock.js';
+import { acquireFileLock, describeLock, inspectLock, lockFile, removeLockIfSame } from './lock.js';
 import type { BackupRecord, StateFingerprint } from './model.js';
 import { fingerprintFile } from './state-file.js';
-import type { StateStore, StateSummary } from './state-store.js';
+import type { StateStore, StateSummary, UnlockResult } from './state-store.js';
 
 /** UTC timestamp that sorts as text: 20261127T120102.345Z */
 export function backupStamp(date = new Date()): string {
@@ -129,11 +129,26 @@ export class LocalStateStore implements StateStore {
     }
   }
 
-  async unlock(key: string): Promise<{ removed: boolean; holder?: unknown }> {
+  async unlock(key: string, options: { force?: boolean | undefined } = {}): Promise<UnlockResult> {
     const file = lockFile(this.lockRoot, key);
-    const holder = await readHolder(file);
-    await rm(file, { force: true });
-    return { removed: holder !== undefined, holder };
+    const status = await inspectLock(file);
+    if (!status) {
+      // none, or a file that holds no holder: nothing anyone could be waiting on
+      const garbage = await readFile(file, 'utf8').catch(() => undefined);
+      await rm(file, { force: true });
+      return garbage === undefined ? { removed: false } : { removed: true, reason: 'the lock file named no holder' };
+    }
+    const holderText = describeLock(status);
+    if (!status.stale && !options.force) {
+      throw new TfoError(
+        'TFO_ERR_LOCK_LIVE',
+        `refused: the lock of ${key} is held by ${holderText}, which is live (${status.why})`,
+        { file },
+      );
+    }
+    const removed = await removeLockIfSame(file, status.ino);
+    const reason = status.stale ? `stale: ${status.why}` : `live (${status.why}), removed with --force`;
+    return { removed, holder: status.holder, holderText, reason };
   }
 }
 

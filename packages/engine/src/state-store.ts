@@ -21,7 +21,21 @@ export interface StateStore {
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
   ): Promise<{ backup: BackupRecord; orphaned: string[] }>;
-  unlock(key: string): Promise<{ removed: boolean; holder?: unknown }>;
+  /**
+   * Removes tfo's lock of a key (and the backend's own). Refuses one whose holder is live
+   * (TFO_ERR_LOCK_LIVE) unless `force`.
+   */
+  unlock(key: string, options?: { force?: boolean | undefined }): Promise<UnlockResult>;
+}
+
+export interface UnlockResult {
+  removed: boolean;
+  /** The lock as stored (a lock file's holder, a lease, terraform's lock info). */
+  holder?: unknown;
+  /** Who held it, for people: run, pid, host, since, last heartbeat. */
+  holderText?: string | undefined;
+  /** Why it could be removed: stale (and why), or live and removed with force. */
+  reason?: string | undefined;
 }
 
 /** What the shared backup and recovery taps need from a state plugin's storage. */

@@ -11,6 +11,16 @@ export interface LeaseHolder {
   acquiredAt: string;
   /** The holder renews this; past it, the lease may be broken. */
   expiresAt: string;
+  /** The last renewal (the heartbeat); absent until the first. */
+  renewedAt?: string | undefined;
+}
+
+/** Who holds a lease, for people: run, pid, host, since, last heartbeat, expiry. */
+export function describeLease(h: Partial<LeaseHolder>): string {
+  return (
+    `run ${h.runId ?? '?'} (pid ${h.pid ?? '?'} on ${h.host ?? '?'}, since ${h.acquiredAt ?? '?'}, ` +
+    `last heartbeat ${h.renewedAt ?? h.acquiredAt ?? '?'}, expires ${h.expiresAt ?? '?'})`
+  );
 }
 
 export interface S3LeaseOptions {
@@ -97,7 +107,8 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       throw new TfoError(
         'TFO_ERR_LOCKED',
         holder
-          ? `state key ${o.key} is leased by run ${holder.runId} (pid ${holder.pid} on ${holder.host}) until ${holder.expiresAt}`
+          ? `state key ${o.key} is leased by ${describeLease(holder)}, renewed within its TTL. ` +
+            `Wait for that run; if it is gone, \`tfo state unlock ${o.key}\` (add --force for a lease that still looks live)`
           : `state key ${o.key} lease could not be taken`,
         { file: `s3://${o.bucket}/${o.object}` },
       );
@@ -117,7 +128,12 @@ function held(o: S3LeaseOptions, me: LeaseHolder, firstEtag: string | undefined)
   // paused never overwrites the one that holds the lease now
   const timer = setInterval(
     () => {
-      const renewed = { ...me, expiresAt: new Date(Date.now() + o.ttlMs).toISOString() };
+      const now = Date.now();
+      const renewed = {
+        ...me,
+        renewedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + o.ttlMs).toISOString(),
+      };
       o.s3
         .send(
           new PutObjectCommand({

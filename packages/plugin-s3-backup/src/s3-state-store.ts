@@ -19,8 +19,10 @@ import {
   type StateFingerprint,
   type StateStore,
   type StateSummary,
+  type UnlockResult,
 } from '@tfo/engine';
 import type { ClientCache } from './clients.js';
+import { describeLease, type LeaseHolder } from './lease.js';
 import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.js';
 
 /** UTC stamp that sorts as text. */
@@ -257,12 +259,42 @@ export class S3StateStore implements StateStore {
     return restoreFromBackups(this, key, options, async (b) => fingerprintBytes(await this.backupBytes(b)));
   }
 
-  /** Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. */
-  async unlock(key: string): Promise<{ removed: boolean; holder?: unknown }> {
+  /**
+   * Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. A lease
+   * renewed within its TTL is live: refused (TFO_ERR_LOCK_LIVE) unless `force`.
+   */
+  async unlock(key: string, options: { force?: boolean | undefined } = {}): Promise<UnlockResult> {
     const loc = this.locate(key);
-    const lease = await this.read(loc, `${this.options.leasePrefix}${key}.lease`);
+    const leaseKey = `${this.options.leasePrefix}${key}.lease`;
+    const lease = await this.#lease(loc, leaseKey);
+    const live = lease !== undefined && Date.parse(lease.holder.expiresAt) > Date.now();
+    const holderText = lease && describeLease(lease.holder);
+    const file = `s3://${loc.bucket}/${leaseKey}`;
+    if (lease && live && !options.force) {
+      throw new TfoError(
+        'TFO_ERR_LOCK_LIVE',
+        `refused: the lease of ${key} is held by ${holderText}, which is live (renewed within its TTL, expires ${lease.holder.expiresAt})`,
+        { file },
+      );
+    }
+    if (lease) {
+      try {
+        // not forced: only the silent lease that was read (a renewal meanwhile has another ETag)
+        await loc.s3.send(
+          new DeleteObjectCommand({
+            Bucket: loc.bucket,
+            Key: leaseKey,
+            IfMatch: options.force ? undefined : lease.etag,
+          }),
+        );
+      } catch (err) {
+        if (status(err) === 412) {
+          throw new TfoError('TFO_ERR_LOCK_LIVE', `refused: the lease of ${key} was renewed while unlocking`, { file });
+        }
+        if (status(err) !== 404) throw err;
+      }
+    }
     const lockFile = await this.read(loc, `${key}.tflock`);
-    await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${this.options.leasePrefix}${key}.lease` }));
     await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${key}.tflock` }));
     let lockItem: string | undefined;
     if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
@@ -275,7 +307,25 @@ export class S3StateStore implements StateStore {
       );
       lockItem = out.Attributes ? (out.Attributes.Info?.S ?? 'a DynamoDB lock item') : undefined;
     }
-    const holder = lease ? JSON.parse(lease.bytes.toString('utf8')) : (lockFile?.bytes.toString('utf8') ?? lockItem);
-    return { removed: Boolean(lease || lockFile || lockItem), holder };
+    const holder = lease ? lease.holder : (lockFile?.bytes.toString('utf8') ?? lockItem);
+    const reason = !lease
+      ? "terraform's lock only (no tfo lease)"
+      : live
+        ? `live (expires ${lease.holder.expiresAt}), removed with --force`
+        : `stale: not renewed since it expired at ${lease.holder.expiresAt}`;
+    return { removed: Boolean(lease || lockFile || lockItem), holder, holderText, reason };
+  }
+
+  /** tfo's lease object of a key, with its ETag (undefined when there is none or it is unreadable). */
+  async #lease(loc: KeyLocation, leaseKey: string): Promise<{ holder: LeaseHolder; etag?: string } | undefined> {
+    try {
+      const out = await loc.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: leaseKey }));
+      const holder = JSON.parse(await out.Body!.transformToString()) as LeaseHolder;
+      return { holder, etag: out.ETag };
+    } catch (err) {
+      if (status(err) === 404) return undefined;
+      if (err instanceof SyntaxError) return { holder: { expiresAt: new Date(0).toISOString() } as LeaseHolder };
+      throw err;
+    }
   }
 }

@@ -280,17 +280,45 @@ describe('S3StateStore.unlock', () => {
       host: 'elsewhere',
       key: KEY,
       acquiredAt: new Date().toISOString(),
-      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+      // silent past its TTL: stale, removed without --force
+      expiresAt: new Date(Date.now() - 1000).toISOString(),
     };
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: lease, Body: JSON.stringify(holder) }));
     await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${KEY}.tflock`, Body: '{"ID":"x"}' }));
     const out = await store.unlock(KEY);
     expect(out.removed).toBe(true);
+    expect(out.reason).toContain('stale');
     expect(out.holder).toMatchObject({ runId: 'run-x', pid: 4242 });
     expect(await getText(s3, bucket, lease)).toBeUndefined();
     expect(await getText(s3, bucket, `${KEY}.tflock`)).toBeUndefined();
     // nothing left to remove
     expect((await store.unlock(KEY)).removed).toBe(false);
+  });
+
+  it('refuses a lease renewed within its TTL (TFO_ERR_LOCK_LIVE, naming the holder) unless forced', async () => {
+    const { bucket, store } = await setup(true);
+    const lease = `tfo-leases/${KEY}.lease`;
+    const holder = {
+      runId: 'run-live',
+      pid: 4242,
+      host: 'elsewhere',
+      key: KEY,
+      acquiredAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 60_000).toISOString(),
+    };
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: lease, Body: JSON.stringify(holder) }));
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `${KEY}.tflock`, Body: '{"ID":"x"}' }));
+    await expect(store.unlock(KEY)).rejects.toMatchObject({
+      code: 'TFO_ERR_LOCK_LIVE',
+      message: expect.stringContaining('run run-live (pid 4242 on elsewhere'),
+    });
+    expect(await getText(s3, bucket, lease)).toBeDefined();
+    expect(await getText(s3, bucket, `${KEY}.tflock`)).toBeDefined();
+    const out = await store.unlock(KEY, { force: true });
+    expect(out).toMatchObject({ removed: true, holder: { runId: 'run-live' } });
+    expect(out.reason).toContain('removed with --force');
+    expect(await getText(s3, bucket, lease)).toBeUndefined();
+    expect(await getText(s3, bucket, `${KEY}.tflock`)).toBeUndefined();
   });
 
   it("with lock 'both', also deletes terraform's DynamoDB lock item", async () => {

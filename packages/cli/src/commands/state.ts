@@ -151,24 +151,30 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
 
   state
     .command('unlock <key>')
-    .description("remove a key's tfo lock left by a run that is gone")
-    .action((key: string, _flags: unknown, cmd: Command) =>
+    .description("remove a key's tfo lock left by a run that is gone (refuses a live holder unless --force)")
+    .option('--force', 'remove the lock even when its holder is live')
+    .action((key: string, flags: { force?: boolean }, cmd: Command) =>
       withStore(cmd, async (store, globals, engine) => {
         const k = normaliseKey(key);
         const { out, code } = await audited(
           engine,
           k,
           'unlock',
-          () => store.unlock(k),
+          () => store.unlock(k, { force: flags.force }),
           (o) => ({
             outcome: o.removed ? 'applied' : 'no-changes',
             output: o.removed
-              ? `removed the lock of ${k} held by ${JSON.stringify(o.holder)}\n`
-              : `no lock held on ${k}\n`,
+              ? `removed the lock of ${k} held by ${o.holderText ?? JSON.stringify(o.holder)} (${o.reason ?? 'stale'})\n`
+              : `no lock held on ${k}${o.holder ? ' (it changed while unlocking)' : ''}\n`,
           }),
         );
-        print(globals, out, out.removed ? `unlocked ${k} (was ${JSON.stringify(out.holder)})\n` : 'no lock held\n');
-        setCode(code);
+        const text = out.removed
+          ? `unlocked ${k}: it was held by ${out.holderText ?? JSON.stringify(out.holder)}\n  ${out.reason ?? 'stale'}\n`
+          : out.holder
+            ? `the lock of ${k} changed while unlocking (released or taken afresh): run the command again\n`
+            : 'no lock held\n';
+        print(globals, out, text);
+        setCode(out.removed || !out.holder ? code : 1);
       }),
     );
 }
