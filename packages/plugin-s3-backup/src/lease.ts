@@ -36,7 +36,7 @@ export interface S3LeaseOptions {
   sse: { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string | undefined };
   onWait?: ((holder: LeaseHolder) => void) | undefined;
   /** A lease whose holder went silent past its TTL was broken: report (and audit) it. */
-  onBreak?: ((holder: LeaseHolder) => void) | undefined;
+  onBreak?: ((holder: LeaseHolder) => void | Promise<void>) | undefined;
   /** The lease was taken over while held (this holder was silent past its TTL). */
   onLost?: (() => void) | undefined;
   pollMs?: number | undefined;
@@ -97,7 +97,7 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       try {
         const { etag, ...silent } = holder;
         await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object, IfMatch: etag }));
-        o.onBreak?.(silent);
+        await o.onBreak?.(silent);
       } catch (err) {
         if (status(err) !== 412 && status(err) !== 404) throw err;
       }

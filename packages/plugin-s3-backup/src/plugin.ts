@@ -1,6 +1,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parsePluginOptions, STAGE, tapBackupAndRecovery, type Engine, type Plugin } from '@tfo/engine';
+import {
+  parsePluginOptions,
+  STAGE,
+  stateActionRecord,
+  tapBackupAndRecovery,
+  type Engine,
+  type Plugin,
+} from '@tfo/engine';
 import { ClientCache } from './clients.js';
 import { acquireS3Lease } from './lease.js';
 import { s3BackupOptionsSchema, type ResolvedS3BackupOptions, type S3BackupOptions } from './options.js';
@@ -50,6 +57,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
 
       engine.hooks.lease.tapPromise(stage, (ctx) => {
         const loc = store.locate(ctx.deployment.key);
+        const startedAt = Date.now();
         return acquireS3Lease({
           s3: loc.s3,
           bucket: loc.bucket,
@@ -71,10 +79,22 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
               key: ctx.deployment.key,
               message: 'this run lost its lease (silent past its TTL and broken by another run)',
             }),
-          onBreak: (h) => {
+          onBreak: async (h) => {
             const message = `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): silent since ${h.expiresAt}`;
             ctx.log(`# ${message}\n`);
             engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
+            const record = stateActionRecord({
+              key: ctx.deployment.key,
+              deployment: ctx.deployment,
+              action: 'unlock',
+              outcome: 'applied',
+              runId: ctx.run.id,
+              startedAt,
+              output: `${message}\n`,
+            });
+            await engine.hooks.audit.promise(record).catch((err: unknown) => {
+              ctx.log(`# the audit of the broken lease failed: ${String(err)}\n`);
+            });
           },
         });
       });

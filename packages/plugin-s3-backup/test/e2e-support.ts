@@ -40,12 +40,14 @@ export const keyOf = (project: string): string => `s3/acme-dev/us-east-1/${proje
 /**
  * A deployment repository in a temp dir: the fixture root module copied into it (terraform writes
  * errored.tfstate into its working directory, which must not be the repository's fixture), one
- * tfvars file per project, and a TypeScript config that imports @tfo/plugin-s3-backup.
+ * tfvars file per project, and a TypeScript config that imports @tfo/plugin-s3-backup (and,
+ * with `withAudit`, composes audit() with its file sink under .tfo/audit).
  */
 export async function s3Repo(
   plugin: S3BackupOptions,
   projects: Record<string, Buckets>,
   extraConfig = '',
+  withAudit = false,
 ): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tfo-s3-e2e-'));
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
@@ -54,11 +56,11 @@ export async function s3Repo(
   await writeFile(
     path.join(dir, 'orchestrator.config.ts'),
     `import { s3Backup } from '@tfo/plugin-s3-backup';
-export default {
+${withAudit ? "import { audit } from '@tfo/plugin-audit';\n" : ''}export default {
   deploymentsDir: 'deployments',
   rootModule: 'module',
   accounts: { dev: { name: 'acme-dev', id: '111111111111', allowedRegions: ['us-east-1'] } },
-  plugins: [s3Backup(${JSON.stringify(plugin, null, 2)})],
+  plugins: [s3Backup(${JSON.stringify(plugin, null, 2)})${withAudit ? ', audit()' : ''}],
   ${extraConfig}
 };
 `,

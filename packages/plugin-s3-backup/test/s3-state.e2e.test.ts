@@ -191,7 +191,7 @@ describe('tfo with s3Backup against moto', () => {
   it('(e) a killed run leaves its lease; the next run waits past its TTL, breaks it and applies', async () => {
     const key = keyOf('echo');
     const opts = plugin({ leaseTtlSeconds: 5, leaseWaitSeconds: 120 });
-    const dir = await s3Repo(opts, { echo: { a: { note: 'v1', sleep_seconds: 3 } } });
+    const dir = await s3Repo(opts, { echo: { a: { note: 'v1', sleep_seconds: 3 } } }, '', true);
     const killed = tfo(['apply'], dir);
     // progress lines (no TTY) name the stage each deployment enters
     await new Promise<void>((resolve, reject) => {
@@ -221,6 +221,11 @@ describe('tfo with s3Backup against moto', () => {
     expect(lock.endedAt!).toBeGreaterThanOrEqual(Date.parse(holder.expiresAt));
     const log = await readFile(d.logFile, 'utf8');
     expect(log).toContain(`broke the lease of run ${holder.runId}`);
+    // the break is audited as an unlock of the key
+    const trail = await tfo(['audit', 'query', '--action', 'unlock', '--json'], dir);
+    expect(trail.exitCode, trail.all).toBe(0);
+    const unlocks = (JSON.parse(trail.stdout) as { records: Array<{ deployment: { key: string } }> }).records;
+    expect(unlocks.map((r) => r.deployment.key)).toEqual([key]);
     expect(JSON.stringify((await stateOf(key))?.resources)).toContain('"v2"');
     expect(await getText(s3, 'tfo-state', `tfo-leases/${key}.lease`)).toBeUndefined();
   });
