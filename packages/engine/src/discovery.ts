@@ -129,6 +129,8 @@ async function loadDeployment(cwd: string, file: string, config: TfoConfig, pars
     key: stateKey(services, account.name, region, project),
     rootModule: rootModuleFor(config, cwd, file, services, text),
     values,
+    // the one read of this file in a run: the run snapshots these bytes, never the file again
+    tfvars: bytes,
   };
 }
 

@@ -31,6 +31,7 @@ export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
 export type { BackupStore, StateStore, StateSummary, UnlockResult } from './state-store.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
+export { stateChangesText } from './change-counts.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 export { findProviderMirror, providerCliConfig } from './provider-mirror.js';
 export { workerPath, WorkerPool } from './worker-pool.js';

@@ -38,6 +38,17 @@ export interface Deployment {
   rootModule: string;
   /** Parsed tfvars values. */
   values: Record<string, unknown>;
+  /**
+   * The tfvars bytes as read once at discovery: `sha256` and `values` come from exactly these, and
+   * a run snapshots them (`inputsFile`) so an edit of the file during the run changes nothing.
+   * Absent only on a deployment a plugin built itself; the run then reads the file once.
+   */
+  tfvars?: Uint8Array | undefined;
+  /**
+   * The run's snapshot of `tfvars`, `.tfo/runs/<run-id>/<slug>/inputs.tfvars` (mode 0600): what
+   * plan, verify and recovery pass to terraform. Set by the run before any deployment starts.
+   */
+  inputsFile?: string | undefined;
 }
 
 /** A tfvars file that existed at the base ref and is gone: reported, never destroyed. */
@@ -84,6 +95,14 @@ export interface ChangeCounts {
   change: number;
   destroy: number;
   replace: number;
+  /** Resources moved to a new address (`moved` blocks); a move may also be a change. */
+  move?: number | undefined;
+  /** Resources imported into state (`import` blocks). */
+  import?: number | undefined;
+  /** Resources removed from state but not destroyed (`removed` with `destroy = false`). */
+  forget?: number | undefined;
+  /** Addresses of the forgotten resources: they stay in the cloud, outside any state. */
+  forgotten?: string[] | undefined;
 }
 
 export interface PlanResult {
@@ -102,6 +121,8 @@ export interface PlanJson {
   variables?: Record<string, { value: unknown }>;
   resource_changes?: Array<{
     address: string;
+    /** Set when a `moved` block moves the resource here from this address. */
+    previous_address?: string;
     type: string;
     name?: string;
     mode?: string;
@@ -113,6 +134,8 @@ export interface PlanJson {
       after_unknown?: unknown;
       before_sensitive?: unknown;
       after_sensitive?: unknown;
+      /** Set when an `import` block imports the resource. */
+      importing?: { id?: string; [k: string]: unknown };
     };
   }>;
   output_changes?: Record<string, unknown>;
@@ -235,7 +258,11 @@ export interface DeploymentContext {
     args: readonly string[],
     options?: { okCodes?: readonly number[]; stdoutFile?: string; signal?: AbortSignal },
   ): Promise<{ exitCode: number; tail: string; durationMs: number }>;
-  /** Path of the tfvars file terraform reads (the deployment's own, or a recovery copy). */
+  /**
+   * Path of the tfvars file terraform reads: the run's snapshot of the inputs read at discovery
+   * (`deployment.inputsFile`), so plan, verify and recovery see the same bytes whatever happens
+   * to the deployment's own file during the run.
+   */
   varFile: string;
   /** Scratch space for plugins, keyed by plugin name. */
   data: Map<string, unknown>;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from './engine.js';
 import { PluginError, TfoError } from './errors.js';
@@ -14,6 +14,7 @@ import type {
   RunInfo,
   Stage,
 } from './model.js';
+import { inputsText } from './inputs-snapshot.js';
 import { OutputLog } from './output-log.js';
 import { terraform } from './terraform.js';
 
@@ -78,7 +79,8 @@ export async function runDeployment(
     timings: [],
     sensitive: new Set(),
     data: new Map(),
-    varFile: deployment.absFile,
+    // the run's snapshot of the inputs read at discovery (run.ts), never the live file
+    varFile: deployment.inputsFile ?? deployment.absFile,
     log: (text) => log.write(text),
     terraform: (args, opts = {}) =>
       terraform(
@@ -218,7 +220,7 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
         at: new Date().toISOString(),
         file: d.file,
         sha256: d.sha256,
-        tfvars: await readFile(d.absFile, 'utf8'),
+        tfvars: await inputsText(d),
       });
     }
   });

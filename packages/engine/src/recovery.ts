@@ -101,7 +101,7 @@ export async function recover(
       case 'reapply-last-good': {
         const good = lastGood!;
         const file = path.join(ctx.dir, 'last-good.tfvars');
-        await writeFile(file, good.tfvars);
+        await writeFile(file, good.tfvars, { mode: 0o600 });
         await converge(ctx, file, false, signal);
         return done(action, true, `re-applied the last good inputs (run ${good.runId}, ${good.sha256.slice(0, 12)})`);
       }

@@ -7,6 +7,7 @@ import { discoverDeployments } from './discovery.js';
 import { Engine } from './engine.js';
 import { EXIT } from './errors.js';
 import { FAILED_STATUSES } from './events.js';
+import { snapshotInputs } from './inputs-snapshot.js';
 import { localBackend } from './local-backend.js';
 import type { Deployment, DeploymentResult, RunInfo, RunMode, RunResult } from './model.js';
 import { runDeployment, slug } from './pipeline.js';
@@ -101,6 +102,8 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   run.mode = options.mode;
   await engine.hooks.prepare.promise(run, deployments);
   await mkdir(run.dir, { recursive: true });
+  // inputs are read once, at discovery: the run works from its own copy of them
+  await snapshotInputs(deployments, (d) => path.join(run.dir, slug(d.key)));
   const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
   const pluginCache = path.join(settings.stateDir, 'plugin-cache');
   await mkdir(pluginCache, { recursive: true });

@@ -139,9 +139,14 @@ export function lastError(output: string): string {
   return err ?? lines.filter(Boolean).pop() ?? '(no output)';
 }
 
-/** Counts like terraform's own summary: a replace counts as one add and one destroy. */
+/**
+ * Counts like terraform's own summary: a replace counts as one add and one destroy. Moves
+ * (`moved`), imports (`import`) and forgets (`removed` with `destroy = false`) are counted apart,
+ * a move or import also as the change it brings, if any; the forgotten addresses are listed.
+ */
 export function countChanges(plan: PlanJson): ChangeCounts {
-  const counts: ChangeCounts = { add: 0, change: 0, destroy: 0, replace: 0 };
+  const counts = { add: 0, change: 0, destroy: 0, replace: 0, move: 0, import: 0, forget: 0 };
+  const forgotten: string[] = [];
   for (const rc of plan.resource_changes ?? []) {
     const a = rc.change.actions;
     if (a.includes('create') && a.includes('delete')) {
@@ -151,14 +156,29 @@ export function countChanges(plan: PlanJson): ChangeCounts {
     } else if (a.includes('create')) counts.add += 1;
     else if (a.includes('update')) counts.change += 1;
     else if (a.includes('delete')) counts.destroy += 1;
+    if (a.includes('forget')) {
+      counts.forget += 1;
+      forgotten.push(rc.address);
+    }
+    if (isMove(rc)) counts.move += 1;
+    if (rc.change.importing) counts.import += 1;
   }
-  return counts;
+  return forgotten.length > 0 ? { ...counts, forgotten } : counts;
 }
 
-/** Whether applying the plan would change anything (resources or outputs). */
+type ResourceChange = NonNullable<PlanJson['resource_changes']>[number];
+
+function isMove(rc: ResourceChange): boolean {
+  return rc.previous_address !== undefined && rc.previous_address !== rc.address;
+}
+
+/**
+ * Whether applying the plan would change anything: resources (a move, an import or a forget
+ * alone is a change of state, applied like any other) or outputs.
+ */
 export function planHasChanges(plan: PlanJson): boolean {
-  const resources = (plan.resource_changes ?? []).some((rc) =>
-    rc.change.actions.some((a) => a !== 'no-op' && a !== 'read'),
+  const resources = (plan.resource_changes ?? []).some(
+    (rc) => rc.change.actions.some((a) => a !== 'no-op' && a !== 'read') || isMove(rc) || !!rc.change.importing,
   );
   const outputs = Object.values(plan.output_changes ?? {}).some((oc) =>
     ((oc as { actions?: string[] }).actions ?? []).some((a) => a !== 'no-op'),

@@ -1,4 +1,11 @@
-import { exitCodeOf, type DeploymentResult, type DeploymentStatus, type Finding, type RunResult } from '@tfo/engine';
+import {
+  exitCodeOf,
+  stateChangesText,
+  type DeploymentResult,
+  type DeploymentStatus,
+  type Finding,
+  type RunResult,
+} from '@tfo/engine';
 import { code, count, text } from './markdown.js';
 
 /** One deployment's texts after redaction: what every output is rendered from. */
@@ -74,7 +81,8 @@ function changesText(d: DeploymentResult): string {
   const c = d.changes;
   if (!c) return '';
   const replace = c.replace > 0 ? ` (${count(c.replace)} replace)` : '';
-  return `**+${count(c.add)} ~${count(c.change)} -${count(c.destroy)}**${replace}`;
+  const state = stateChangesText(c);
+  return `**+${count(c.add)} ~${count(c.change)} -${count(c.destroy)}**${replace}${state ? ` ${state}` : ''}`;
 }
 
 function findingCounts(findings: readonly Finding[]): string {
@@ -104,6 +112,13 @@ export function deploymentLine(d: RedactedDeployment): string {
   const details: string[] = [];
   if (d.error) details.push(`- ❌ ${r.error?.stage ?? 'error'}: ${text(d.error)}`);
   if (r.recovery) details.push(`- ♻️ recovery ${r.recovery.action}: ${r.recovery.ok ? 'ok' : 'FAILED'}`);
+  const forgotten = r.status === 'blocked' ? [] : (r.changes?.forgotten ?? []);
+  for (const a of forgotten.slice(0, FINDINGS_LISTED)) {
+    details.push(
+      `- 👻 ${r.status === 'applied' ? 'forgotten' : 'to forget'} (out of state, not destroyed): ${code(a)}`,
+    );
+  }
+  if (forgotten.length > FINDINGS_LISTED) details.push(`- … and ${forgotten.length - FINDINGS_LISTED} more forgotten`);
   const shown = [...d.findings].sort((a, b) => weight(a.finding) - weight(b.finding));
   for (const f of shown.slice(0, FINDINGS_LISTED)) {
     const icon = f.finding.waived ? '🏳️' : f.finding.level === 'deny' ? '⛔' : '⚠️';

@@ -1,4 +1,4 @@
-import type { DeploymentResult, DeploymentStatus, RunResult } from '@tfo/engine';
+import { stateChangesText, type DeploymentResult, type DeploymentStatus, type RunResult } from '@tfo/engine';
 import { formatMs, type Style } from './style.js';
 
 const MARK: Record<DeploymentStatus, string> = {
@@ -33,7 +33,22 @@ function paint(style: Style, status: DeploymentStatus, text: string): string {
 
 function changes(d: DeploymentResult): string {
   if (!d.changes) return '';
-  return `+${d.changes.add} ~${d.changes.change} -${d.changes.destroy}`;
+  return [`+${d.changes.add} ~${d.changes.change} -${d.changes.destroy}`, stateChangesText(d.changes)]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A forget leaves the resource in the cloud and in no state: the run names each one. */
+function forgottenNotes(d: DeploymentResult): string[] {
+  const forgotten = d.changes?.forgotten ?? [];
+  if (forgotten.length === 0) return [];
+  const what =
+    d.status === 'applied'
+      ? 'forgotten: removed from state, NOT destroyed; they still exist and no state manages them'
+      : d.status === 'planned'
+        ? 'would be forgotten: removed from state, not destroyed'
+        : 'planned to be forgotten (removed from state, not destroyed); the apply did not finish: check its state';
+  return [`${d.file}: ${forgotten.length} resource(s) ${what}`, ...forgotten.map((a) => `    forgotten: ${a}`)];
 }
 
 /** The end-of-run table (key, result, +/~/-, duration), then what needs a human's eyes. */
@@ -73,6 +88,7 @@ export function renderSummary(result: RunResult, style: Style): string {
         notes.push(`    waived until ${f.waived.expires} by ${f.waived.approver ?? '?'}: ${f.waived.reason}`);
       else if (f.level === 'deny' && f.remediation) notes.push(`    fix: ${f.remediation}`);
     }
+    if (d.status !== 'blocked' && d.status !== 'no-changes') notes.push(...forgottenNotes(d));
     if (d.error) notes.push(`${d.file}: ${d.error.stage} failed: ${d.error.message}`);
     if (d.recovery) {
       notes.push(

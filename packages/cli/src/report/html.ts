@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { DeploymentResult, DeploymentStatus, Finding, RunResult, Severity } from '@tfo/engine';
+import {
+  stateChangesText,
+  type DeploymentResult,
+  type DeploymentStatus,
+  type Finding,
+  type RunResult,
+  type Severity,
+} from '@tfo/engine';
 import { CSS, SCRIPT } from './assets.js';
 import { escapeHtml as h } from './escape.js';
 import { formatBytes, type LogView, type ReportData } from './prepare.js';
@@ -36,7 +43,8 @@ function status(s: DeploymentStatus): string {
 function changes(d: DeploymentResult): string {
   if (!d.changes) return '<span class="dim">–</span>';
   const c = d.changes;
-  return `+${c.add} ~${c.change} −${c.destroy}${c.replace ? ` ±${c.replace}` : ''}`;
+  const state = stateChangesText(c);
+  return h(`+${c.add} ~${c.change} −${c.destroy}${c.replace ? ` ±${c.replace}` : ''}${state ? ` ${state}` : ''}`);
 }
 
 function header(r: RunResult): string {
@@ -93,6 +101,13 @@ function problems(r: RunResult): string {
           (d.recovery.orphaned?.length
             ? `; orphaned: ${d.recovery.orphaned.map((a) => `<code>${h(a)}</code>`).join(', ')}`
             : ''),
+      );
+    }
+    const forgotten = d.status === 'blocked' ? [] : (d.changes?.forgotten ?? []);
+    if (forgotten.length) {
+      what.push(
+        `${d.status === 'applied' ? 'forgotten' : 'to forget'} (removed from state, NOT destroyed): ` +
+          forgotten.map((a) => `<code>${h(a)}</code>`).join(', '),
       );
     }
     if (d.status === 'blocked') {
