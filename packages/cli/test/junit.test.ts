@@ -88,6 +88,7 @@ describe('JUnit XML', () => {
     const assets = byName.get('s3/acme-dev/us-east-1/assets/terraform.tfstate')!;
     expect(assets.attrs).toMatchObject({ classname: 'acme-dev/us-east-1', time: '3.040' });
     expect(assets.children.map((c) => c.name)).toEqual(['system-out']);
+    expect(assets.children[0]!.text).toMatch(/\+1 ~0 -0$/m);
 
     const logs = byName.get('s3/acme-dev/us-east-1/logs/terraform.tfstate')!;
     const failure = logs.children.find((c) => c.name === 'failure')!;
@@ -112,6 +113,15 @@ describe('JUnit XML', () => {
 
     const problems = byName.get('run problems')!;
     expect(problems.children[0]!.attrs.type).toBe('problems');
+  });
+
+  it('counts moves, imports and forgets beside adds, changes and destroys', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tfo-junit-'));
+    const result = await fixtureRun(dir);
+    result.deployments[0]!.changes = { add: 0, change: 0, destroy: 0, replace: 0, move: 2, import: 1, forget: 1 };
+    const suite = parseXml(renderJunit(await prepareReport(result, redact))).children[0]!;
+    const out = suite.children[0]!.children.find((c) => c.name === 'system-out')!;
+    expect(out.text).toContain('+0 ~0 -0 →2 moved +1 imported −1 forgotten');
   });
 
   it('shows no seeded secret', async () => {

@@ -36,7 +36,7 @@ export interface S3LeaseOptions {
   sse: { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string | undefined };
   onWait?: ((holder: LeaseHolder) => void) | undefined;
   /** A lease whose holder went silent past its TTL was broken: report (and audit) it. */
-  onBreak?: ((holder: LeaseHolder) => void | Promise<void>) | undefined;
+  onBreak?: ((holder: LeaseHolder) => unknown) | undefined;
   /** The lease was taken over while held (this holder was silent past its TTL). */
   onLost?: (() => void) | undefined;
   pollMs?: number | undefined;

@@ -1,4 +1,4 @@
-import { redactText, type Engine, type DeploymentResult } from '@tfo/engine';
+import { redactText, stateChangesText, type Engine, type DeploymentResult } from '@tfo/engine';
 import { formatMs, type Style } from './style.js';
 
 interface Running {
@@ -10,7 +10,10 @@ interface Running {
 }
 
 function doneLine(r: DeploymentResult, style: Style): string {
-  const ch = r.changes ? ` +${r.changes.add} ~${r.changes.change} -${r.changes.destroy}` : '';
+  const moved = r.changes ? stateChangesText(r.changes) : '';
+  const ch = r.changes
+    ? ` +${r.changes.add} ~${r.changes.change} -${r.changes.destroy}${moved ? ` ${moved}` : ''}`
+    : '';
   const bad = r.status === 'failed' || r.status === 'blocked';
   const status = bad ? style.red(r.status) : r.status === 'recovered' ? style.yellow(r.status) : style.green(r.status);
   const why = r.error ? ` (${r.error.stage}: ${r.error.message})` : '';

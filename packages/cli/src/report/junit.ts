@@ -1,4 +1,4 @@
-import type { DeploymentResult, Finding, RunResult } from '@tfo/engine';
+import { stateChangesText, type DeploymentResult, type Finding, type RunResult } from '@tfo/engine';
 import { escapeXml as x } from './escape.js';
 import type { ReportData } from './prepare.js';
 
@@ -56,7 +56,7 @@ function testcase(data: ReportData, d: DeploymentResult): string {
       break;
   }
   const summary = [
-    `${d.status}${d.changes ? ` +${d.changes.add} ~${d.changes.change} -${d.changes.destroy}` : ''}`,
+    `${d.status}${d.changes ? ` +${d.changes.add} ~${d.changes.change} -${d.changes.destroy} ${stateChangesText(d.changes)}`.trimEnd() : ''}`,
     ...(d.status === 'blocked' ? [] : d.findings.map(findingLine)),
     ...(d.problems ?? []),
   ];
