@@ -128,10 +128,10 @@ export const configSchema = z
     maxWorkers: z.number().int().min(MAX_WORKERS_RANGE.min).max(MAX_WORKERS_RANGE.max).optional(),
     /** Per-deployment timeout in seconds (default 30 min). */
     timeoutSeconds: z.number().int().min(1).default(1800),
-    /** Seconds to wait for another run's lock on a state key before failing that deployment. */
-    lockTimeoutSeconds: z.number().int().min(0).default(600),
     /** Deadline of every plugin tap, per hook (`{ default: 300, validate: 60 }`); see hookTimeoutSchema. */
     hookTimeoutSeconds: hookTimeoutSchema.default({}),
+    /** Seconds to wait for another run's lock on a state key before failing that deployment. */
+    lockTimeoutSeconds: z.number().int().min(0).default(600),
     /** Seconds to wait after SIGINT before terraform is killed. */
     interruptGraceSeconds: z.number().int().min(1).default(60),
     /** Where tfo keeps state, backups, locks, runs and history (relative to the config file). */
