@@ -34,7 +34,11 @@ function config(extra: Partial<TfoConfigInput> = {}) {
 }
 
 /** Two deployments (api, web) whose every hook a fake plugin answers: no terraform runs. */
-async function engineWith(plugins: Plugin[], extra: Partial<TfoConfigInput> = {}): Promise<Engine> {
+async function engineWith(
+  plugins: Plugin[],
+  extra: Partial<TfoConfigInput> = {},
+  state: Plugin = fake(),
+): Promise<Engine> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tfo-deadline-'));
   dirs.push(dir);
   await mkdir(path.join(dir, 'modules/app'), { recursive: true });
@@ -46,23 +50,24 @@ async function engineWith(plugins: Plugin[], extra: Partial<TfoConfigInput> = {}
       'account_key = "dev"\nregion_code = "use1"\ns3_buckets = { a = {} }\n',
     );
   }
-  const engine = new Engine(resolveSettings(config(extra), dir, { maxWorkers: 2 }), [fake(), ...plugins]);
+  const engine = new Engine(resolveSettings(config(extra), dir, { maxWorkers: 2 }), [state, ...plugins]);
   engines.push(engine);
   return engine;
 }
 
-function fake(): Plugin {
+/** A state plugin answering every hook; its lease and rollback take `slowMs`. */
+function fake(slowMs = 0): Plugin {
   const name = 'test:fake';
+  const slow = (): Promise<void> => new Promise((r) => setTimeout(r, slowMs));
   return {
     name,
     provides: ['state'],
     apply(engine) {
       const t = { name, stage: STAGE.DEFAULT };
-      engine.hooks.lease.tapPromise(t, async (ctx) => ({
-        key: ctx.deployment.key,
-        holder: 't',
-        release: async () => {},
-      }));
+      engine.hooks.lease.tapPromise(t, async (ctx) => {
+        await slow();
+        return { key: ctx.deployment.key, holder: 't', release: async () => {} };
+      });
       engine.hooks.plan.tapPromise(t, async () => ({
         hasChanges: true,
         planFile: 'x',
@@ -73,13 +78,10 @@ function fake(): Plugin {
         if (ctx.deployment.project === 'web') throw new Error('apply broke');
         return true;
       });
-      engine.hooks.rollback.tapPromise(t, async () => ({
-        action: 'none',
-        ok: true,
-        detail: 'fake',
-        durationMs: 0,
-        by: name,
-      }));
+      engine.hooks.rollback.tapPromise(t, async () => {
+        await slow();
+        return { action: 'none', ok: true, detail: 'fake', durationMs: 0, by: name };
+      });
     },
   };
 }
@@ -154,6 +156,17 @@ describe('hook deadlines', () => {
       detail: `recovery failed: plugin "test:slow" in rollback: ${cause}`,
     });
     expect(audited).toContainEqual({ action: 'recover', outcome: 'failed', detail: web.recovery!.detail });
+  });
+});
+
+describe("a state plugin's own waits", () => {
+  it("its lease and rollback are not cut by a short configured deadline (they wait on terraform's own)", async () => {
+    const engine = await engineWith([], { hookTimeoutSeconds: { default: 1 } }, fake(1500));
+    const result = await executeRun(engine, { mode: 'apply' });
+    expect(result.deployments.find((d) => d.key === keyOf('api'))?.status).toBe('applied');
+    const web = result.deployments.find((d) => d.key === keyOf('web'))!;
+    expect(web.error).toMatchObject({ stage: 'apply', message: expect.stringContaining('apply broke') });
+    expect(web.recovery).toMatchObject({ action: 'none', ok: true, by: 'test:fake' });
   });
 });
 
