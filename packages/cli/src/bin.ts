@@ -1,4 +1,25 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { TfoError } from '@tfo/engine';
+import { main, reportError } from './main.js';
+import { exitWhenFlushed, guardStdio } from './stdio.js';
 
-process.exitCode = await main(process.argv);
+guardStdio();
+let finished = false;
+// the event loop emptied while the command was still waiting: a promise nothing will ever settle
+process.on('beforeExit', () => {
+  if (finished) return;
+  finished = true;
+  exitWhenFlushed(
+    reportError(new TfoError('TFO_ERR_UNSETTLED', 'the command stopped waiting on an operation that can never finish')),
+  );
+});
+main(process.argv).then(
+  (code) => {
+    finished = true;
+    exitWhenFlushed(code);
+  },
+  (err: unknown) => {
+    finished = true;
+    exitWhenFlushed(reportError(err));
+  },
+);

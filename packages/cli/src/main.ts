@@ -1,5 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeFor, redactText, TfoError } from '@tfo/engine';
+import { exitCodeFor, ioErrorOf, redactText, TfoError } from '@tfo/engine';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerListCommand } from './commands/list.js';
 import { registerPolicyCommands } from './commands/policy.js';
@@ -47,8 +47,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 /** Prints an error the way a user can act on it: code, location, message, hint. */
-export function reportError(err: unknown): number {
+export function reportError(thrown: unknown): number {
   const style = makeStyle(process.stderr);
+  // an unwritable .tfo (or a full disk) is named with its path and fix, not a stack trace
+  const err = ioErrorOf(thrown) ?? thrown;
   if (err instanceof TfoError) {
     const where = err.location && !err.message.includes(err.location) ? `${err.location}: ` : '';
     process.stderr.write(

@@ -1,8 +1,35 @@
 import { InvalidArgumentError } from 'commander';
+import { MAX_WORKERS_RANGE } from '@tfo/engine';
 
 /** For repeatable options: `--only a --only b` → `['a', 'b']`. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** A parser for an integer option within `range` (the config schema's bounds): anything else exits 3. */
+export function intIn(range: { min: number; max: number }): (value: string) => number {
+  return (value) => {
+    const text = value.trim();
+    const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+    if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+      throw new InvalidArgumentError(`must be an integer from ${range.min} to ${range.max}.`);
+    }
+    return n;
+  };
+}
+
+/** `--max-workers`: what the config's maxWorkers allows. */
+export const maxWorkersOption = intIn(MAX_WORKERS_RANGE);
+
+/** A number from `min` to `max` (decimals allowed), e.g. a percentage. */
+export function numberIn(range: { min: number; max: number }): (value: string) => number {
+  return (value) => {
+    const n = value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isFinite(n) || n < range.min || n > range.max) {
+      throw new InvalidArgumentError(`must be a number from ${range.min} to ${range.max}.`);
+    }
+    return n;
+  };
 }
 
 export function positiveInt(value: string): number {

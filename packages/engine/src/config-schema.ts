@@ -58,6 +58,38 @@ const accountSchema = z
   })
   .strict();
 
+/** Allowed `maxWorkers` (also for `--max-workers` and TFO_MAX_WORKERS). */
+export const MAX_WORKERS_RANGE = Object.freeze({ min: 1, max: 64 });
+
+/** Allowed seconds for a hook deadline (`hookTimeoutSeconds`). */
+export const HOOK_TIMEOUT_RANGE = Object.freeze({ min: 1, max: 86_400 });
+
+const hookSeconds = z.number().int().min(HOOK_TIMEOUT_RANGE.min).max(HOOK_TIMEOUT_RANGE.max).optional();
+
+/**
+ * Seconds a plugin's tap of each hook may take before it fails its deployment (or the run):
+ * `default` for every hook not named. The engine's own terraform taps (and a state plugin's lease
+ * and rollback) are never cut shorter than terraform's own timeout (see settings.ts).
+ */
+const hookTimeoutSchema = z
+  .object({
+    default: hookSeconds,
+    discover: hookSeconds,
+    prepare: hookSeconds,
+    lease: hookSeconds,
+    backend: hookSeconds,
+    plan: hookSeconds,
+    validate: hookSeconds,
+    backup: hookSeconds,
+    apply: hookSeconds,
+    verify: hookSeconds,
+    rollback: hookSeconds,
+    settled: hookSeconds,
+    audit: hookSeconds,
+    report: hookSeconds,
+  })
+  .strict();
+
 const pluginSchema = z.custom<Plugin>(
   (v) =>
     typeof v === 'object' &&
@@ -93,9 +125,11 @@ export const configSchema = z
     accountFields: z.array(z.string().min(1)).default(['account_key', 'account']),
     regionFields: z.array(z.string().min(1)).default(['region_code', 'region']),
     /** Parallel deployments; default min(2 × CPUs, 5). Env TFO_MAX_WORKERS overrides. */
-    maxWorkers: z.number().int().min(1).max(64).optional(),
+    maxWorkers: z.number().int().min(MAX_WORKERS_RANGE.min).max(MAX_WORKERS_RANGE.max).optional(),
     /** Per-deployment timeout in seconds (default 30 min). */
     timeoutSeconds: z.number().int().min(1).default(1800),
+    /** Deadline of every plugin tap, per hook (`{ default: 300, validate: 60 }`); see hookTimeoutSchema. */
+    hookTimeoutSeconds: hookTimeoutSchema.default({}),
     /** Seconds to wait for another run's lock on a state key before failing that deployment. */
     lockTimeoutSeconds: z.number().int().min(0).default(600),
     /** Seconds a lock holder may go without renewing its heartbeat (every third of it) before its lock is stale. */

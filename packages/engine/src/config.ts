@@ -21,8 +21,22 @@ export const CONFIG_FILES = Object.freeze([
 /** TypeScript (and ESM JavaScript) configs load through jiti: no separate build step. */
 const loadWithJiti: Loader = async (filepath) => {
   const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
-  return jiti.import(filepath, { default: true });
+  const mod = await jiti.import<Record<string, unknown>>(filepath);
+  if (mod?.default === undefined) throw noDefaultExport(filepath, mod);
+  return mod.default;
 };
+
+/** A config module that exports no config: one clear error instead of every field "Required". */
+function noDefaultExport(file: string, mod: Record<string, unknown> | undefined): TfoError {
+  const named = Object.keys(mod ?? {}).filter((k) => k !== 'default');
+  const has = named.length ? ` (it exports only ${named.map((n) => `\`${n}\``).join(', ')})` : '';
+  return new TfoError(
+    'TFO_ERR_CONFIG_LOAD',
+    `${file} has no default export${has}: write \`export default defineConfig({ ... })\` ` +
+      `(defineConfig from '@tfo/engine'), or \`export default { ... }\``,
+    { file },
+  );
+}
 
 export interface LoadedConfig {
   config: TfoConfig;
@@ -47,6 +61,7 @@ export async function loadConfig(options: { cwd: string; file?: string | undefin
       ? await explorer.load(path.resolve(options.cwd, options.file))
       : await explorer.search(options.cwd);
   } catch (err) {
+    if (err instanceof TfoError) throw err;
     const file = options.file
       ? path.resolve(options.cwd, options.file)
       : (CONFIG_FILES.map((f) => path.join(options.cwd, f)).find((f) => existsSync(f)) ?? shown);

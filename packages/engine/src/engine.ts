@@ -1,13 +1,15 @@
 import path from 'node:path';
 import type { Tap } from 'tapable';
 import { EngineEmitter } from './events.js';
-import { PluginError } from './errors.js';
+import { PluginError, TfoError } from './errors.js';
+import { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs, withDeadline, type TapOwner } from './hook-deadline.js';
 import { History } from './history.js';
 import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from './hooks.js';
-import type { DeploymentContext, RunResult } from './model.js';
+import type { DeploymentContext, Lease, RunResult } from './model.js';
 import { checkPlugins, type Plugin } from './plugin.js';
 import type { ResolvedSettings } from './settings.js';
 import type { StateStore } from './state-store.js';
+import { TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** The per-deployment context in a hook's arguments (the second for `backend`). */
@@ -33,6 +35,8 @@ export class Engine {
   #pool: WorkerPool | undefined;
   readonly #closers: Array<() => void | Promise<void>> = [];
   #stateStore: StateStore | undefined;
+  /** The plugin whose `apply` is registering taps: a tap's deadline depends on who tapped. */
+  #applying: Plugin | undefined;
 
   constructor(settings: ResolvedSettings, plugins: readonly Plugin[]) {
     checkPlugins(plugins);
@@ -41,7 +45,14 @@ export class Engine {
     this.history = new History(path.join(settings.stateDir, 'history'));
     this.hooks = createHooks();
     this.#intercept();
-    for (const plugin of plugins) plugin.apply(this);
+    for (const plugin of plugins) {
+      this.#applying = plugin;
+      try {
+        plugin.apply(this);
+      } finally {
+        this.#applying = undefined;
+      }
+    }
   }
 
   /** Whether a plugin of this name is registered. */
@@ -81,9 +92,15 @@ export class Engine {
 
   async close(): Promise<void> {
     const closers = this.#closers.splice(0);
+    // a closer that never settles must not keep the command from ending
+    const seconds = this.settings.config.hookTimeoutSeconds?.default ?? DEFAULT_HOOK_TIMEOUT_SECONDS;
     for (const fn of closers) {
       try {
-        await fn();
+        await withDeadline(
+          Promise.resolve().then(fn),
+          seconds * 1000,
+          () => new Error(`a closer did not settle within ${seconds} s`),
+        );
       } catch (err) {
         this.events.emit('notice', { level: 'warn', message: `closing: ${(err as Error).message}` });
       }
@@ -110,10 +127,18 @@ export class Engine {
     }
   }
 
-  /** Every tap's function is wrapped: timing for the tap:done event, and PluginError on throw. */
+  /**
+   * Every tap's function is wrapped: timing for the tap:done event, PluginError on throw, and a
+   * deadline: a promise tap that does not settle in time fails with TFO_ERR_HOOK_TIMEOUT.
+   */
   #wrapTap(hook: HookName, tap: Tap): Tap {
     const original = (tap as Tap & { fn: (...args: unknown[]) => unknown }).fn;
     const plugin = tap.name;
+    const owner: TapOwner = {
+      terraform: this.#applying?.name === TERRAFORM_DEFAULTS,
+      state: this.#applying?.provides?.includes('state') ?? false,
+    };
+    const deadlineMs = hookDeadlineMs(this.settings, hook, owner);
     const emit = (args: unknown[], started: number, ok: boolean): void =>
       this.events.emit('tap:done', {
         hook,
@@ -131,6 +156,35 @@ export class Engine {
       (args[0] as RunResult).problems.push({ plugin, message: error.message });
       return undefined;
     };
+    const timedOut = (): Error =>
+      new PluginError(
+        plugin,
+        hook,
+        new TfoError(
+          'TFO_ERR_HOOK_TIMEOUT',
+          `did not settle within ${deadlineMs / 1000} s (hookTimeoutSeconds.${hook} in the config)`,
+        ),
+      );
+    // a lease that arrives after its deadline is released at once: nobody will ever use it
+    const late = (args: unknown[]) => (value: unknown) => {
+      const lease = value as Lease | undefined;
+      if (hook !== 'lease' || typeof lease?.release !== 'function') return;
+      const key = contextOf(hook, args)?.deployment.key;
+      lease.release().then(
+        () =>
+          this.events.emit('notice', {
+            level: 'warn',
+            key,
+            message: `plugin "${plugin}" granted a lease after its deadline: released it`,
+          }),
+        (err: unknown) =>
+          this.events.emit('notice', {
+            level: 'error',
+            key,
+            message: `plugin "${plugin}" granted a lease after its deadline, and releasing it failed: ${String(err)}`,
+          }),
+      );
+    };
     const fn = (...args: unknown[]): unknown => {
       const started = Date.now();
       let out: unknown;
@@ -141,7 +195,12 @@ export class Engine {
         return fail(args, err);
       }
       if (out && typeof (out as Promise<unknown>).then === 'function') {
-        return (out as Promise<unknown>).then(
+        // only a promise tap's value is awaited by the hook; a sync tap that returns one is not
+        const awaited =
+          (tap as Tap & { type?: string }).type === 'promise'
+            ? withDeadline(Promise.resolve(out), deadlineMs, timedOut, late(args))
+            : (out as Promise<unknown>);
+        return awaited.then(
           (value) => {
             emit(args, started, true);
             return value;

@@ -36,6 +36,12 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_POLICY_EVAL: 'A policy could not be evaluated: the deployment is blocked until it can be.',
   TFO_ERR_PLAN_FORMAT: 'The plan JSON is of a format version tfo does not know: use a supported terraform.',
   TFO_ERR_WAIVER: 'A waiver is invalid or expired: fix or remove it in the config.',
+  TFO_ERR_HOOK_TIMEOUT:
+    'A plugin did not settle within its hook deadline: fix the plugin, or raise hookTimeoutSeconds.<hook> in the config.',
+  TFO_ERR_IO:
+    'tfo could not write where it keeps its files: make the folder named writable for this user, or set stateDir in the config to one that is.',
+  TFO_ERR_UNSETTLED:
+    'tfo was left waiting on an operation that nothing can finish (a promise that never settles): report it with the command and plugins used.',
   TFO_ERR_AUDIT:
     'An audit record could not be stored or read back intact: fix the sink named (or `tfo audit verify` the trail).',
 });
@@ -142,4 +148,29 @@ export function exitCodeFor(err: unknown): number {
     return err.isInputError ? EXIT.INPUT : EXIT.FAILED;
   }
   return EXIT.FAILED;
+}
+
+/** File-system errno codes that mean tfo cannot write where it keeps its files. */
+const IO_ERRNO: Readonly<Record<string, string>> = Object.freeze({
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+});
+
+/**
+ * A file-system error that reached the top (an unwritable `.tfo`, a full disk) as TFO_ERR_IO naming
+ * the path; undefined for anything else.
+ */
+export function ioErrorOf(err: unknown): TfoError | undefined {
+  if (err instanceof TfoError || !(err instanceof Error)) return undefined;
+  const e = err as NodeJS.ErrnoException;
+  const what = e.code ? IO_ERRNO[e.code] : undefined;
+  if (!what || !e.path) return undefined;
+  return new TfoError('TFO_ERR_IO', `cannot ${e.syscall ?? 'write'} ${e.path}: ${what} (${e.code})`, {
+    cause: err,
+    file: e.path,
+  });
 }

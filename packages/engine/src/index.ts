@@ -1,11 +1,18 @@
-export { defineConfig, configSchema, DEFAULT_REGION_CODES, DEFAULT_SERVICE_MAP } from './config-schema.js';
+export {
+  defineConfig,
+  configSchema,
+  DEFAULT_REGION_CODES,
+  DEFAULT_SERVICE_MAP,
+  HOOK_TIMEOUT_RANGE,
+  MAX_WORKERS_RANGE,
+} from './config-schema.js';
 export type { TfoConfig, TfoConfigInput } from './config-schema.js';
 export { loadConfig, validateConfig, CONFIG_FILES } from './config.js';
 export type { LoadedConfig } from './config.js';
 export { Engine } from './engine.js';
 export { EngineEmitter, FAILED_STATUSES } from './events.js';
 export type { EngineEvents, EngineEventName } from './events.js';
-export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor } from './errors.js';
+export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor, ioErrorOf } from './errors.js';
 export type { ErrorCode } from './errors.js';
 export { createHooks, DEPLOYMENT_HOOKS, STAGE } from './hooks.js';
 export type { EngineHooks, HookName } from './hooks.js';
@@ -26,7 +33,8 @@ export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, 
 export type { CreateEngineOptions, RunOptions } from './run.js';
 export { orderLongestFirst, schedule } from './scheduler.js';
 export type { ScheduleItem, ScheduleOptions } from './scheduler.js';
-export { defaultMaxWorkers, resolveSettings } from './settings.js';
+export { checkIntRange, defaultMaxWorkers, intFromEnv, POOL_SIZE_RANGE, resolveSettings } from './settings.js';
+export { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs } from './hook-deadline.js';
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
 export type { BackupStore, StateStore, StateSummary, UnlockResult } from './state-store.js';

@@ -11,6 +11,7 @@ import type {
   DeploymentStatus,
   Failure,
   Lease,
+  RecoveryResult,
   RunInfo,
   Stage,
 } from './model.js';
@@ -147,8 +148,9 @@ export async function runDeployment(
         if (options.runSignal.aborted) {
           ctx.status = 'cancelled';
         } else {
+          const recoverFrom = Date.now();
           ctx.recovery = await stage('recover', async () => hooks.rollback.promise(ctx, failure)).catch(
-            () => undefined,
+            (err: unknown) => recoveryFailed(ctx, err, recoverFrom),
           );
           ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
         }
@@ -347,6 +349,25 @@ function record(ctx: DeploymentContext, failure: Failure): void {
     plugin: e instanceof PluginError ? e.plugin : undefined,
   };
   ctx.log(`\n# ${failure.stage} failed: ${e.message}\n`);
+}
+
+/** A rollback tap that threw (or missed its deadline): nothing was recovered, a human must look. */
+function recoveryFailed(ctx: DeploymentContext, err: unknown, startedAt: number): RecoveryResult {
+  const e = err instanceof StageFailure ? err.cause : err;
+  const inner = e instanceof PluginError ? e.cause : e;
+  const message = inner instanceof Error ? inner.message : String(inner);
+  const detail =
+    e instanceof PluginError
+      ? `recovery failed: plugin "${e.plugin}" in rollback: ${message}`
+      : `recovery failed: ${message}`;
+  ctx.log(`\n# ${detail}\n`);
+  return {
+    action: 'manual',
+    ok: false,
+    detail,
+    durationMs: Date.now() - startedAt,
+    by: e instanceof PluginError ? e.plugin : 'tfo',
+  };
 }
 
 function timeoutSignal(ms: number, key: string): AbortSignal {

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { TfoConfig } from './config-schema.js';
+import { MAX_WORKERS_RANGE, type TfoConfig } from './config-schema.js';
+import { TfoError } from './errors.js';
 
 /** Config with every path made absolute and every default decided. */
 export interface ResolvedSettings {
@@ -16,9 +17,32 @@ export interface ResolvedSettings {
   graceMs: number;
 }
 
+/** Allowed TFO_POOL_SIZE (worker threads of the shared pool). */
+export const POOL_SIZE_RANGE = Object.freeze({ min: 1, max: 256 });
+
 /** `min(2 × CPUs, 5)`; TFO_MAX_WORKERS overrides config, an explicit CLI value overrides both. */
 export function defaultMaxWorkers(): number {
   return Math.max(1, Math.min(2 * availableParallelism(), 5));
+}
+
+/** Whether `value` is an integer in the range; the message a user sees when it is not. */
+export function checkIntRange(what: string, value: string | number, range: { min: number; max: number }): number {
+  const text = String(value).trim();
+  const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+    throw new TfoError(
+      'TFO_ERR_USAGE',
+      `${what}: must be an integer from ${range.min} to ${range.max}, not "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** An integer from the environment; a value that is set but out of range is a usage error, never ignored. */
+export function intFromEnv(name: string, range: { min: number; max: number }): number | undefined {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return checkIntRange(`environment variable ${name}`, raw, range);
 }
 
 export function resolveSettings(
@@ -26,12 +50,14 @@ export function resolveSettings(
   cwd: string,
   overrides: { maxWorkers?: number | undefined; configFile?: string | undefined } = {},
 ): ResolvedSettings {
-  const envWorkers = Number.parseInt(process.env.TFO_MAX_WORKERS ?? '', 10);
-  const maxWorkers =
-    overrides.maxWorkers ??
-    (Number.isInteger(envWorkers) && envWorkers > 0 ? envWorkers : undefined) ??
-    config.maxWorkers ??
-    defaultMaxWorkers();
+  const envWorkers = intFromEnv('TFO_MAX_WORKERS', MAX_WORKERS_RANGE);
+  // checked here, before any work, although the worker pool reads it when it starts
+  intFromEnv('TFO_POOL_SIZE', POOL_SIZE_RANGE);
+  const explicit =
+    overrides.maxWorkers === undefined
+      ? undefined
+      : checkIntRange('--max-workers', overrides.maxWorkers, MAX_WORKERS_RANGE);
+  const maxWorkers = explicit ?? envWorkers ?? config.maxWorkers ?? defaultMaxWorkers();
   return {
     config,
     cwd,

@@ -182,3 +182,30 @@ describe('loadConfig', () => {
     expect(err.message).toContain('orchestrator.config.json');
   });
 });
+
+describe('config modules and hook deadlines', () => {
+  it('a config module without a default export is one clear TFO_ERR_CONFIG_LOAD error saying what to write', async () => {
+    const dir = await folder({ 'orchestrator.config.mjs': "export const config = { rootModule: 'modules/app' };\n" });
+    const err = await failure({ cwd: dir });
+    expect(err.code).toBe('TFO_ERR_CONFIG_LOAD');
+    expect(err.message).toBe(
+      `${path.join(dir, 'orchestrator.config.mjs')} has no default export (it exports only \`config\`): ` +
+        "write `export default defineConfig({ ... })` (defineConfig from '@tfo/engine'), or `export default { ... }`",
+    );
+    expect(err.message).not.toContain('Required');
+  });
+
+  it('hookTimeoutSeconds takes a default and any hook, in whole seconds; an unknown hook is named', () => {
+    const base = { rootModule: 'm', accounts: { dev: { name: 'acme-dev', id: '111111111111' } } };
+    expect(validateConfig({ ...base }, 'c.json').hookTimeoutSeconds).toEqual({});
+    expect(
+      validateConfig({ ...base, hookTimeoutSeconds: { default: 60, audit: 10 } }, 'c.json').hookTimeoutSeconds,
+    ).toEqual({ default: 60, audit: 10 });
+    expect(() => validateConfig({ ...base, hookTimeoutSeconds: { valdiate: 5 } }, 'c.json')).toThrow(
+      /hookTimeoutSeconds\.valdiate: Unrecognized key/,
+    );
+    expect(() => validateConfig({ ...base, hookTimeoutSeconds: { plan: 0 } }, 'c.json')).toThrow(
+      /hookTimeoutSeconds\.plan/,
+    );
+  });
+});

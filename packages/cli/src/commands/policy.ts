@@ -5,7 +5,7 @@ import { applyWaivers, evaluatePlan, resolvePolicy, runPolicyTests, toFindings, 
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
-import { collect } from '../options.js';
+import { collect, numberIn } from '../options.js';
 
 function opaOf(engine: Engine): OpaPlugin {
   const plugin = engine.plugins.find((p) => p.name === 'opa') as OpaPlugin | undefined;
@@ -22,9 +22,9 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
     .command('test')
     .description('run the policy unit tests (opa test over normalised plan fixtures)')
     .option('--coverage', 'fail below the coverage threshold')
-    .option('--threshold <percent>', 'coverage threshold', '90')
+    .option('--threshold <percent>', 'coverage threshold, 0 to 100', numberIn({ min: 0, max: 100 }), 90)
     .option('--policies <dir>', 'policy folder (repeatable; default: the opa plugin’s)', collect)
-    .action(async (flags: { coverage?: boolean; threshold: string; policies?: string[] }, cmd: Command) => {
+    .action(async (flags: { coverage?: boolean; threshold: number; policies?: string[] }, cmd: Command) => {
       const globals = cmd.optsWithGlobals<GlobalOptions>();
       let dirs = flags.policies?.map((d) => path.resolve(globals.cwd, d));
       if (!dirs) {
@@ -35,7 +35,7 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
       const result = await runPolicyTests({
         dirs,
         coverage: flags.coverage,
-        threshold: Number(flags.threshold),
+        threshold: flags.threshold,
         cwd: globals.cwd,
       });
       process.stdout.write(`${result.output}\n`);

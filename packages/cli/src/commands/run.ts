@@ -4,7 +4,7 @@ import { executeRun, redactInPool, type Engine, type RunResult } from '@tfo/engi
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
-import { collect, positiveInt } from '../options.js';
+import { collect, maxWorkersOption } from '../options.js';
 import { attachProgress } from '../render/progress.js';
 import { makeStyle } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
@@ -31,7 +31,7 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       )
       .option('--changed-from <ref>', 'only tfvars changed since this git ref')
       .option('--only <glob>', 'only deployments whose tfvars path matches (repeatable)', collect)
-      .option('--max-workers <n>', 'deployments at once (default min(2 x CPUs, 5))', positiveInt)
+      .option('--max-workers <n>', 'deployments at once, 1 to 64 (default min(2 x CPUs, 5))', maxWorkersOption)
       .option('--fail-fast', 'start nothing new after the first failure')
       .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file')
       .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)')
