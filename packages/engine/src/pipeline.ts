@@ -227,9 +227,10 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
     }
   });
   await step('settled', () => engine.hooks.settled.promise(ctx));
-  await step('audit', async () => {
-    for (const record of auditRecords(ctx, log.text())) await engine.hooks.audit.promise(record);
-  });
+  // every record goes to the sinks even when an earlier one could not be stored
+  for (const record of auditRecords(ctx, log.text())) {
+    await step(`audit of the ${record.action} record`, () => engine.hooks.audit.promise(record));
+  }
   for (const p of problems) ctx.log(`# ${p}\n`);
   return problems;
 }

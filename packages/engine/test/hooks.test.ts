@@ -277,18 +277,33 @@ describe('plugin registration', () => {
       name: 'test:good-sink',
       apply(engine) {
         engine.hooks.audit.tapPromise('test:good-sink', async (record) => {
-          audited.push(record.deployment.key);
+          audited.push(record.action === 'apply' ? record.deployment.key : `${record.action} ${record.deployment.key}`);
         });
       },
     };
-    const { engine } = await makeEngine([fakeTerraform(probe), brokenSink, goodSink]);
+    // a waived finding makes a second record for api: it still reaches the good sink
+    const waive = (ctx: DeploymentContext): void => {
+      if (ctx.deployment.key !== keyOf('api')) return;
+      ctx.findings.push({
+        ruleId: 'TFO-S3-009',
+        severity: 'low',
+        level: 'deny',
+        title: 'No access logging',
+        message: 'aws_s3_bucket.a has no access logging',
+        source: 'test',
+        waived: { reason: 'a log bucket', approver: 'sec-team', expires: '2999-01-01' },
+      });
+    };
+    const { engine } = await makeEngine([fakeTerraform(probe, waive), brokenSink, goodSink]);
     const result = await executeRun(engine, { mode: 'apply' });
     expect(result.deployments.every((d) => d.status === 'applied')).toBe(true);
     expect(result.exitCode).toBe(1);
     const messages = result.problems.map((p) => p.message);
-    expect(messages.filter((m) => m.includes('audit failed') && m.includes('sink unreachable'))).toHaveLength(
-      PROJECTS.length,
-    );
+    expect(
+      messages.filter((m) => m.includes('audit of the apply record failed') && m.includes('sink unreachable')),
+    ).toHaveLength(PROJECTS.length);
+    expect(audited).toContain(`waiver-used ${keyOf('api')}`);
+    expect(messages.some((m) => m.includes(`${keyOf('api')}: audit of the waiver-used record failed`))).toBe(true);
     expect(messages.some((m) => m.includes(`${keyOf('api')}: settled failed`))).toBe(true);
     // the audit hook still ran for the deployment whose settled tap threw
     expect(audited).toContain(keyOf('api'));
