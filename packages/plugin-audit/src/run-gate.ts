@@ -1,0 +1,51 @@
+import { TfoError, type RunInfo } from '@tfo/engine';
+import type { ChainAnchoring } from './chain-anchoring.js';
+import { FileSink, type AuditSink, type ChainHead } from './file-sink.js';
+
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * Fail-closed check before a run starts any deployment. Every sink must be able to store the
+ * run's records now: each file sink's chain tail holds against its HEAD and the folder is
+ * writable; every sink with a `probe` (S3, DynamoDB, an organisation's own) writes its probe; the
+ * file chain's tail holds against every anchor, and the anchors are moved up to it.
+ * Throws TFO_ERR_AUDIT naming each sink that cannot, and why.
+ */
+export async function checkBeforeRun(
+  run: RunInfo,
+  sinks: readonly AuditSink[],
+  anchoring: ChainAnchoring | undefined,
+  notice: (message: string) => void,
+): Promise<void> {
+  const problems: string[] = [];
+  const tails = new Map<FileSink, ChainHead>();
+  await Promise.all(
+    sinks.map(async (sink) => {
+      try {
+        if (sink instanceof FileSink) tails.set(sink, await sink.probe());
+        else await sink.probe?.();
+      } catch (err) {
+        problems.push(`sink ${sink.name}: ${reason(err)}`);
+      }
+    }),
+  );
+  const tail = anchoring && tails.get(anchoring.file);
+  if (anchoring && tail) {
+    await Promise.all(
+      anchoring.stores.map(async (store) => {
+        try {
+          const { problem, note } = await anchoring.check(store, tail);
+          if (problem) problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${problem}`);
+          if (note) notice(note);
+        } catch (err) {
+          problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${reason(err)}`);
+        }
+      }),
+    );
+  }
+  if (problems.length === 0) return;
+  throw new TfoError(
+    'TFO_ERR_AUDIT',
+    `TFO_ERR_AUDIT: this ${run.mode} run cannot be audited, so it starts nothing (no lock, no state, no terraform): ${problems.sort().join('; ')}. Fix the sink named, run \`tfo audit verify\`, or set audit({ failClosed: false }) to run and report the sink failures afterwards`,
+  );
+}
