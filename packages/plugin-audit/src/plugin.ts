@@ -155,10 +155,11 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
 
       const fail = (sink: string, entry: AuditEntry, err: unknown): void => {
         const row = failures.get(sink) ?? { records: new Set<string>(), causes: [] };
-        row.records.add(entry.id);
         const cause = err instanceof Error ? err.message : String(err);
         if (!row.causes.includes(cause)) row.causes.push(cause);
         failures.set(sink, row);
+        if (row.records.has(entry.id)) return; // its record and its anchor both failed: one record
+        row.records.add(entry.id);
         notice('warn', `audit sink ${sink} did not store ${entry.action} record ${entry.id} of ${entry.deployment.key}`);
       };
 

@@ -151,7 +151,9 @@ export class S3Sink implements AuditSink, AnchorStore {
       text = (await out.Body?.transformToString('utf8')) ?? '';
       etag = out.ETag ?? '';
     } catch (err) {
-      if ((err as { name?: string }).name === 'NoSuchKey' || httpStatus(err) === 404) return undefined;
+      const name = (err as { name?: string }).name;
+      // no anchor yet; a missing bucket is not an answer
+      if (name === 'NoSuchKey' || (httpStatus(err) === 404 && name !== 'NoSuchBucket')) return undefined;
       this.#fail(key, err);
     }
     let parsed: unknown;
