@@ -59,6 +59,9 @@ const short = (hash: string | null): string => (hash ? `${hash.slice(0, 12)}…`
 export const describeAnchor = (a: ChainAnchor): string =>
   `record #${a.seq} (id ${a.id}, in ${a.file}, hash ${short(a.hash)})`;
 
+const emptyTrail = (dir: string, anchor: ChainAnchor): string =>
+  `the anchor names ${describeAnchor(anchor)} but the file trail ${dir} holds no records: its day files were removed, or the anchor belongs to another trail (give each trail its own: s3Sink controlPrefix, dynamodbSink anchorId)`;
+
 /** What is missing when the trail ends before the anchored record. */
 async function missingTail(dir: string, anchor: ChainAnchor, lastSeq: number, headPresent: boolean): Promise<string> {
   const files = await listAuditFiles(dir);
@@ -79,11 +82,9 @@ export async function anchorProblem(
 ): Promise<string | undefined> {
   const chain = walk.result;
   if (!chain.ok) return undefined; // the chain's own break is what to report
-  if (chain.records === 0) {
-    return `the anchor names ${describeAnchor(anchor)} but the file trail ${dir} holds no records: its day files were removed`;
-  }
+  if (chain.records === 0) return emptyTrail(dir, anchor);
   if (walk.genesis !== anchor.genesis) {
-    return `the trail's first record is ${short(walk.genesis)} but the anchor's is ${short(anchor.genesis)}: the oldest day files were removed, or the anchor belongs to another trail (give each trail its own anchor)`;
+    return `the trail's first record is ${short(walk.genesis)} but the anchor's is ${short(anchor.genesis)}: the oldest day files were removed, or the anchor belongs to another trail (give each trail its own: s3Sink controlPrefix, dynamodbSink anchorId)`;
   }
   if (chain.records < anchor.seq) return missingTail(dir, anchor, chain.records, chain.head !== null && headPresent);
   const there = walk.at[anchor.seq];
@@ -106,11 +107,9 @@ export async function tailProblem(
   anchor: ChainAnchor,
   headPresent: boolean,
 ): Promise<string | undefined> {
-  if (tail.seq === 0 || genesis === null) {
-    return `the anchor names ${describeAnchor(anchor)} but the file trail ${dir} holds no records: its day files were removed`;
-  }
+  if (tail.seq === 0 || genesis === null) return emptyTrail(dir, anchor);
   if (genesis !== anchor.genesis) {
-    return `the trail's first record is ${short(genesis)} but the anchor's is ${short(anchor.genesis)}: the oldest day files were removed, or the anchor belongs to another trail (give each trail its own anchor)`;
+    return `the trail's first record is ${short(genesis)} but the anchor's is ${short(anchor.genesis)}: the oldest day files were removed, or the anchor belongs to another trail (give each trail its own: s3Sink controlPrefix, dynamodbSink anchorId)`;
   }
   if (tail.seq < anchor.seq) return missingTail(dir, anchor, tail.seq, headPresent);
   if (tail.seq === anchor.seq) {

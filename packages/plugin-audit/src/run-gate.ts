@@ -18,6 +18,7 @@ export async function checkBeforeRun(
   notice: (message: string) => void,
 ): Promise<void> {
   const problems: string[] = [];
+  const failed = new Set<string>();
   const tails = new Map<FileSink, ChainHead>();
   await Promise.all(
     sinks.map(async (sink) => {
@@ -25,6 +26,7 @@ export async function checkBeforeRun(
         if (sink instanceof FileSink) tails.set(sink, await sink.probe());
         else await sink.probe?.();
       } catch (err) {
+        failed.add(sink.name);
         problems.push(`sink ${sink.name}: ${reason(err)}`);
       }
     }),
@@ -32,15 +34,17 @@ export async function checkBeforeRun(
   const tail = anchoring && tails.get(anchoring.file);
   if (anchoring && tail) {
     await Promise.all(
-      anchoring.stores.map(async (store) => {
-        try {
-          const { problem, note } = await anchoring.check(store, tail);
-          if (problem) problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${problem}`);
-          if (note) notice(note);
-        } catch (err) {
-          problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${reason(err)}`);
-        }
-      }),
+      anchoring.stores
+        .filter((store) => !failed.has(store.name)) // one cause per sink is enough
+        .map(async (store) => {
+          try {
+            const { problem, note } = await anchoring.check(store, tail);
+            if (problem) problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${problem}`);
+            if (note) notice(note);
+          } catch (err) {
+            problems.push(`sink ${store.name}: ${reason(err)}`);
+          }
+        }),
     );
   }
   if (problems.length === 0) return;
