@@ -26,7 +26,12 @@ let moto: MotoServer;
 let trails = 0;
 
 async function auditStore(server: MotoServer): Promise<void> {
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: server.endpoint,
+    forcePathStyle: true,
+    credentials: CREDENTIALS,
+  });
   const db = new DynamoDBClient({ region: 'us-east-1', endpoint: server.endpoint, credentials: CREDENTIALS });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
@@ -147,7 +152,9 @@ describe('audit trail faults', () => {
     await writeFile(file, `${(await lines(file)).slice(0, -1).join('\n')}\n`);
     const { code, out } = await verify(repo);
     expect(code).toBe(1);
-    expect(out).toMatch(/audit trail BROKEN at HEAD:1: HEAD names .* but the last record hashes to .*records at the end were removed/);
+    expect(out).toMatch(
+      /audit trail BROKEN at HEAD:1: HEAD names .* but the last record hashes to .*records at the end were removed/,
+    );
   });
 
   it('the last record and HEAD deleted, anchored on moto: verify fails naming the missing record', async () => {
@@ -200,7 +207,9 @@ describe('audit trail faults', () => {
     const { code, out, json } = await verify(repo);
     expect(code).toBe(0);
     expect(out).toContain('audit trail intact: 2 record(s)');
-    expect(out).toMatch(/note: truncation of the tail cannot be ruled out: no sink holds an anchor .*s3Sink\(\{ bucket \}\) or dynamodbSink\(\{ table \}\)/);
+    expect(out).toMatch(
+      /note: truncation of the tail cannot be ruled out: no sink holds an anchor .*s3Sink\(\{ bucket \}\) or dynamodbSink\(\{ table \}\)/,
+    );
     expect(json).toMatchObject({ ok: true, anchors: [] });
   });
 
@@ -214,7 +223,9 @@ describe('audit trail faults', () => {
     await writeFile(file, bytes);
     const { code, out } = await verify(repo);
     expect(code).toBe(1);
-    expect(out).toMatch(new RegExp(`audit trail BROKEN at ${path.basename(file)}:2 \\(record [0-9a-f-]+\\): hash mismatch`));
+    expect(out).toMatch(
+      new RegExp(`audit trail BROKEN at ${path.basename(file)}:2 \\(record [0-9a-f-]+\\): hash mismatch`),
+    );
   });
 
   it('chain broken: the next tfo apply applies nothing (state untouched, exit 1, TFO_ERR_AUDIT)', async () => {
@@ -230,7 +241,9 @@ describe('audit trail faults', () => {
     const run = await tfo(['apply'], repo, ENV);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(/TFO_ERR_AUDIT: this apply run cannot be audited, so it starts nothing/);
-    expect(run.stderr).toMatch(/sink s3: anchor s3:\/\/fault-audit\/trail-1\/anchor\.json: .*the last 1 record\(s\) were removed/);
+    expect(run.stderr).toMatch(
+      /sink s3: anchor s3:\/\/fault-audit\/trail-1\/anchor\.json: .*the last 1 record\(s\) were removed/,
+    );
     expect(await states(repo)).toEqual(before);
     expect(await readdir(path.join(repo, '.tfo/runs'))).toEqual(runs); // no run was started
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 2 }); // nothing appended
@@ -238,10 +251,15 @@ describe('audit trail faults', () => {
   });
 
   it('audit bucket missing: the apply applies nothing under failClosed', async () => {
-    const repo = await auditedRepo({ kind: 'anchored', server: moto, bucket: 'no-such-audit-bucket' }, { app: { a: {} } });
+    const repo = await auditedRepo(
+      { kind: 'anchored', server: moto, bucket: 'no-such-audit-bucket' },
+      { app: { a: {} } },
+    );
     const run = await tfo(['apply'], repo, ENV);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/TFO_ERR_AUDIT: .*sink s3: s3:\/\/no-such-audit-bucket\/trail-\d+\/probe\.json: The specified bucket does not exist/);
+    expect(run.stderr).toMatch(
+      /TFO_ERR_AUDIT: .*sink s3: s3:\/\/no-such-audit-bucket\/trail-\d+\/probe\.json: The specified bucket does not exist/,
+    );
     expect(await stateIdentity(path.join(repo, '.tfo/state', keyOf('app')))).toBeUndefined();
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 0 });
     await noneLeft(repo);

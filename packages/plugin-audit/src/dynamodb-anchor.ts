@@ -1,9 +1,4 @@
-import {
-  GetItemCommand,
-  PutItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TfoError } from '@tfo/engine';
 import { chainAnchorSchema, describeAnchor, type ChainAnchor } from './anchor.js';
 import { canonicalJson } from './canonical.js';
@@ -35,7 +30,8 @@ export async function readAnchorItem(
     parsed = undefined;
   }
   const check = chainAnchorSchema.safeParse(parsed);
-  if (!check.success) throw new TfoError('TFO_ERR_AUDIT', `${table} item ${ANCHOR_PK} / ${anchorId}: not a chain anchor`);
+  if (!check.success)
+    throw new TfoError('TFO_ERR_AUDIT', `${table} item ${ANCHOR_PK} / ${anchorId}: not a chain anchor`);
   return check.data;
 }
 

@@ -160,7 +160,10 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         failures.set(sink, row);
         if (row.records.has(entry.id)) return; // its record and its anchor both failed: one record
         row.records.add(entry.id);
-        notice('warn', `audit sink ${sink} did not store ${entry.action} record ${entry.id} of ${entry.deployment.key}`);
+        notice(
+          'warn',
+          `audit sink ${sink} did not store ${entry.action} record ${entry.id} of ${entry.deployment.key}`,
+        );
       };
 
       engine.hooks.prepare.tapPromise(stage, async (run) => {
@@ -171,15 +174,13 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
       // one tap for all sinks: they write at once, and each anchor waits for the file chain
       engine.hooks.audit.tapPromise(stage, async (record) => {
         const entry = entryFor(record);
-        const head: Promise<ChainHead | undefined> | undefined = chainFile
-          ?.appendAt(entry)
-          .then(
-            (stored) => stored.head,
-            (err: unknown) => {
-              fail(chainFile.name, entry, err);
-              return undefined;
-            },
-          );
+        const head: Promise<ChainHead | undefined> | undefined = chainFile?.appendAt(entry).then(
+          (stored) => stored.head,
+          (err: unknown) => {
+            fail(chainFile.name, entry, err);
+            return undefined;
+          },
+        );
         await Promise.all(
           opts.sinks.map(async (sink) => {
             if (sink === chainFile) return head;

@@ -101,7 +101,9 @@ describe('chain anchors', () => {
     ok.close();
 
     const missing = s3Sink({ ...target(), bucket: 'no-such-audit-bucket' });
-    await expect(missing.probe()).rejects.toThrow(/s3:\/\/no-such-audit-bucket\/tfo-audit\/probe\.json: .*(bucket|NoSuchBucket)/i);
+    await expect(missing.probe()).rejects.toThrow(
+      /s3:\/\/no-such-audit-bucket\/tfo-audit\/probe\.json: .*(bucket|NoSuchBucket)/i,
+    );
     await expect(missing.readAnchor()).rejects.toThrow(/no-such-audit-bucket/);
     missing.close();
     const table = dynamodbSink({ ...target(), table: 'no-such-table' });

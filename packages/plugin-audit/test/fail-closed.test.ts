@@ -148,26 +148,36 @@ describe('anchored file chain', () => {
 
   it.each([
     ['HEAD deleted', async (dir: string) => rm(path.join(dir, HEAD_FILE))],
-    ['HEAD rolled back', async (dir: string, prevHash: string) => writeFile(path.join(dir, HEAD_FILE), `${prevHash}\n`)],
-  ])('last record removed and %s: the chain still holds, the anchor does not, the next run starts nothing', async (_, head) => {
-    const vault = new MemoryVault();
-    const s = await setup({ sinks: [fileSink(), vault] });
-    expect((await s.run()).exitCode).toBe(0);
-    const file = await dayFile(s.dir);
-    const kept = (await lines(file)).slice(0, -1);
-    await writeFile(file, `${kept.join('\n')}\n`);
-    await head(s.dir, (JSON.parse(kept.at(-1)!) as ChainedAuditRecord).hash);
+    [
+      'HEAD rolled back',
+      async (dir: string, prevHash: string) => writeFile(path.join(dir, HEAD_FILE), `${prevHash}\n`),
+    ],
+  ])(
+    'last record removed and %s: the chain still holds, the anchor does not, the next run starts nothing',
+    async (_, head) => {
+      const vault = new MemoryVault();
+      const s = await setup({ sinks: [fileSink(), vault] });
+      expect((await s.run()).exitCode).toBe(0);
+      const file = await dayFile(s.dir);
+      const kept = (await lines(file)).slice(0, -1);
+      await writeFile(file, `${kept.join('\n')}\n`);
+      await head(s.dir, (JSON.parse(kept.at(-1)!) as ChainedAuditRecord).hash);
 
-    expect(await verifyChain(s.dir)).toMatchObject({ ok: true, records: 1 }); // what the file alone can tell
-    const checked = await verifyTrail(s.dir, [vault]);
-    expect(checked.ok).toBe(false);
-    expect(checked.anchors[0]!.problem).toMatch(/names record #2 .* but the file trail ends at record #1: the last 1 record\(s\) were removed/);
+      expect(await verifyChain(s.dir)).toMatchObject({ ok: true, records: 1 }); // what the file alone can tell
+      const checked = await verifyTrail(s.dir, [vault]);
+      expect(checked.ok).toBe(false);
+      expect(checked.anchors[0]!.problem).toMatch(
+        /names record #2 .* but the file trail ends at record #1: the last 1 record\(s\) were removed/,
+      );
 
-    const next = await setup({ sinks: [fileSink(), vault] }, path.dirname(path.dirname(s.dir)));
-    await expect(next.run()).rejects.toThrow(/TFO_ERR_AUDIT: this apply run cannot be audited, so it starts nothing.*sink vault: anchor memory:\/\/vault\/anchor: .*record\(s\) were removed/);
-    expect(next.applied).toEqual([]);
-    expect(vault.anchor?.seq).toBe(2); // never moved back
-  });
+      const next = await setup({ sinks: [fileSink(), vault] }, path.dirname(path.dirname(s.dir)));
+      await expect(next.run()).rejects.toThrow(
+        /TFO_ERR_AUDIT: this apply run cannot be audited, so it starts nothing.*sink vault: anchor memory:\/\/vault\/anchor: .*record\(s\) were removed/,
+      );
+      expect(next.applied).toEqual([]);
+      expect(vault.anchor?.seq).toBe(2); // never moved back
+    },
+  );
 
   it('a removed day file is named', async () => {
     const vault = new MemoryVault();
@@ -194,7 +204,9 @@ describe('anchored file chain', () => {
     const file = await dayFile(s.dir);
     await writeFile(file, `${(await lines(file)).slice(0, -1).join('\n')}\n`); // HEAD still names the removed record
     const next = await setup({}, path.dirname(path.dirname(s.dir)));
-    await expect(next.run('plan')).rejects.toThrow(/TFO_ERR_AUDIT: this plan run cannot be audited.*sink file: .*HEAD names/);
+    await expect(next.run('plan')).rejects.toThrow(
+      /TFO_ERR_AUDIT: this plan run cannot be audited.*sink file: .*HEAD names/,
+    );
     expect(next.applied).toEqual([]);
   });
 
@@ -210,7 +222,9 @@ describe('anchored file chain', () => {
     const result = await open.run();
     expect(open.applied).toHaveLength(2);
     expect(result.exitCode).toBe(1);
-    expect(result.problems).toEqual([{ plugin: 'audit', message: 'audit sink vault failed for 2 record(s): vault is down' }]);
+    expect(result.problems).toEqual([
+      { plugin: 'audit', message: 'audit sink vault failed for 2 record(s): vault is down' },
+    ]);
     expect(open.notices.filter((n) => /audit sink vault did not store apply record/.test(n))).toHaveLength(2);
   });
 
@@ -224,7 +238,9 @@ describe('anchored file chain', () => {
 
     const next = await setup({ sinks: [fileSink(), vault] }, path.dirname(path.dirname(s.dir)));
     expect((await next.run()).exitCode).toBe(0);
-    expect(next.notices).toContain('audit: records #2–#2 of the file trail were re-checked and anchored in memory://vault/anchor');
+    expect(next.notices).toContain(
+      'audit: records #2–#2 of the file trail were re-checked and anchored in memory://vault/anchor',
+    );
     expect(vault.anchor?.seq).toBe(4);
 
     // a record changed after the anchored one is found before the run, not after

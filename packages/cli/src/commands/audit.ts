@@ -169,7 +169,9 @@ function verifyText(result: TrailVerification): string {
     else if (!chain.ok) lines.push(`anchor in ${a.sink} (${a.location}): not compared, the chain is broken`);
     else if (!a.anchor) lines.push(`anchor in ${a.sink} (${a.location}): none yet, and the trail is empty`);
     else {
-      const after = a.unanchored ? `; ${a.unanchored} later record(s) not anchored yet (the next run anchors them)` : '';
+      const after = a.unanchored
+        ? `; ${a.unanchored} later record(s) not anchored yet (the next run anchors them)`
+        : '';
       lines.push(`anchor in ${a.sink} (${a.location}) holds: record #${a.anchor.seq} is in the trail${after}`);
     }
   }
