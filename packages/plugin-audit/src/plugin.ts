@@ -96,7 +96,8 @@ export function auditDir(engine: Engine): string {
 
 /**
  * The audit trail: every deployment's record, in the versioned schema, to every sink at once.
- * A sink that fails never stops the run, and is never silent: it is a run problem (or a warning).
+ * With `failClosed`, a run whose records could not be stored starts nothing. A sink that fails
+ * during the run never stops it, and is never silent: it is a run problem (or a warning).
  */
 export function audit(options: AuditOptions = {}): AuditPlugin {
   const opts = parsePluginOptions('audit', auditOptionsSchema, options);
@@ -184,7 +185,11 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         await Promise.all(
           opts.sinks.map(async (sink) => {
             if (sink === chainFile) return head;
-            await sink.write(entry).catch((err: unknown) => fail(sink.name, entry, err));
+            try {
+              await sink.write(entry);
+            } catch (err) {
+              fail(sink.name, entry, err);
+            }
             const position = anchoring && isAnchorStore(sink) ? await head : undefined;
             if (anchoring && position && isAnchorStore(sink)) {
               await anchoring.advance(sink, position).catch((err: unknown) => fail(sink.name, entry, err));
