@@ -250,6 +250,20 @@ describe('audit trail faults', () => {
     await noneLeft(repo);
   });
 
+  it('chain broken: a tfo plan starts nothing either (plans are audited too)', async () => {
+    const repo = await copyOf(applied);
+    const file = await dayFile(repo);
+    await writeFile(file, `${(await lines(file)).slice(0, -1).join('\n')}\n`); // HEAD still names the removed record
+    const runs = await readdir(path.join(repo, '.tfo/runs'));
+    const run = await tfo(['plan'], repo, ENV);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(
+      /TFO_ERR_AUDIT: this plan run cannot be audited, so it starts nothing.*sink file: .*HEAD names/,
+    );
+    expect(await readdir(path.join(repo, '.tfo/runs'))).toEqual(runs);
+    await noneLeft(repo);
+  });
+
   it('audit bucket missing: the apply applies nothing under failClosed', async () => {
     const repo = await auditedRepo(
       { kind: 'anchored', server: moto, bucket: 'no-such-audit-bucket' },

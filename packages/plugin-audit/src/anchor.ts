@@ -60,7 +60,7 @@ export const describeAnchor = (a: ChainAnchor): string =>
   `record #${a.seq} (id ${a.id}, in ${a.file}, hash ${short(a.hash)})`;
 
 const emptyTrail = (dir: string, anchor: ChainAnchor): string =>
-  `the anchor names ${describeAnchor(anchor)} but the file trail ${dir} holds no records: its day files were removed, or the anchor belongs to another trail (give each trail its own: s3Sink controlPrefix, dynamodbSink anchorId)`;
+  `the anchor names ${describeAnchor(anchor)} but the file trail ${dir} holds no records: its day files were removed, or the anchor belongs to another trail (give each trail its own: s3Sink controlPrefix, dynamodbSink anchorId; a file trail that does not outlive its CI job must not be anchored: anchor: false)`;
 
 /** What is missing when the trail ends before the anchored record. */
 async function missingTail(dir: string, anchor: ChainAnchor, lastSeq: number, headPresent: boolean): Promise<string> {
