@@ -6,6 +6,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { queryFile, verifyChain } from '@tfo/plugin-audit';
@@ -51,7 +52,9 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-type Sinks = { kind: 'file' } | { kind: 'anchored'; server: MotoServer; bucket?: string };
+type Sinks =
+  | { kind: 'file' }
+  | { kind: 'anchored'; server: Pick<MotoServer, 'endpoint'>; bucket?: string; options?: string };
 
 /**
  * A repository over the slow module, one deployment per project; its TypeScript config composes
@@ -82,7 +85,7 @@ export default {
   deploymentsDir: 'deployments',
   rootModule: ${JSON.stringify(SLOW_MODULE)},
   accounts: ${JSON.stringify(ACCOUNTS)},
-  plugins: [audit({ sinks: [${list}] })],
+  plugins: [audit({ sinks: [${list}]${sinks.kind === 'anchored' && sinks.options ? `, ${sinks.options}` : ''} })],
 };
 `,
   );
@@ -277,6 +280,31 @@ describe('audit trail faults', () => {
     expect(await stateIdentity(path.join(repo, '.tfo/state', keyOf('app')))).toBeUndefined();
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 0 });
     await noneLeft(repo);
+  });
+
+  it('audit endpoint accepts and never answers: the apply applies nothing, at the probe deadline', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
+    try {
+      const repo = await auditedRepo(
+        { kind: 'anchored', server: { endpoint }, options: 'probeTimeoutSeconds: 2' },
+        { app: { a: {} } },
+      );
+      const started = Date.now();
+      const run = await tfo(['apply'], repo, ENV);
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toMatch(
+        /TFO_ERR_AUDIT: .*sink dynamodb: did not answer within 2 s; sink s3: did not answer within 2 s/,
+      );
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(await stateIdentity(path.join(repo, '.tfo/state', keyOf('app')))).toBeUndefined();
+      await noneLeft(repo);
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('moto killed before the run: the apply applies nothing under failClosed', async () => {

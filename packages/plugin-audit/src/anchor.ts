@@ -34,12 +34,13 @@ export interface AnchorStore {
   readonly anchors: boolean;
   /** Where the anchor lives, for messages (`s3://bucket/key`, `table item …`). */
   readonly anchorLocation: string;
-  readAnchor(): Promise<ChainAnchor | undefined>;
+  /** `signal` aborts the call (the check before a run has a deadline). */
+  readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined>;
   /**
    * Moves the anchor to `anchor`, never back: a conditional write that refuses (TFO_ERR_AUDIT) when
    * the stored anchor is further on, or at the same position with another hash.
    */
-  advanceAnchor(anchor: ChainAnchor): Promise<void>;
+  advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void>;
 }
 
 export function isAnchorStore(sink: unknown): sink is AnchorStore {

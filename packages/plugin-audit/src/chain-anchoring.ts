@@ -47,10 +47,10 @@ export class ChainAnchoring {
   }
 
   /** Moves one store's anchor to the head (queued per store; skipped when already past it). */
-  advance(store: AnchorStore, head: ChainHead): Promise<void> {
+  advance(store: AnchorStore, head: ChainHead, signal?: AbortSignal): Promise<void> {
     const next = (this.#queues.get(store) ?? Promise.resolve()).then(async () => {
       if ((this.#anchored.get(store) ?? 0) >= head.seq) return;
-      await store.advanceAnchor(await this.anchorOf(head));
+      await store.advanceAnchor(await this.anchorOf(head), signal);
       this.#anchored.set(store, head.seq);
     });
     this.#queues.set(
@@ -65,15 +65,15 @@ export class ChainAnchoring {
    * anchor moved up to the tail (a run that stopped before anchoring is caught up; a trail anchored
    * for the first time is adopted). Resolves with a problem, or what was done.
    */
-  async check(store: AnchorStore, tail: ChainHead): Promise<{ problem?: string; note?: string }> {
-    const anchor = await store.readAnchor();
+  async check(store: AnchorStore, tail: ChainHead, signal?: AbortSignal): Promise<{ problem?: string; note?: string }> {
+    const anchor = await store.readAnchor(signal);
     if (anchor) {
       const genesis = tail.seq === 0 ? null : await this.#genesisOf(tail);
       const problem = await tailProblem(this.dir, tail, genesis, anchor, (await readHead(this.dir)) !== undefined);
       if (problem) return { problem };
     }
     if (tail.seq === 0 || (anchor && anchor.seq >= tail.seq)) return {};
-    await this.advance(store, tail);
+    await this.advance(store, tail, signal);
     return {
       note: anchor
         ? `audit: records #${anchor.seq + 1}–#${tail.seq} of the file trail were re-checked and anchored in ${store.anchorLocation}`

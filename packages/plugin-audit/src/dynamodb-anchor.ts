@@ -18,9 +18,11 @@ export async function readAnchorItem(
   db: DynamoDBClient,
   table: string,
   anchorId: string,
+  signal?: AbortSignal,
 ): Promise<ChainAnchor | undefined> {
   const out = await db.send(
     new GetItemCommand({ TableName: table, Key: { pk: { S: ANCHOR_PK }, sk: { S: anchorId } }, ConsistentRead: true }),
+    { abortSignal: signal },
   );
   if (!out.Item) return undefined;
   let parsed: unknown;
@@ -44,6 +46,7 @@ export async function advanceAnchorItem(
   table: string,
   anchorId: string,
   anchor: ChainAnchor,
+  signal?: AbortSignal,
 ): Promise<void> {
   try {
     await db.send(
@@ -60,10 +63,11 @@ export async function advanceAnchorItem(
         ExpressionAttributeNames: { '#seq': 'seq', '#hash': 'hash' },
         ExpressionAttributeValues: { ':seq': { N: String(anchor.seq) }, ':hash': { S: anchor.hash } },
       }),
+      { abortSignal: signal },
     );
   } catch (err) {
     if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
-    const at = await readAnchorItem(db, table, anchorId);
+    const at = await readAnchorItem(db, table, anchorId, signal);
     throw new TfoError(
       'TFO_ERR_AUDIT',
       `${table} item ${ANCHOR_PK} / ${anchorId} names ${at ? describeAnchor(at) : 'another record'}, which the file trail at #${anchor.seq} does not reach: records were removed from the trail (run \`tfo audit verify\`), or another trail shares this anchor`,
@@ -73,11 +77,17 @@ export async function advanceAnchorItem(
 }
 
 /** Proves an item could be written now: replaces `#tfo-probe / <sink name>`. */
-export async function writeProbeItem(db: DynamoDBClient, table: string, sink: string): Promise<void> {
+export async function writeProbeItem(
+  db: DynamoDBClient,
+  table: string,
+  sink: string,
+  signal?: AbortSignal,
+): Promise<void> {
   await db.send(
     new PutItemCommand({
       TableName: table,
       Item: { pk: { S: PROBE_PK }, sk: { S: sink }, probedAt: { S: new Date().toISOString() } },
     }),
+    { abortSignal: signal },
   );
 }

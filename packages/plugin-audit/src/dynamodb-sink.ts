@@ -127,17 +127,18 @@ export class DynamoDbSink implements AuditSink, AnchorStore {
   };
 
   /** Before a run: proves an item could be written now (the probe item, replaced every run). */
-  async probe(): Promise<void> {
-    await writeProbeItem(this.#clients.get().dynamodb, this.options.table, this.name).catch(this.#error);
+  async probe(signal?: AbortSignal): Promise<void> {
+    await writeProbeItem(this.#clients.get().dynamodb, this.options.table, this.name, signal).catch(this.#error);
   }
 
-  readAnchor(): Promise<ChainAnchor | undefined> {
-    return readAnchorItem(this.#clients.get().dynamodb, this.options.table, this.options.anchorId).catch(this.#error);
-  }
-
-  async advanceAnchor(anchor: ChainAnchor): Promise<void> {
+  readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
     const db = this.#clients.get().dynamodb;
-    await advanceAnchorItem(db, this.options.table, this.options.anchorId, anchor).catch(this.#error);
+    return readAnchorItem(db, this.options.table, this.options.anchorId, signal).catch(this.#error);
+  }
+
+  async advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void> {
+    const db = this.#clients.get().dynamodb;
+    await advanceAnchorItem(db, this.options.table, this.options.anchorId, anchor, signal).catch(this.#error);
   }
 
   async write(entry: AuditEntry): Promise<void> {

@@ -37,7 +37,7 @@ export interface AuditSink {
    * Before a run, when the audit plugin fails closed: proves a record could be stored now (a small
    * write, a chain check), or throws saying why not. A sink without it is trusted until it writes.
    */
-  probe?(): Promise<unknown>;
+  probe?(signal?: AbortSignal): Promise<unknown>;
   /** Releases what the sink holds (SDK clients); called when the engine closes. */
   close?(): void | Promise<void>;
 }

@@ -35,6 +35,8 @@ export const auditOptionsSchema = z
      * records are written, after the deployments, and reported then.
      */
     failClosed: z.boolean().default(true),
+    /** How long that check waits for a sink to answer before it counts as unable to store. */
+    probeTimeoutSeconds: z.number().positive().max(3600).default(30),
   })
   .strict();
 
@@ -169,7 +171,8 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
 
       engine.hooks.prepare.tapPromise(stage, async (run) => {
         if (!opts.failClosed) return;
-        await checkBeforeRun(run, opts.sinks, anchoring, (message) => notice('info', message));
+        const timeoutMs = opts.probeTimeoutSeconds * 1000;
+        await checkBeforeRun(run, opts.sinks, anchoring, (message) => notice('info', message), timeoutMs);
       });
 
       // one tap for all sinks: they write at once, and each anchor waits for the file chain

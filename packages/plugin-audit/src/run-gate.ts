@@ -2,8 +2,6 @@ import { TfoError, type RunInfo } from '@tfo/engine';
 import type { ChainAnchoring } from './chain-anchoring.js';
 import { FileSink, type AuditSink, type ChainHead } from './file-sink.js';
 
-const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
-
 /**
  * Fail-closed check before a run starts any deployment. Every sink must be able to store the
  * run's records now: each file sink's chain tail holds against its HEAD and the folder is
@@ -16,7 +14,12 @@ export async function checkBeforeRun(
   sinks: readonly AuditSink[],
   anchoring: ChainAnchoring | undefined,
   notice: (message: string) => void,
+  timeoutMs = 30_000,
 ): Promise<void> {
+  // a sink that accepts and never answers must not hold the run: every call is aborted at the deadline
+  const signal = AbortSignal.timeout(timeoutMs);
+  const reason = (err: unknown): string =>
+    signal.aborted ? `did not answer within ${timeoutMs / 1000} s` : err instanceof Error ? err.message : String(err);
   const problems: string[] = [];
   const failed = new Set<string>();
   const tails = new Map<FileSink, ChainHead>();
@@ -24,7 +27,7 @@ export async function checkBeforeRun(
     sinks.map(async (sink) => {
       try {
         if (sink instanceof FileSink) tails.set(sink, await sink.probe());
-        else await sink.probe?.();
+        else await sink.probe?.(signal);
       } catch (err) {
         failed.add(sink.name);
         problems.push(`sink ${sink.name}: ${reason(err)}`);
@@ -38,7 +41,7 @@ export async function checkBeforeRun(
         .filter((store) => !failed.has(store.name)) // one cause per sink is enough
         .map(async (store) => {
           try {
-            const { problem, note } = await anchoring.check(store, tail);
+            const { problem, note } = await anchoring.check(store, tail, signal);
             if (problem) problems.push(`sink ${store.name}: anchor ${store.anchorLocation}: ${problem}`);
             if (note) notice(note);
           } catch (err) {

@@ -119,7 +119,7 @@ export class S3Sink implements AuditSink, AnchorStore {
    * Before a run: proves a record could be stored now, with the records' credentials and
    * encryption, by writing the small `probe.json` beside the anchor (replaced every run).
    */
-  async probe(): Promise<void> {
+  async probe(signal?: AbortSignal): Promise<void> {
     const key = `${this.options.controlPrefix}probe.json`;
     const body = canonicalJson({ sink: this.name, probedAt: new Date().toISOString() });
     try {
@@ -132,22 +132,25 @@ export class S3Sink implements AuditSink, AnchorStore {
           ChecksumAlgorithm: 'SHA256',
           ...this.#encryption(),
         }),
+        { abortSignal: signal },
       );
     } catch (err) {
       this.#fail(key, err);
     }
   }
 
-  async readAnchor(): Promise<ChainAnchor | undefined> {
-    return (await this.#readAnchor())?.anchor;
+  async readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
+    return (await this.#readAnchor(signal))?.anchor;
   }
 
-  async #readAnchor(): Promise<{ anchor: ChainAnchor; etag: string } | undefined> {
+  async #readAnchor(signal?: AbortSignal): Promise<{ anchor: ChainAnchor; etag: string } | undefined> {
     const key = `${this.options.controlPrefix}anchor.json`;
     let text: string;
     let etag: string;
     try {
-      const out = await this.#clients.get().s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }));
+      const out = await this.#clients
+        .get()
+        .s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { abortSignal: signal });
       text = (await out.Body?.transformToString('utf8')) ?? '';
       etag = out.ETag ?? '';
     } catch (err) {
@@ -168,10 +171,10 @@ export class S3Sink implements AuditSink, AnchorStore {
   }
 
   /** Moves the anchor forward with a conditional write (If-Match the anchor read, or If-None-Match when none). */
-  async advanceAnchor(anchor: ChainAnchor): Promise<void> {
+  async advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void> {
     const key = `${this.options.controlPrefix}anchor.json`;
     for (let attempt = 0; ; attempt++) {
-      const current = await this.#readAnchor();
+      const current = await this.#readAnchor(signal);
       if (current) {
         const at = current.anchor;
         if (at.seq > anchor.seq || (at.seq === anchor.seq && at.hash !== anchor.hash)) {
@@ -193,6 +196,7 @@ export class S3Sink implements AuditSink, AnchorStore {
             ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
             ...this.#encryption(),
           }),
+          { abortSignal: signal },
         );
         return;
       } catch (err) {

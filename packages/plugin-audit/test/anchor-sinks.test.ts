@@ -3,11 +3,21 @@
 // write fails its probe naming the bucket or table, and the index never lists its own items.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import net from 'node:net';
+import type { RunInfo } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
 import { createAuditTable } from '../../../scripts/lib/state-bucket.mjs';
-import { dynamodbSink, s3Sink, type AnchorStore, type ChainAnchor } from '../src/index.js';
-import { entry } from './support.js';
+import {
+  checkBeforeRun,
+  dynamodbSink,
+  fileSink,
+  s3Sink,
+  ChainAnchoring,
+  type AnchorStore,
+  type ChainAnchor,
+} from '../src/index.js';
+import { entry, removeTempDirs, tempDir } from './support.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const REGION = 'us-east-1';
@@ -28,6 +38,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await removeTempDirs();
   s3?.destroy();
   db?.destroy();
   await moto?.stop();
@@ -109,6 +120,36 @@ describe('chain anchors', () => {
     const table = dynamodbSink({ ...target(), table: 'no-such-table' });
     await expect(table.probe()).rejects.toThrow(/TFO_ERR_AUDIT|no-such-table/);
     table.close();
+  });
+
+  it('a sink that accepts and never answers fails the check before a run at its deadline', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer((socket) => void held.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as net.AddressInfo;
+    const endpoint = `http://127.0.0.1:${port}`;
+    const dir = await tempDir();
+    const file = fileSink({ dir });
+    const bucket = s3Sink({ region: REGION, endpoint, forcePathStyle: true, bucket: 'silent' });
+    const table = dynamodbSink({ region: REGION, endpoint, table: 'silent' });
+    const started = Date.now();
+    try {
+      await expect(
+        checkBeforeRun(
+          { id: 'r', mode: 'apply' } as RunInfo,
+          [file, bucket, table],
+          new ChainAnchoring(file, [bucket, table]),
+          () => undefined,
+          500,
+        ),
+      ).rejects.toThrow(/sink dynamodb: did not answer within 0\.5 s; sink s3: did not answer within 0\.5 s/);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      bucket.close();
+      table.close();
+      for (const socket of held) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('anchor: false leaves a sink out of anchoring', () => {
