@@ -25,6 +25,8 @@ const keyOf = (project: string): string => `s3/acme-dev/us-east-1/${project}/ter
 
 let moto: MotoServer;
 let trails = 0;
+/** Every repository a scenario made, removed at the end. */
+const made: string[] = [];
 
 async function auditStore(server: MotoServer): Promise<void> {
   const s3 = new S3Client({
@@ -50,6 +52,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await moto?.stop();
+  await Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
 type Sinks =
@@ -62,6 +65,7 @@ type Sinks =
  */
 async function auditedRepo(sinks: Sinks, buckets: Record<string, Parameters<typeof slowTfvars>[0]>): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tfo-fault-audit-'));
+  made.push(dir);
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
   for (const [project, b] of Object.entries(buckets)) {
     await mkdir(path.join(dir, 'deployments/dev', project), { recursive: true });
@@ -130,6 +134,7 @@ let appliedFileOnly: string;
 
 async function copyOf(repo: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tfo-fault-audit-copy-'));
+  made.push(dir);
   await cp(repo, dir, { recursive: true, verbatimSymlinks: true });
   return dir;
 }
@@ -243,7 +248,9 @@ describe('audit trail faults', () => {
     const runs = await readdir(path.join(repo, '.tfo/runs'));
     const run = await tfo(['apply'], repo, ENV);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/TFO_ERR_AUDIT: this apply run cannot be audited, so it starts nothing/);
+    expect(run.stderr).toMatch(
+      /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: this apply run cannot be audited, so it starts nothing/,
+    );
     expect(run.stderr).toMatch(
       /sink s3: anchor s3:\/\/fault-audit\/trail-1\/anchor\.json: .*the last 1 record\(s\) were removed/,
     );
@@ -261,7 +268,7 @@ describe('audit trail faults', () => {
     const run = await tfo(['plan'], repo, ENV);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(
-      /TFO_ERR_AUDIT: this plan run cannot be audited, so it starts nothing.*sink file: .*HEAD names/,
+      /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: this plan run cannot be audited, so it starts nothing.*sink file: .*HEAD names/,
     );
     expect(await readdir(path.join(repo, '.tfo/runs'))).toEqual(runs);
     await noneLeft(repo);
@@ -275,7 +282,7 @@ describe('audit trail faults', () => {
     const run = await tfo(['apply'], repo, ENV);
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toMatch(
-      /TFO_ERR_AUDIT: .*sink s3: s3:\/\/no-such-audit-bucket\/trail-\d+\/probe\.json: The specified bucket does not exist/,
+      /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: .*sink s3: s3:\/\/no-such-audit-bucket\/trail-\d+\/probe\.json: The specified bucket does not exist/,
     );
     expect(await stateIdentity(path.join(repo, '.tfo/state', keyOf('app')))).toBeUndefined();
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 0 });
@@ -296,7 +303,7 @@ describe('audit trail faults', () => {
       const run = await tfo(['apply'], repo, ENV);
       expect(run.exitCode).toBe(1);
       expect(run.stderr).toMatch(
-        /TFO_ERR_AUDIT: .*sink dynamodb: did not answer within 2 s; sink s3: did not answer within 2 s/,
+        /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: .*sink dynamodb: did not answer within 2 s; sink s3: did not answer within 2 s/,
       );
       expect(Date.now() - started).toBeLessThan(30_000);
       expect(await stateIdentity(path.join(repo, '.tfo/state', keyOf('app')))).toBeUndefined();
@@ -318,7 +325,9 @@ describe('audit trail faults', () => {
     const before = await states(repo);
     const run = await tfo(['apply'], repo, ENV);
     expect(run.exitCode).toBe(1);
-    expect(run.stderr).toMatch(/TFO_ERR_AUDIT: this apply run cannot be audited.*sink dynamodb: .*sink s3: /);
+    expect(run.stderr).toMatch(
+      /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: this apply run cannot be audited.*sink dynamodb: .*sink s3: /,
+    );
     expect(await states(repo)).toEqual(before);
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 1 });
     await noneLeft(repo);

@@ -20,7 +20,7 @@ export type { BrokenRecord, ChainPosition, ChainWalk, LineCheck, VerifyResult } 
 export { anchorProblem, chainAnchorSchema, isAnchorStore, tailProblem } from './anchor.js';
 export type { AnchorStore, ChainAnchor } from './anchor.js';
 export { ChainAnchoring } from './chain-anchoring.js';
-export { checkBeforeRun } from './run-gate.js';
+export { checkBeforeRun, AuditGateError } from './run-gate.js';
 export { verifyTrail, UNANCHORED_NOTE } from './verify-trail.js';
 export type { AnchorCheck, TrailVerification } from './verify-trail.js';
 export { complianceReport, matches, parseBound, queryFile } from './query.js';

@@ -1,6 +1,19 @@
-import { TfoError, type RunInfo } from '@tfo/engine';
+import { PluginError, TfoError, type ErrorCode, type RunInfo } from '@tfo/engine';
 import type { ChainAnchoring } from './chain-anchoring.js';
 import { FileSink, type AuditSink, type ChainHead } from './file-sink.js';
+
+/**
+ * The audit plugin's refusal to start a run: an error of its `prepare` tap (the engine passes a
+ * PluginError through as it is), coded TFO_ERR_AUDIT so the user sees what to fix.
+ */
+export class AuditGateError extends PluginError {
+  override readonly code: ErrorCode = 'TFO_ERR_AUDIT';
+
+  constructor(message: string) {
+    super('audit', 'prepare', new TfoError('TFO_ERR_AUDIT', message));
+    this.name = 'AuditGateError';
+  }
+}
 
 /**
  * Fail-closed check before a run starts any deployment. Every sink must be able to store the
@@ -51,8 +64,7 @@ export async function checkBeforeRun(
     );
   }
   if (problems.length === 0) return;
-  throw new TfoError(
-    'TFO_ERR_AUDIT',
-    `TFO_ERR_AUDIT: this ${run.mode} run cannot be audited, so it starts nothing (no lock, no state, no terraform): ${problems.sort().join('; ')}. Fix the sink named, run \`tfo audit verify\`, or set audit({ failClosed: false }) to run and report the sink failures afterwards`,
+  throw new AuditGateError(
+    `this ${run.mode} run cannot be audited, so it starts nothing (no lock, no state, no terraform): ${problems.sort().join('; ')}. Fix the sink named, run \`tfo audit verify\`, or set audit({ failClosed: false }) to run and report the sink failures afterwards`,
   );
 }

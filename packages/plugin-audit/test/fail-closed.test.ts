@@ -172,7 +172,7 @@ describe('anchored file chain', () => {
 
       const next = await setup({ sinks: [fileSink(), vault] }, path.dirname(path.dirname(s.dir)));
       await expect(next.run()).rejects.toThrow(
-        /TFO_ERR_AUDIT: this apply run cannot be audited, so it starts nothing.*sink vault: anchor memory:\/\/vault\/anchor: .*record\(s\) were removed/,
+        /plugin "audit" failed in prepare: this apply run cannot be audited, so it starts nothing.*sink vault: anchor memory:\/\/vault\/anchor: .*record\(s\) were removed/,
       );
       expect(next.applied).toEqual([]);
       expect(vault.anchor?.seq).toBe(2); // never moved back
@@ -205,7 +205,7 @@ describe('anchored file chain', () => {
     await writeFile(file, `${(await lines(file)).slice(0, -1).join('\n')}\n`); // HEAD still names the removed record
     const next = await setup({}, path.dirname(path.dirname(s.dir)));
     await expect(next.run('plan')).rejects.toThrow(
-      /TFO_ERR_AUDIT: this plan run cannot be audited.*sink file: .*HEAD names/,
+      /plugin "audit" failed in prepare: this plan run cannot be audited.*sink file: .*HEAD names/,
     );
     expect(next.applied).toEqual([]);
   });
@@ -215,6 +215,7 @@ describe('anchored file chain', () => {
     vault.down = true;
     const closed = await setup({ sinks: [fileSink(), vault] });
     await expect(closed.run()).rejects.toThrow(/sink vault: vault is down/);
+    await expect(closed.run()).rejects.toMatchObject({ code: 'TFO_ERR_AUDIT', plugin: 'audit', hook: 'prepare' });
     expect(closed.applied).toEqual([]);
     expect(await verifyChain(closed.dir)).toMatchObject({ ok: true, records: 0 });
 
