@@ -33,8 +33,15 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-/** A repository over the slow module whose TypeScript config sends audit records to three sinks. */
-async function auditedRepo(bucket: string, files: Record<string, string>): Promise<string> {
+/**
+ * A repository over the slow module whose TypeScript config sends audit records to three sinks.
+ * `options`: source text spread into audit({ … }); `anchorId`: this trail's anchor in the shared table.
+ */
+async function auditedRepo(
+  bucket: string,
+  files: Record<string, string>,
+  { options = '', anchorId = 'default' }: { options?: string; anchorId?: string } = {},
+): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'tfo-audit-e2e-'));
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
   for (const [rel, text] of Object.entries(files)) {
@@ -54,8 +61,8 @@ export default {
       sinks: [
         fileSink(),
         s3Sink({ ...${JSON.stringify(target)}, bucket: ${JSON.stringify(bucket)} }),
-        dynamodbSink({ ...${JSON.stringify(target)}, table: 'tfo-audit' }),
-      ],
+        dynamodbSink({ ...${JSON.stringify(target)}, table: 'tfo-audit', anchorId: ${JSON.stringify(anchorId)} }),
+      ],${options}
     }),
   ],
 };
@@ -150,7 +157,13 @@ describe('audit sinks through the CLI', () => {
   });
 
   it('a sink that cannot store a record fails the run and the repair loudly, and the other sinks still get it', async () => {
-    const dir = await auditedRepo('no-such-audit-bucket', { 'dev/app/app.tfvars': slowTfvars({ a: {} }) });
+    // failClosed: false, so the run goes ahead and the sink failure is found when it writes (with
+    // the default, the run would start nothing: test/faults/audit.e2e.test.ts)
+    const dir = await auditedRepo(
+      'no-such-audit-bucket',
+      { 'dev/app/app.tfvars': slowTfvars({ a: {} }) },
+      { options: ' failClosed: false,', anchorId: 'sink-fails' },
+    );
     const run = await tfoJson(['apply'], dir, ENV);
     expect(run.code, run.output).toBe(1);
     expect(run.result.deployments[0]?.status).toBe('applied'); // the apply itself stands

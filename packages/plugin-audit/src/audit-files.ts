@@ -103,3 +103,23 @@ export async function writeHead(dir: string, hash: string): Promise<void> {
   await writeFile(temp, `${hash}\n`, { mode: FILE_MODE });
   await rename(temp, file);
 }
+
+/** The first line of a file (without its newline), or undefined for an empty file. */
+export async function firstLine(file: string): Promise<Buffer | undefined> {
+  for await (const line of readLines(file)) return line.bytes;
+  return undefined;
+}
+
+/** How many records the day files hold, counting line ends only (no parsing, no hashing). */
+export async function countRecords(dir: string, files: readonly string[]): Promise<number> {
+  let count = 0;
+  for (const name of files) {
+    let lastByte = 0x0a;
+    for await (const chunk of createReadStream(path.join(dir, name)) as AsyncIterable<Buffer>) {
+      for (let i = chunk.indexOf(0x0a); i !== -1; i = chunk.indexOf(0x0a, i + 1)) count += 1;
+      if (chunk.length > 0) lastByte = chunk[chunk.length - 1]!;
+    }
+    if (lastByte !== 0x0a) count += 1; // a torn last line is still a line
+  }
+  return count;
+}

@@ -8,8 +8,10 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
+import type { AnchorStore, ChainAnchor } from './anchor.js';
 import { awsTargetSchema, httpStatus, lazyClients } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
+import { advanceAnchorItem, ANCHOR_PK, isRecordItem, readAnchorItem, writeProbeItem } from './dynamodb-anchor.js';
 import type { AuditSink } from './file-sink.js';
 import { parseBound, type AuditQuery } from './query.js';
 import { auditEntrySchema, type AuditEntry } from './record.js';
@@ -19,6 +21,10 @@ export const dynamodbSinkOptionsSchema = awsTargetSchema
     name: z.string().min(1).default('dynamodb'),
     /** The index table: partition key `pk` (S), sort key `sk` (S). */
     table: z.string().min(3),
+    /** Keep the file chain's anchor in the table (item `#tfo-anchor` / `anchorId`); see s3Sink's `anchor`. */
+    anchor: z.boolean().default(true),
+    /** Sort key of the anchor item: give each file trail that shares the table its own. */
+    anchorId: z.string().min(1).default('default'),
   })
   .strict();
 
@@ -91,7 +97,7 @@ function item(entry: AuditEntry): Record<string, AttributeValue> {
  * (a condition refuses an existing key). Terraform output is not indexed: pair it with the file or
  * S3 sink, which keep the whole record.
  */
-export class DynamoDbSink implements AuditSink {
+export class DynamoDbSink implements AuditSink, AnchorStore {
   readonly name: string;
   readonly options: ResolvedDynamoDbSinkOptions;
   readonly #clients;
@@ -100,6 +106,39 @@ export class DynamoDbSink implements AuditSink {
     this.options = parsePluginOptions('dynamodbSink', dynamodbSinkOptionsSchema, options);
     this.name = this.options.name;
     this.#clients = lazyClients(this.options);
+  }
+
+  get anchors(): boolean {
+    return this.options.anchor;
+  }
+
+  get anchorLocation(): string {
+    return `${this.options.table} item ${ANCHOR_PK} / ${this.options.anchorId}`;
+  }
+
+  readonly #error = (err: unknown): never => {
+    if (err instanceof TfoError) throw err;
+    const status = httpStatus(err);
+    throw new TfoError(
+      'TFO_ERR_AUDIT',
+      `${this.options.table}: ${(err as Error).message || (err as { name?: string }).name || 'failed'}${status ? ` (HTTP ${status})` : ''}`,
+      { cause: err },
+    );
+  };
+
+  /** Before a run: proves an item could be written now (the probe item, replaced every run). */
+  async probe(signal?: AbortSignal): Promise<void> {
+    await writeProbeItem(this.#clients.get().dynamodb, this.options.table, this.name, signal).catch(this.#error);
+  }
+
+  readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
+    const db = this.#clients.get().dynamodb;
+    return readAnchorItem(db, this.options.table, this.options.anchorId, signal).catch(this.#error);
+  }
+
+  async advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void> {
+    const db = this.#clients.get().dynamodb;
+    await advanceAnchorItem(db, this.options.table, this.options.anchorId, anchor, signal).catch(this.#error);
   }
 
   async write(entry: AuditEntry): Promise<void> {
@@ -188,7 +227,7 @@ export class DynamoDbSink implements AuditSink {
           : {}),
       };
       const page = await db.send(new ScanCommand(input)).catch(this.#queryError);
-      for (const i of page.Items ?? []) out.push(this.#parse(i));
+      for (const i of page.Items ?? []) if (isRecordItem(i)) out.push(this.#parse(i));
       start = page.LastEvaluatedKey;
     } while (start);
     return out.sort((a, b) => a.timestamp.localeCompare(b.timestamp) || a.id.localeCompare(b.id));

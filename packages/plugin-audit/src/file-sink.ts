@@ -1,9 +1,12 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TfoError } from '@tfo/engine';
 import {
+  countRecords,
   DIR_MODE,
   FILE_MODE,
+  firstLine,
   lastLine,
   listAuditFiles,
   readHead,
@@ -30,6 +33,11 @@ export interface AuditSink {
   readonly name: string;
   open?(context: SinkContext): void;
   write(entry: AuditEntry): Promise<void>;
+  /**
+   * Before a run, when the audit plugin fails closed: proves a record could be stored now (a small
+   * write, a chain check), or throws saying why not. A sink without it is trusted until it writes.
+   */
+  probe?(signal?: AbortSignal): Promise<unknown>;
   /** Releases what the sink holds (SDK clients); called when the engine closes. */
   close?(): void | Promise<void>;
 }
@@ -41,10 +49,15 @@ export interface FileSinkOptions {
   now?: (() => Date) | undefined;
 }
 
-interface ChainHead {
+/** The end of a file chain: what the next record links to, and what an anchor is checked against. */
+export interface ChainHead {
   hash: string | null;
   /** Day of the newest file: records never go into an older file, even if the clock steps back. */
   day: string | null;
+  /** Position of the last record (1 for the first); 0 for an empty chain. */
+  seq: number;
+  /** Id of the last record. */
+  id: string | null;
 }
 
 const chainError = (dir: string, message: string): TfoError =>
@@ -76,10 +89,24 @@ export async function loadChainHead(dir: string): Promise<ChainHead> {
         `${HEAD_FILE} names ${head.slice(0, 12)}… but the last record of ${name} is ${record.hash.slice(0, 12)}…`,
       );
     }
-    return { hash: record.hash, day: name.slice(0, 10) };
+    // records written before chains were anchored carry no seq: count them once
+    const seq = record.seq ?? (await countRecords(dir, files.slice(0, files.indexOf(name) + 1)));
+    return { hash: record.hash, day: name.slice(0, 10), seq, id: record.id };
   }
   if (head) throw chainError(dir, `${HEAD_FILE} names ${head.slice(0, 12)}… but there are no records`);
-  return { hash: null, day: null };
+  return { hash: null, day: null, seq: 0, id: null };
+}
+
+/** Hash of the first record of a file chain (which trail an anchor belongs to); null when empty. */
+export async function chainGenesis(dir: string): Promise<string | null> {
+  for (const name of await listAuditFiles(dir)) {
+    const bytes = await firstLine(path.join(dir, name));
+    if (!bytes) continue;
+    const check = checkLine(bytes);
+    if (!check.ok) throw chainError(dir, `the first line of ${name} does not hold: ${check.reason}`);
+    return check.record.hash;
+  }
+  return null;
 }
 
 /** The embedded sink: append-only JSONL per UTC day, each record chained by SHA-256 to the one before. */
@@ -111,21 +138,50 @@ export class FileSink implements AuditSink {
     await this.append(entry);
   }
 
+  /**
+   * Before a run (fail-closed): the folder is writable and the chain's tail holds against HEAD
+   * (read afresh, in line with the appends). Resolves with the tail; throws TFO_ERR_AUDIT otherwise.
+   */
+  probe(): Promise<ChainHead> {
+    const next = this.#queue.then(async () => {
+      const dir = this.#folder();
+      await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      try {
+        await access(dir, constants.W_OK);
+      } catch (err) {
+        throw chainError(dir, `the folder is not writable: ${(err as Error).message}`);
+      }
+      this.#head = await loadChainHead(dir);
+      return this.#head;
+    });
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
   /** Chains and stores one entry; resolves with the stored record. */
-  append(entry: AuditEntry): Promise<ChainedAuditRecord> {
+  async append(entry: AuditEntry): Promise<ChainedAuditRecord> {
+    return (await this.appendAt(entry)).record;
+  }
+
+  /** Chains and stores one entry; resolves with the record and the chain's head just after it. */
+  appendAt(entry: AuditEntry): Promise<{ record: ChainedAuditRecord; head: ChainHead }> {
     const next = this.#queue.then(() => this.#append(entry));
     this.#queue = next.catch(() => undefined);
     return next;
   }
 
-  async #append(entry: AuditEntry): Promise<ChainedAuditRecord> {
-    const dir = this.#dir;
-    if (!dir) throw new TfoError('TFO_ERR_USAGE', 'the audit file sink was not opened: give it an absolute dir');
+  #folder(): string {
+    if (!this.#dir) throw new TfoError('TFO_ERR_USAGE', 'the audit file sink was not opened: give it an absolute dir');
+    return this.#dir;
+  }
+
+  async #append(entry: AuditEntry): Promise<{ record: ChainedAuditRecord; head: ChainHead }> {
+    const dir = this.#folder();
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
     this.#head ??= await loadChainHead(dir);
     const today = utcDay((this.#options.now ?? (() => new Date()))());
     const day = this.#head.day && this.#head.day > today ? this.#head.day : today;
-    const record = sealRecord(entry, this.#head.hash);
+    const record = sealRecord(entry, this.#head.hash, this.#head.seq + 1);
     try {
       // one write of the whole line: a crash leaves at most a torn last line, which verify names
       await appendFile(path.join(dir, `${day}.jsonl`), `${canonicalJson(record)}\n`, { mode: FILE_MODE });
@@ -133,9 +189,10 @@ export class FileSink implements AuditSink {
       this.#head = undefined; // a partial write must be found again before the next append
       throw err;
     }
-    this.#head = { hash: record.hash, day };
+    const head = { hash: record.hash, day, seq: this.#head.seq + 1, id: record.id };
+    this.#head = head;
     await writeHead(dir, record.hash);
-    return record;
+    return { record, head };
   }
 }
 

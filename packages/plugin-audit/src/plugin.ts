@@ -1,8 +1,11 @@
 import path from 'node:path';
 import { parsePluginOptions, STAGE, type AuditRecord, type Engine, type Plugin } from '@tfo/engine';
 import { z } from 'zod';
-import { FileSink, fileSink, type AuditSink } from './file-sink.js';
+import { isAnchorStore, type AnchorStore } from './anchor.js';
+import { ChainAnchoring } from './chain-anchoring.js';
+import { FileSink, fileSink, type AuditSink, type ChainHead } from './file-sink.js';
 import { planDigest, toAuditRecord, type AuditEntry, type AuditExtra } from './record.js';
+import { checkBeforeRun } from './run-gate.js';
 
 export const AUDIT_PLUGIN_NAME = 'audit';
 
@@ -25,6 +28,15 @@ export const auditOptionsSchema = z
       }),
     /** `fail`: a sink that failed is a run problem (exit 1). `warn`: a warning notice only. */
     onSinkFailure: z.enum(['fail', 'warn']).default('fail'),
+    /**
+     * Before a plan or apply run starts any deployment, every sink must be able to store its
+     * records (a probe, the file chain's tail against HEAD and the anchors); if one cannot, the
+     * run starts nothing and fails with TFO_ERR_AUDIT. `false`: sink failures are found when the
+     * records are written, after the deployments, and reported then.
+     */
+    failClosed: z.boolean().default(true),
+    /** How long that check waits for a sink to answer before it counts as unable to store. */
+    probeTimeoutSeconds: z.number().positive().max(3600).default(30),
   })
   .strict();
 
@@ -41,7 +53,8 @@ export interface AuditPlugin extends Plugin {
 }
 
 interface SinkFailures {
-  count: number;
+  /** Records (by id) the sink could not store, or whose position it could not anchor. */
+  records: Set<string>;
   causes: string[];
 }
 
@@ -67,6 +80,16 @@ export async function auditAction(
   return { recorded: true, ...plugin.takeFailures() };
 }
 
+/**
+ * The sinks that hold the anchor of the configured file sink's chain (none without a file sink):
+ * what `tfo audit verify` checks the trail against.
+ */
+export function anchorStoresOf(engine: Engine): Array<AuditSink & AnchorStore> {
+  const sinks = auditPluginOf(engine)?.options?.sinks ?? [];
+  if (!sinks.some((s) => s instanceof FileSink)) return [];
+  return sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s));
+}
+
 /** The audit folder the CLI reads: the configured file sink's, else `<stateDir>/audit`. */
 export function auditDir(engine: Engine): string {
   const sink = auditPluginOf(engine)?.options?.sinks.find((s): s is FileSink => s instanceof FileSink);
@@ -75,7 +98,8 @@ export function auditDir(engine: Engine): string {
 
 /**
  * The audit trail: every deployment's record, in the versioned schema, to every sink at once.
- * A sink that fails never stops the run, and is never silent: it is a run problem (or a warning).
+ * With `failClosed`, a run whose records could not be stored starts nothing. A sink that fails
+ * during the run never stops it, and is never silent: it is a run problem (or a warning).
  */
 export function audit(options: AuditOptions = {}): AuditPlugin {
   const opts = parsePluginOptions('audit', auditOptionsSchema, options);
@@ -83,7 +107,7 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
   const takeFailures = (): { problems: string[]; warnings: string[] } => {
     const messages = [...failures].map(([name, row]) => {
       const more = row.causes.length > 1 ? ` (and ${row.causes.length - 1} other cause(s))` : '';
-      return `audit sink ${name} failed for ${row.count} record(s): ${row.causes[0] ?? 'unknown'}${more}`;
+      return `audit sink ${name} failed for ${row.records.size} record(s): ${row.causes[0] ?? 'unknown'}${more}`;
     });
     failures.clear();
     return opts.onSinkFailure === 'fail' ? { problems: messages, warnings: [] } : { problems: [], warnings: messages };
@@ -127,19 +151,55 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         });
       });
 
-      for (const sink of opts.sinks) {
-        engine.hooks.audit.tapPromise(stage, async (record) => {
-          try {
-            await sink.write(entryFor(record));
-          } catch (err) {
-            const row = failures.get(sink.name) ?? { count: 0, causes: [] };
-            row.count += 1;
-            const cause = err instanceof Error ? err.message : String(err);
-            if (!row.causes.includes(cause)) row.causes.push(cause);
-            failures.set(sink.name, row);
-          }
-        });
-      }
+      // the file chain's position goes to the anchors only once the record is in the file
+      const chainFile = opts.sinks.find((s): s is FileSink => s instanceof FileSink);
+      const stores = chainFile ? opts.sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s)) : [];
+      const anchoring = chainFile && stores.length > 0 ? new ChainAnchoring(chainFile, stores) : undefined;
+
+      const fail = (sink: string, entry: AuditEntry, err: unknown): void => {
+        const row = failures.get(sink) ?? { records: new Set<string>(), causes: [] };
+        const cause = err instanceof Error ? err.message : String(err);
+        if (!row.causes.includes(cause)) row.causes.push(cause);
+        failures.set(sink, row);
+        if (row.records.has(entry.id)) return; // its record and its anchor both failed: one record
+        row.records.add(entry.id);
+        notice(
+          'warn',
+          `audit sink ${sink} did not store ${entry.action} record ${entry.id} of ${entry.deployment.key}`,
+        );
+      };
+
+      engine.hooks.prepare.tapPromise(stage, async (run) => {
+        if (!opts.failClosed) return;
+        const timeoutMs = opts.probeTimeoutSeconds * 1000;
+        await checkBeforeRun(run, opts.sinks, anchoring, (message) => notice('info', message), timeoutMs);
+      });
+
+      // one tap for all sinks: they write at once, and each anchor waits for the file chain
+      engine.hooks.audit.tapPromise(stage, async (record) => {
+        const entry = entryFor(record);
+        const head: Promise<ChainHead | undefined> | undefined = chainFile?.appendAt(entry).then(
+          (stored) => stored.head,
+          (err: unknown) => {
+            fail(chainFile.name, entry, err);
+            return undefined;
+          },
+        );
+        await Promise.all(
+          opts.sinks.map(async (sink) => {
+            if (sink === chainFile) return head;
+            try {
+              await sink.write(entry);
+            } catch (err) {
+              fail(sink.name, entry, err);
+            }
+            const position = anchoring && isAnchorStore(sink) ? await head : undefined;
+            if (anchoring && position && isAnchorStore(sink)) {
+              await anchoring.advance(sink, position).catch((err: unknown) => fail(sink.name, entry, err));
+            }
+          }),
+        );
+      });
 
       // before the report plugins, so the problems are in the result they render
       engine.hooks.report.tap({ name: AUDIT_PLUGIN_NAME, stage: STAGE.FILTER }, (result) => {

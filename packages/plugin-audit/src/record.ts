@@ -134,6 +134,11 @@ export const auditRecordSchema = auditEntrySchema
   .extend({
     /** `hash` of the record before this one in the chain; null for the first record. */
     prev: sha256.nullable(),
+    /**
+     * Position in the chain, 1 for the first record (what an anchor names). Absent in records
+     * written before chains were anchored; a reader counts those.
+     */
+    seq: z.number().int().positive().optional(),
     /** SHA-256 over the canonical JSON of this record without `hash` (see canonicalJson). */
     hash: sha256,
   })
@@ -282,8 +287,8 @@ export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {})
   return auditEntrySchema.parse(entry);
 }
 
-/** Links an entry to the chain: sets `prev` and computes `hash`. */
-export function sealRecord(entry: AuditEntry, prev: string | null): ChainedAuditRecord {
-  const body = { ...entry, prev };
+/** Links an entry to the chain: sets `prev` (and `seq`, its position) and computes `hash`. */
+export function sealRecord(entry: AuditEntry, prev: string | null, seq?: number): ChainedAuditRecord {
+  const body = { ...entry, prev, ...(seq === undefined ? {} : { seq }) };
   return { ...body, hash: recordHash(body) };
 }

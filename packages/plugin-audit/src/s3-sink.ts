@@ -1,6 +1,12 @@
-import { GetObjectLockConfigurationCommand, PutObjectCommand, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  GetObjectLockConfigurationCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
 import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
+import { chainAnchorSchema, describeAnchor, type AnchorStore, type ChainAnchor } from './anchor.js';
 import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { AuditSink, SinkContext } from './file-sink.js';
@@ -34,6 +40,17 @@ export const s3SinkOptionsSchema = awsTargetSchema
       })
       .strict()
       .optional(),
+    /**
+     * Keep the file chain's anchor (its last record's position and hash) in this bucket, so a file
+     * trail cut short at its end is found. Turn off for a file trail that does not outlive the job.
+     */
+    anchor: z.boolean().default(true),
+    /** Where the anchor (`anchor.json`) and the write probe (`probe.json`) live; outside the records' prefix. */
+    controlPrefix: z
+      .string()
+      .min(1)
+      .default('tfo-audit/')
+      .transform((p) => (p.endsWith('/') ? p : `${p}/`)),
   })
   .strict();
 
@@ -51,7 +68,7 @@ export function s3RecordKey(prefix: string, entry: AuditEntry): string {
  * One object per record, written once: `If-None-Match: *` makes a second write of a key fail
  * (412) instead of replacing it; encrypted at rest; retained under Object Lock when the bucket has it.
  */
-export class S3Sink implements AuditSink {
+export class S3Sink implements AuditSink, AnchorStore {
   readonly name: string;
   readonly options: ResolvedS3SinkOptions;
   readonly #clients;
@@ -73,6 +90,123 @@ export class S3Sink implements AuditSink {
     await this.put(entry);
   }
 
+  get anchors(): boolean {
+    return this.options.anchor;
+  }
+
+  get anchorLocation(): string {
+    return `s3://${this.options.bucket}/${this.options.controlPrefix}anchor.json`;
+  }
+
+  #encryption(): Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId'> {
+    const e = this.options.encryption;
+    return e.type === 'AES256'
+      ? { ServerSideEncryption: 'AES256' }
+      : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: e.kmsKeyId };
+  }
+
+  #fail(key: string, err: unknown): never {
+    if (err instanceof TfoError) throw err;
+    const status = httpStatus(err);
+    throw new TfoError(
+      'TFO_ERR_AUDIT',
+      `s3://${this.options.bucket}/${key}: ${(err as Error).message || (err as { name?: string }).name || 'failed'}${status ? ` (HTTP ${status})` : ''}`,
+      { cause: err },
+    );
+  }
+
+  /**
+   * Before a run: proves a record could be stored now, with the records' credentials and
+   * encryption, by writing the small `probe.json` beside the anchor (replaced every run).
+   */
+  async probe(signal?: AbortSignal): Promise<void> {
+    const key = `${this.options.controlPrefix}probe.json`;
+    const body = canonicalJson({ sink: this.name, probedAt: new Date().toISOString() });
+    try {
+      await this.#clients.get().s3.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: key,
+          Body: body,
+          ContentType: 'application/json',
+          ChecksumAlgorithm: 'SHA256',
+          ...this.#encryption(),
+        }),
+        { abortSignal: signal },
+      );
+    } catch (err) {
+      this.#fail(key, err);
+    }
+  }
+
+  async readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
+    return (await this.#readAnchor(signal))?.anchor;
+  }
+
+  async #readAnchor(signal?: AbortSignal): Promise<{ anchor: ChainAnchor; etag: string } | undefined> {
+    const key = `${this.options.controlPrefix}anchor.json`;
+    let text: string;
+    let etag: string;
+    try {
+      const out = await this.#clients
+        .get()
+        .s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { abortSignal: signal });
+      text = (await out.Body?.transformToString('utf8')) ?? '';
+      etag = out.ETag ?? '';
+    } catch (err) {
+      const name = (err as { name?: string }).name;
+      // no anchor yet; a missing bucket is not an answer
+      if (name === 'NoSuchKey' || (httpStatus(err) === 404 && name !== 'NoSuchBucket')) return undefined;
+      this.#fail(key, err);
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+    const check = chainAnchorSchema.safeParse(parsed);
+    if (!check.success) throw new TfoError('TFO_ERR_AUDIT', `${this.anchorLocation}: not a chain anchor`);
+    return { anchor: check.data, etag };
+  }
+
+  /** Moves the anchor forward with a conditional write (If-Match the anchor read, or If-None-Match when none). */
+  async advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void> {
+    const key = `${this.options.controlPrefix}anchor.json`;
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.#readAnchor(signal);
+      if (current) {
+        const at = current.anchor;
+        if (at.seq > anchor.seq || (at.seq === anchor.seq && at.hash !== anchor.hash)) {
+          throw new TfoError(
+            'TFO_ERR_AUDIT',
+            `${this.anchorLocation} names ${describeAnchor(at)}, which the file trail at #${anchor.seq} does not reach: records were removed from the trail (run \`tfo audit verify\`), or another trail shares this anchor`,
+          );
+        }
+        if (at.seq === anchor.seq) return;
+      }
+      try {
+        await this.#clients.get().s3.send(
+          new PutObjectCommand({
+            Bucket: this.options.bucket,
+            Key: key,
+            Body: canonicalJson(anchor),
+            ContentType: 'application/json',
+            ChecksumAlgorithm: 'SHA256',
+            ...(current ? { IfMatch: current.etag } : { IfNoneMatch: '*' }),
+            ...this.#encryption(),
+          }),
+          { abortSignal: signal },
+        );
+        return;
+      } catch (err) {
+        // someone moved the anchor between our read and write: read it again
+        if (httpStatus(err) === 412 && attempt < 3) continue;
+        this.#fail(key, err);
+      }
+    }
+  }
+
   /** Stores one record; resolves with its key. */
   async put(entry: AuditEntry): Promise<string> {
     const o = this.options;
@@ -86,9 +220,7 @@ export class S3Sink implements AuditSink {
       IfNoneMatch: '*',
       ChecksumAlgorithm: 'SHA256',
       Metadata: { 'tfo-schema-version': String(entry.schemaVersion), 'tfo-sha256': sha256Hex(body) },
-      ...(o.encryption.type === 'AES256'
-        ? { ServerSideEncryption: 'AES256' }
-        : { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: o.encryption.kmsKeyId }),
+      ...this.#encryption(),
     };
     if (o.retention && (await this.#bucketHasObjectLock())) {
       input.ObjectLockMode = o.retention.mode;

@@ -14,9 +14,27 @@ export interface BrokenRecord {
   reason: string;
 }
 
+/** Where a record of the chain is: what an anchor is compared with. */
+export interface ChainPosition {
+  seq: number;
+  hash: string;
+  id: string;
+  file: string;
+  line: number;
+}
+
 export type VerifyResult =
   | { ok: true; records: number; files: number; head: string | null }
   | { ok: false; records: number; files: number; broken: BrokenRecord };
+
+/** A verified chain, with what an anchor is compared with. */
+export interface ChainWalk {
+  result: VerifyResult;
+  /** Hash of the first record (which trail this is); null when empty. */
+  genesis: string | null;
+  /** The records asked for with `at`, by position. */
+  at: Record<number, ChainPosition>;
+}
 
 export type LineCheck = { ok: true; record: ChainedAuditRecord } | { ok: false; id: string | null; reason: string };
 
@@ -66,17 +84,25 @@ export function checkLine(bytes: Buffer): LineCheck {
 
 /**
  * Recomputes every record's hash and follows the `prev` links in order across the day files
- * (oldest first), then checks `HEAD` against the last record. Names the first broken record.
+ * (oldest first), checks each `seq` against its position, then checks `HEAD` against the last
+ * record. Names the first broken record.
  */
 export async function verifyChain(dir: string): Promise<VerifyResult> {
+  return (await walkChain(dir)).result;
+}
+
+/** verifyChain, also reporting the first record and the records at the positions `at` (anchors). */
+export async function walkChain(dir: string, positions: readonly number[] = []): Promise<ChainWalk> {
   const files = await listAuditFiles(dir);
+  const wanted = new Set(positions);
+  const at: Record<number, ChainPosition> = {};
   let prev: string | null = null;
+  let genesis: string | null = null;
   let records = 0;
-  const broken = (file: string, line: number, id: string | null, reason: string): VerifyResult => ({
-    ok: false,
-    records,
-    files: files.length,
-    broken: { file, line, id, reason },
+  const broken = (file: string, line: number, id: string | null, reason: string): ChainWalk => ({
+    result: { ok: false, records, files: files.length, broken: { file, line, id, reason } },
+    genesis,
+    at,
   });
   for (const file of files) {
     for await (const line of readLines(path.join(dir, file))) {
@@ -94,8 +120,18 @@ export async function verifyChain(dir: string): Promise<VerifyResult> {
             : `prev is ${short(record.prev)}… but the record before it hashes to ${short(prev)}…: a record was removed, inserted or reordered`;
         return broken(file, line.line, record.id, reason);
       }
+      if (record.seq !== undefined && record.seq !== records + 1) {
+        return broken(
+          file,
+          line.line,
+          record.id,
+          `seq is ${record.seq} but it is record #${records + 1} of the chain: records before it were removed or inserted`,
+        );
+      }
       prev = record.hash;
+      genesis ??= record.hash;
       records += 1;
+      if (wanted.has(records)) at[records] = { seq: records, hash: record.hash, id: record.id, file, line: line.line };
     }
   }
   const head = await readHead(dir);
@@ -107,5 +143,5 @@ export async function verifyChain(dir: string): Promise<VerifyResult> {
       `HEAD names ${short(head)}… but the last record hashes to ${prev ? `${short(prev)}…` : 'nothing'}: records at the end were removed, or HEAD was edited`,
     );
   }
-  return { ok: true, records, files: files.length, head: prev };
+  return { result: { ok: true, records, files: files.length, head: prev }, genesis, at };
 }

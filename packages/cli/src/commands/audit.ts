@@ -1,10 +1,12 @@
+import path from 'node:path';
 import { redactText, TfoError, type Engine } from '@tfo/engine';
 import {
+  anchorStoresOf,
   auditDir,
   auditPluginOf,
   complianceReport,
   queryFile,
-  verifyChain,
+  verifyTrail,
   AUDIT_ACTIONS,
   DynamoDbSink,
   FileSink,
@@ -12,6 +14,7 @@ import {
   type AuditQuery,
   type ComplianceReport,
   type ReportableRecord,
+  type TrailVerification,
 } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
@@ -151,6 +154,31 @@ function reportText(report: ComplianceReport): string {
   return `${lines.join('\n')}\n`;
 }
 
+function verifyText(result: TrailVerification): string {
+  const { chain, dir } = result;
+  const lines = chain.ok
+    ? [
+        `audit trail intact: ${chain.records} record(s) in ${chain.files} file(s), head ${chain.head?.slice(0, 12) ?? 'none'}`,
+      ]
+    : [
+        `audit trail BROKEN at ${chain.broken.file}:${chain.broken.line}${chain.broken.id ? ` (record ${chain.broken.id})` : ''}: ${chain.broken.reason}`,
+        `  ${chain.records} record(s) before it hold; the folder is ${dir}`,
+      ];
+  for (const a of result.anchors) {
+    if (a.problem) lines.push(`anchor in ${a.sink} (${a.location}) does NOT hold: ${a.problem}`);
+    else if (!chain.ok) lines.push(`anchor in ${a.sink} (${a.location}): not compared, the chain is broken`);
+    else if (!a.anchor) lines.push(`anchor in ${a.sink} (${a.location}): none yet, and the trail is empty`);
+    else {
+      const after = a.unanchored
+        ? `; ${a.unanchored} later record(s) not anchored yet (the next run anchors them)`
+        : '';
+      lines.push(`anchor in ${a.sink} (${a.location}) holds: record #${a.anchor.seq} is in the trail${after}`);
+    }
+  }
+  if (result.note) lines.push(`note: ${result.note}`);
+  return `${lines.join('\n')}\n`;
+}
+
 /** `tfo audit query | verify | report`: the file trail, or a DynamoDB index sink for query and report. */
 export function registerAuditCommands(program: Command, setCode: (code: number) => void): void {
   const auditCmd = program
@@ -199,16 +227,17 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
 
   auditCmd
     .command('verify')
-    .description('recompute every hash and link of the file trail; exit 1 naming the first broken record')
+    .description(
+      'recompute every hash and link of the file trail and check it against its anchors; exit 1 naming what is broken or missing',
+    )
     .action((_flags: unknown, cmd: Command) =>
       withEngine(cmd, async (globals, engine) => {
-        const dir = globals.dir ?? auditDir(engine);
-        const result = await verifyChain(dir);
-        const text = result.ok
-          ? `audit trail intact: ${result.records} record(s) in ${result.files} file(s), head ${result.head?.slice(0, 12) ?? 'none'}\n`
-          : `audit trail BROKEN at ${result.broken.file}:${result.broken.line}${result.broken.id ? ` (record ${result.broken.id})` : ''}: ${result.broken.reason}\n` +
-            `  ${result.records} record(s) before it hold; the folder is ${dir}\n`;
-        print(globals, { dir, ...result }, text);
+        const configured = auditDir(engine);
+        const dir = globals.dir ?? configured;
+        // the anchors name the configured trail's records: another folder has none to check against
+        const stores = path.resolve(dir) === path.resolve(configured) ? anchorStoresOf(engine) : [];
+        const result = await verifyTrail(dir, stores);
+        print(globals, { ...result.chain, ...result }, verifyText(result));
         setCode(result.ok ? 0 : 1);
       }),
     );
