@@ -139,8 +139,8 @@ export async function terraform(
       else call.signal.addEventListener('abort', onAbort, { once: true });
     }
     exit = await exited;
-    // what it started (providers, provisioners) goes with it once it was interrupted
-    if (interrupted && pid !== undefined) signalProcess(-pid, 'SIGKILL');
+    // what it started and left behind (a provider or provisioner of a killed terraform) goes too
+    if (pid !== undefined) signalProcess(-pid, 'SIGKILL');
   } finally {
     if (killTimer) clearTimeout(killTimer);
     if (onAbort) call.signal.removeEventListener('abort', onAbort);
