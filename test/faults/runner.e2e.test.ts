@@ -150,7 +150,9 @@ async function killTfo(child: ResultPromise): Promise<void> {
   await child;
 }
 
-async function auditLines(dir: string): Promise<Array<{ action: string; runId: string; outcome: string; output: string }>> {
+async function auditLines(
+  dir: string,
+): Promise<Array<{ action: string; runId: string; outcome: string; output: string }>> {
   const folder = path.join(dir, '.tfo/audit');
   const lines: Array<{ action: string; runId: string; outcome: string; output: string }> = [];
   for (const f of existsSync(folder) ? await readdir(folder) : []) {
@@ -184,7 +186,9 @@ describe('runner faults: tfo dies, terraform finishes, the next run reconciles',
     await killTfo(child);
     const next = await run(dir, ['apply']);
     expect(next.exitCode).toBe(0);
-    expect(next.reconciled).toEqual([expect.objectContaining({ key: KEY, stage: 'plan', action: 'released', ok: true })]);
+    expect(next.reconciled).toEqual([
+      expect.objectContaining({ key: KEY, stage: 'plan', action: 'released', ok: true }),
+    ]);
     expect(next.deployments[0]?.status).toBe('applied');
     await expectClean(dir, addr('a'));
     // reconciled once: a further run finds nothing to do

@@ -1,11 +1,28 @@
-import { closeSync, existsSync, fdatasyncSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fdatasyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import type { BackupRecord, Deployment, DeploymentStatus, RunMode, Stage, StateFingerprint } from './model.js';
 
 /** One line of a run journal (`.tfo/runs/<run-id>/journal.jsonl`). */
 export type JournalEntry =
-  | { t: 'run-start'; at: string; runId: string; pid: number; pidStart?: string | undefined; host: string; mode: RunMode }
+  | {
+      t: 'run-start';
+      at: string;
+      runId: string;
+      pid: number;
+      pidStart?: string | undefined;
+      host: string;
+      mode: RunMode;
+    }
   | { t: 'run-end'; at: string; exitCode: number; cancelled: boolean }
   /** The deployment as the run saw it (parsed values left out) and the inputs file terraform reads. */
   | { t: 'key-start'; at: string; key: string; deployment: Deployment; dataDir: string; dir: string; varFile: string }
@@ -63,7 +80,14 @@ export class Journal {
 
   /** The `run-start` line of this process. */
   start(runId: string, mode: RunMode): void {
-    this.write({ t: 'run-start', runId, pid: process.pid, pidStart: processStartTime(process.pid), host: hostname(), mode });
+    this.write({
+      t: 'run-start',
+      runId,
+      pid: process.pid,
+      pidStart: processStartTime(process.pid),
+      host: hostname(),
+      mode,
+    });
   }
 }
 
@@ -166,8 +190,7 @@ export function unfinishedRun(runDir: string): UnfinishedRun | undefined {
     else if (e.t === 'lease') k.lease = e;
     else if (e.t === 'key-end' || (e.t === 'key-reconciled' && e.ok)) k.finished = true;
   }
-  const liveness =
-    start.host !== hostname() ? 'unknown' : processAlive(start.pid, start.pidStart) ? 'alive' : 'gone';
+  const liveness = start.host !== hostname() ? 'unknown' : processAlive(start.pid, start.pidStart) ? 'alive' : 'gone';
   return { runId: start.runId, dir: runDir, start, liveness, keys: [...keys.values()] };
 }
 

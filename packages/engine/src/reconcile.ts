@@ -50,7 +50,10 @@ export async function reconcileInterrupted(engine: Engine, options: ReconcileOpt
   const runsDir = path.dirname(options.run.dir);
   const ids = options.resume ? [options.resume] : journaledRuns(runsDir).filter((id) => id !== options.run.id);
   if (options.resume && !existsSync(path.join(runsDir, options.resume, 'journal.jsonl'))) {
-    throw new TfoError('TFO_ERR_USAGE', `--resume ${options.resume}: no run journal at ${path.join(runsDir, options.resume)}`);
+    throw new TfoError(
+      'TFO_ERR_USAGE',
+      `--resume ${options.resume}: no run journal at ${path.join(runsDir, options.resume)}`,
+    );
   }
   const out: ReconciledKey[] = [];
   for (const id of ids) {
@@ -120,9 +123,16 @@ async function reconcileKey(
   });
   const tf = k.terraform;
   if (tf && processAlive(tf.pid, tf.pidStart)) {
-    notice(engine, 'info', `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running: waiting`, k.key);
+    notice(
+      engine,
+      'info',
+      `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running: waiting`,
+      k.key,
+    );
     if (!(await waitGone(tf.pid, tf.pidStart, engine.settings.timeoutMs, options.signal))) {
-      return fail(`terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running; left for the next run`);
+      return fail(
+        `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running; left for the next run`,
+      );
     }
   }
   const started = Date.now();
@@ -264,7 +274,14 @@ async function settleReconciled(
   const d = ctx.deployment;
   const at = new Date().toISOString();
   const durationMs = Date.now() - Date.parse(k.start.at);
-  await engine.history.append(d.key, { runId: old.runId, at, file: d.file, status: ctx.status, durationMs, sha256: d.sha256 });
+  await engine.history.append(d.key, {
+    runId: old.runId,
+    at,
+    file: d.file,
+    status: ctx.status,
+    durationMs,
+    sha256: d.sha256,
+  });
   if (ctx.status === 'applied') {
     const tfvars = await readFile(ctx.varFile, 'utf8');
     const sha256 = createHash('sha256').update(tfvars).digest('hex');
@@ -311,7 +328,12 @@ function describe(fp: StateFingerprint | undefined): string {
 }
 
 /** Waits until the process is gone; false when it is still there after `timeoutMs` or on abort. */
-async function waitGone(pid: number, startTime: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<boolean> {
+async function waitGone(
+  pid: number,
+  startTime: string | undefined,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (processAlive(pid, startTime)) {
     if (Date.now() >= deadline || signal.aborted) return false;
