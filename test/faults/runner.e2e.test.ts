@@ -10,11 +10,22 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa, type ResultPromise } from 'execa';
 import { resolveTerraformBinary } from '@tfo/engine';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { MotoServer } from '../../scripts/lib/moto.mjs';
+import {
+  ENV as S3_ENV,
+  s3Repo,
+  tfoJson as s3TfoJson,
+  writeProject,
+} from '../../packages/plugin-s3-backup/test/e2e-support.js';
+import { getText, startStateServer } from '../../packages/plugin-s3-backup/test/support.js';
 import { ACCOUNTS, BIN, REPO, SLOW_MODULE, slowTfvars, tfo } from '../../packages/cli/test/support.js';
 import { killAll, locksLeft, processesLeft, stateIdentity, waitForLog } from './invariants.js';
 
 const KEY = 's3/acme-dev/us-east-1/app/terraform.tfstate';
+const GONE_KEY = 's3/acme-dev/us-east-1/gone/terraform.tfstate';
 const TFVARS = 'deployments/dev/app/app.tfvars';
 const REAL_TF = resolveTerraformBinary('auto', REPO);
 const repos: string[] = [];
@@ -326,5 +337,71 @@ describe('runner faults: signals', () => {
     expect(next.exitCode).toBe(0);
     expect(next.reconciled).toEqual([expect.objectContaining({ runId, key: KEY, stage: 'apply', ok: true })]);
     await expectClean(dir, addr('a', 'b'));
+  });
+});
+
+describe('runner faults: S3 state (moto)', () => {
+  let moto: MotoServer;
+  let s3: S3Client;
+  let db: DynamoDBClient;
+  beforeAll(async () => {
+    ({ moto, s3, db } = await startStateServer());
+  });
+  afterAll(async () => {
+    s3?.destroy();
+    db?.destroy();
+    await moto?.stop();
+  });
+
+  const plugin = (): Record<string, unknown> => ({
+    bucket: 'tfo-state',
+    region: 'us-east-1',
+    stateRoleArn: 'arn:aws:iam::123456789012:role/tfo-state',
+    endpoints: { s3: moto.endpoint, sts: moto.endpoint, dynamodb: moto.endpoint },
+    usePathStyle: true,
+    skipCredentialsValidation: true,
+    lock: 'both',
+    dynamodbTable: 'tfo-locks',
+    leaseTtlSeconds: 5,
+  });
+
+  it('SIGKILL of tfo during apply with S3 state: terraform finishes into S3; the next apply takes over the dead lease and reconciles', async () => {
+    const dir = await s3Repo(plugin() as never, { app: { a: {}, b: { sleep_seconds: 4 } } });
+    repos.push(dir);
+    const child = execa('node', [BIN, 'apply', '--json'], { cwd: dir, env: S3_ENV, reject: false });
+    await waitForLog(dir, 'terraform_data.bucket["a"]: Creation complete');
+    await killTfo(child);
+    const next = await s3TfoJson(['apply'], dir);
+    expect(next.code, next.output).toBe(0);
+    expect((next.result as unknown as Result).reconciled).toEqual([
+      expect.objectContaining({ key: KEY, stage: 'apply', action: 'verified', ok: true }),
+    ]);
+    const state = JSON.parse((await getText(s3, 'tfo-state', KEY)) ?? '{}') as { resources?: unknown[] };
+    expect(JSON.stringify(state.resources)).toContain('"b"');
+    expect(await getText(s3, 'tfo-state', `${KEY}.tflock`)).toBeUndefined();
+    expect(await getText(s3, 'tfo-state', `tfo-leases/${KEY}.lease`)).toBeUndefined();
+    expect(await processesLeft(dir)).toEqual([]);
+  });
+
+  it("SIGKILL of tfo and terraform together (the runner is gone) with S3 state: the next apply force-unlocks only the dead terraform's lock and reconciles", async () => {
+    const dir = await s3Repo(plugin() as never, { gone: { a: {}, b: { sleep_seconds: 30 } } });
+    repos.push(dir);
+    const child = execa('node', [BIN, 'apply', '--json'], { cwd: dir, env: S3_ENV, reject: false });
+    await waitForLog(dir, 'terraform_data.bucket["b"]: Creating...');
+    const tf = await waitForJournal(dir, (e) => e.t === 'terraform' && e.command === 'apply');
+    process.kill(-(tf.pid as number), 'SIGKILL');
+    await killTfo(child);
+    expect(await getText(s3, 'tfo-state', `${GONE_KEY}.tflock`)).toBeDefined();
+    await writeProject(dir, 'gone', { a: {}, b: {} });
+    const next = await s3TfoJson(['apply'], dir);
+    expect(next.code, next.output).toBe(0);
+    const r = (next.result as unknown as Result).reconciled;
+    expect(r).toEqual([expect.objectContaining({ key: GONE_KEY, stage: 'apply', ok: true })]);
+    expect(r?.[0]?.detail).toContain("released terraform's lock");
+    const state = JSON.parse((await getText(s3, 'tfo-state', GONE_KEY)) ?? '{}') as { resources?: unknown[] };
+    expect(JSON.stringify(state.resources)).toContain('"b"');
+    expect(await getText(s3, 'tfo-state', `${GONE_KEY}.tflock`)).toBeUndefined();
+    expect(await getText(s3, 'tfo-state', `tfo-leases/${GONE_KEY}.lease`)).toBeUndefined();
+    expect(await processesLeft(dir)).toEqual([]);
   });
 });

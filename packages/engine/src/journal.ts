@@ -150,8 +150,8 @@ export interface KeyJournal {
   key: string;
   start: Extract<JournalEntry, { t: 'key-start' }>;
   stages: Array<Extract<JournalEntry, { t: 'stage' }>>;
-  /** The last terraform process started for the key. */
-  terraform?: Extract<JournalEntry, { t: 'terraform' }> | undefined;
+  /** The terraform processes started for the key, in order. */
+  terraforms: Array<Extract<JournalEntry, { t: 'terraform' }>>;
   plan?: Extract<JournalEntry, { t: 'plan' }> | undefined;
   backup?: Extract<JournalEntry, { t: 'backup' }> | undefined;
   lease?: Extract<JournalEntry, { t: 'lease' }> | undefined;
@@ -177,14 +177,14 @@ export function unfinishedRun(runDir: string): UnfinishedRun | undefined {
   const keys = new Map<string, KeyJournal>();
   for (const e of entries) {
     if (e.t === 'key-start') {
-      keys.set(e.key, { key: e.key, start: e, stages: [], finished: false });
+      keys.set(e.key, { key: e.key, start: e, stages: [], terraforms: [], finished: false });
       continue;
     }
     if (!('key' in e)) continue;
     const k = keys.get(e.key);
     if (!k) continue;
     if (e.t === 'stage') k.stages.push(e);
-    else if (e.t === 'terraform') k.terraform = e;
+    else if (e.t === 'terraform') k.terraforms.push(e);
     else if (e.t === 'plan') k.plan = e;
     else if (e.t === 'backup') k.backup = e;
     else if (e.t === 'lease') k.lease = e;

@@ -29,6 +29,7 @@ import { OutputLog } from './output-log.js';
 import { identityEnv, slug } from './pipeline.js';
 import { terraform } from './terraform.js';
 import { initArgs } from './terraform-args.js';
+import { releaseDeadTerraformLock } from './terraform-lock.js';
 
 export interface ReconcileOptions {
   /** The run doing the reconciling. */
@@ -121,8 +122,7 @@ async function reconcileKey(
     result: { ...base, action: 'failed' as const, ok: false, detail },
     decided,
   });
-  const tf = k.terraform;
-  if (tf && processAlive(tf.pid, tf.pidStart)) {
+  for (const tf of k.terraforms.filter((t) => processAlive(t.pid, t.pidStart))) {
     notice(
       engine,
       'info',
@@ -143,16 +143,24 @@ async function reconcileKey(
   let lease: Lease | undefined;
   try {
     lease = await timed(ctx, 'lock', () => engine.hooks.lease.promise(ctx));
+    const leasedAt = Date.now();
+    const lines = [`run ${old.runId} was interrupted during ${stage}; reconciled by run ${options.run.id}`];
     const applyStarted = k.stages.some((s) => s.stage === 'apply' && s.phase === 'start');
-    if (!applyStarted) {
-      const detail = `interrupted during ${stage}, before apply: nothing was applied; its lease is released`;
-      return { result: { ...base, action: 'released', ok: true, detail }, decided: true };
+    if (k.terraforms.length > 0) {
+      ctx.backend = await timed(ctx, 'init', () => engine.hooks.backend.promise({}, ctx));
+      await ctx.terraform(initArgs(ctx.backend));
+      if (existsSync(ctx.varFile)) {
+        const dead = k.terraforms.map((t) => ({ pid: t.pid, command: t.command, startedAt: Date.parse(t.at) }));
+        const released = await releaseDeadTerraformLock(ctx, dead, leasedAt);
+        if (released) lines.push(released);
+      }
     }
-    ctx.backend = await timed(ctx, 'init', () => engine.hooks.backend.promise({}, ctx));
-    await ctx.terraform(initArgs(ctx.backend));
+    if (!applyStarted) {
+      lines.push('nothing was applied; its lease is released');
+      return { result: { ...base, action: 'released', ok: true, detail: lines.join('; ') }, decided: true };
+    }
     const store = engine.stateStore as { fingerprint?: (key: string) => Promise<StateFingerprint> } | undefined;
     const now = await store?.fingerprint?.(k.key).catch(() => undefined);
-    const lines = [`run ${old.runId} was interrupted during ${stage}; reconciled by run ${options.run.id}`];
     lines.push(`state before apply: ${describe(ctx.before)}; now: ${describe(now)}`);
     if (!existsSync(ctx.varFile)) {
       lines.push(`the inputs file that run used (${ctx.varFile}) is gone: cannot verify`);

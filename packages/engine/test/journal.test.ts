@@ -14,6 +14,7 @@ import {
   unfinishedRun,
 } from '../src/journal.js';
 import { terraform } from '../src/terraform.js';
+import { parseLockInfo } from '../src/terraform-lock.js';
 import type { Deployment } from '../src/model.js';
 
 const KEY = 's3/dev/us-east-1/app/terraform.tfstate';
@@ -123,5 +124,31 @@ describe('terraform runner', () => {
     const sleeper = Number(readFileSync(marker, 'utf8'));
     await new Promise((r) => setTimeout(r, 100));
     expect(processAlive(sleeper, undefined)).toBe(false);
+  });
+});
+
+describe("terraform's lock info", () => {
+  it('reads the Lock Info block terraform prints when the state lock is held', () => {
+    const output = `Error: Error acquiring the state lock
+
+Error message: operation error S3: PutObject, https response error
+api error PreconditionFailed: At least one of the pre-conditions you
+specified did not hold
+Lock Info:
+  ID:        6645d44e-1d45-1a8b-5089-dc3d48303e15
+  Path:      tfo-state/s3/acme-dev/us-east-1/gone/terraform.tfstate
+  Operation: OperationTypeApply
+  Who:       root@vm
+  Version:   1.11.4
+  Created:   2026-12-07 14:33:34.834394269 +0000 UTC
+  Info:      
+`;
+    expect(parseLockInfo(output)).toEqual({
+      id: '6645d44e-1d45-1a8b-5089-dc3d48303e15',
+      who: 'root@vm',
+      operation: 'OperationTypeApply',
+      created: Date.parse('2026-12-07T14:33:34.834Z'),
+    });
+    expect(parseLockInfo('Error: something else')).toBeUndefined();
   });
 });
