@@ -1,6 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Engine } from './engine.js';
@@ -16,7 +15,6 @@ import {
   type UnfinishedRun,
 } from './journal.js';
 import type {
-  AuditRecord,
   DeploymentContext,
   Lease,
   ReconciledKey,
@@ -26,6 +24,7 @@ import type {
   StateFingerprint,
 } from './model.js';
 import { OutputLog } from './output-log.js';
+import { settleReconciled } from './reconcile-record.js';
 import { identityEnv, slug } from './pipeline.js';
 import { terraform } from './terraform.js';
 import { initArgs } from './terraform-args.js';
@@ -144,6 +143,11 @@ async function reconcileKey(
   try {
     lease = await timed(ctx, 'lock', () => engine.hooks.lease.promise(ctx));
     const leasedAt = Date.now();
+    // another run may have reconciled the key while this one waited for the lease
+    if (!unfinishedRun(old.dir)?.keys.some((o) => o.key === k.key && !o.finished)) {
+      const detail = `run ${old.runId} was reconciled by another run meanwhile`;
+      return { result: { ...base, action: 'released', ok: true, detail }, decided: false };
+    }
     const lines = [`run ${old.runId} was interrupted during ${stage}; reconciled by run ${options.run.id}`];
     const applyStarted = k.stages.some((s) => s.stage === 'apply' && s.phase === 'start');
     if (k.terraforms.length > 0) {
@@ -268,64 +272,6 @@ async function timed<T>(ctx: DeploymentContext, stage: Stage, fn: () => Promise<
   } finally {
     timing.endedAt = Date.now();
   }
-}
-
-/** History and the audit record of the interrupted apply, as its own run would have written them. */
-async function settleReconciled(
-  engine: Engine,
-  ctx: DeploymentContext,
-  old: UnfinishedRun,
-  k: KeyJournal,
-  started: number,
-  log: OutputLog,
-): Promise<void> {
-  const d = ctx.deployment;
-  const at = new Date().toISOString();
-  const durationMs = Date.now() - Date.parse(k.start.at);
-  await engine.history.append(d.key, {
-    runId: old.runId,
-    at,
-    file: d.file,
-    status: ctx.status,
-    durationMs,
-    sha256: d.sha256,
-  });
-  if (ctx.status === 'applied') {
-    const tfvars = await readFile(ctx.varFile, 'utf8');
-    const sha256 = createHash('sha256').update(tfvars).digest('hex');
-    await engine.history.setLastGood(d.key, { runId: old.runId, at, file: d.file, sha256, tfvars });
-  }
-  const timings: StageTiming[] = [];
-  for (const s of k.stages) {
-    if (s.phase === 'start') timings.push({ stage: s.stage, startedAt: Date.parse(s.at) });
-    else {
-      const open = timings.findLast((t) => t.stage === s.stage && t.endedAt === undefined);
-      if (open) Object.assign(open, { endedAt: Date.parse(s.at), ok: s.ok });
-    }
-  }
-  const record: AuditRecord = {
-    id: randomUUID(),
-    timestamp: at,
-    action: ctx.recovery ? 'recover' : 'apply',
-    runId: old.runId,
-    deployment: {
-      key: d.key,
-      account: d.account.name,
-      accountId: d.account.id,
-      region: d.region,
-      project: d.project,
-      services: d.services,
-      file: d.file,
-      sha256: d.sha256,
-    },
-    actor: process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown',
-    outcome: ctx.status,
-    findings: [],
-    recovery: ctx.recovery,
-    timings: [...timings, ...ctx.timings.map((t) => ({ ...t, startedAt: Math.max(t.startedAt, started) }))],
-    output: `# interrupted apply of run ${old.runId}, reconciled by run ${ctx.run.id}\n${log.text()}`,
-  };
-  await engine.hooks.audit.promise(record);
 }
 
 function describe(fp: StateFingerprint | undefined): string {
