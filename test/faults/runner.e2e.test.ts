@@ -4,7 +4,7 @@
 // invariants hold: every resource in state, no lock, no process left, the interrupted apply
 // audited and the audit chain intact.
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -283,6 +283,75 @@ describe('runner faults: tfo dies, terraform finishes, the next run reconciles',
     // the provisioner terraform started is gone with it (its process group is killed)
     await expectClean(dir, addr('a'));
     expect((await run(dir, ['apply'])).reconciled).toBeUndefined();
+  });
+});
+
+describe('runner faults: several keys and --resume', () => {
+  it('SIGKILL of tfo with two keys applying and one queued: the next apply reconciles the two and applies the third', async () => {
+    const dir = await repo({ a: {}, b: { sleep_seconds: 4 } });
+    for (const p of ['two', 'three']) {
+      await mkdir(path.join(dir, 'deployments/dev', p), { recursive: true });
+      await writeFile(
+        path.join(dir, 'deployments/dev', p, `${p}.tfvars`),
+        slowTfvars({ a: {}, b: { sleep_seconds: 4 } }),
+      );
+    }
+    const child = start(dir, ['apply', '--max-workers', '2']);
+    const applying = async (): Promise<number> =>
+      (await journal(dir)).filter((e) => e.t === 'terraform' && e.command === 'apply').length;
+    const deadline = Date.now() + 60_000;
+    while ((await applying()) < 2 && Date.now() < deadline) await sleep(50);
+    const runId = (await journal(dir)).find((e) => e.t === 'run-start')?.runId as string;
+    await killTfo(child);
+    const next = await run(dir, ['apply']);
+    expect(next.exitCode).toBe(0);
+    expect(next.reconciled?.map((r) => [r.runId, r.action, r.ok])).toEqual([
+      [runId, 'verified', true],
+      [runId, 'verified', true],
+    ]);
+    expect(next.deployments.map((d) => d.status).sort()).toEqual(['applied', 'no-changes', 'no-changes']);
+    expect(await processesLeft(dir)).toEqual([]);
+    expect(await locksLeft(dir)).toEqual([]);
+    for (const p of ['app', 'two', 'three']) {
+      const state = await stateIdentity(path.join(dir, '.tfo/state', `s3/acme-dev/us-east-1/${p}/terraform.tfstate`));
+      expect(state?.addresses).toEqual(addr('a', 'b'));
+    }
+    expect((await tfo(['audit', 'verify'], dir)).exitCode).toBe(0);
+  });
+
+  it('SIGKILL of tfo during apply, then the inputs file is deleted: reconcile says it cannot verify, recovery leaves it to a human, exit 1 once', async () => {
+    const dir = await repo({ a: {}, b: { sleep_seconds: 3 } });
+    const child = start(dir, ['apply']);
+    await waitForLog(dir, 'terraform_data.bucket["a"]: Creation complete');
+    await killTfo(child);
+    await rm(path.join(dir, TFVARS));
+    const next = await run(dir, ['apply']);
+    expect(next.exitCode).toBe(1);
+    expect(next.reconciled).toEqual([
+      expect.objectContaining({ key: KEY, stage: 'apply', action: 'failed', ok: false }),
+    ]);
+    expect(next.reconciled?.[0]?.detail).toContain('is gone: cannot verify');
+    const audited = (await auditLines(dir)).find((r) => r.output.includes('is gone: cannot verify'));
+    expect(audited?.outcome).toBe('failed');
+    // what terraform applied stays in state; nothing is left locked or running; decided once
+    await expectClean(dir, addr('a', 'b'));
+    expect((await run(dir, ['apply'])).reconciled).toBeUndefined();
+  });
+
+  it('--resume of a run still running says so and fails; of an unknown run id is a usage error', async () => {
+    const dir = await repo({ a: {}, b: { sleep_seconds: 4 } });
+    const child = start(dir, ['apply']);
+    const runId = (await waitForJournal(dir, stageStarted('apply'), 60_000)) && (await journal(dir));
+    const id = runId.find((e) => e.t === 'run-start')?.runId as string;
+    const alive = await run(dir, ['apply', '--resume', id]);
+    expect(alive.exitCode).toBe(1);
+    expect(alive.reconciled).toEqual([expect.objectContaining({ runId: id, ok: false })]);
+    expect(alive.reconciled?.[0]?.detail).toContain('is still running');
+    expect((await child).exitCode).toBe(0);
+    const unknown = await tfo(['apply', '--resume', '20200101T000000Z-000000'], dir);
+    expect(unknown.exitCode).toBe(3);
+    expect(unknown.all).toContain('no run journal');
+    await expectClean(dir, addr('a', 'b'));
   });
 });
 
