@@ -319,6 +319,26 @@ describe('runner faults: several keys and --resume', () => {
     expect((await tfo(['audit', 'verify'], dir)).exitCode).toBe(0);
   });
 
+  it('SIGKILL of tfo during apply, then SIGKILL of the run reconciling it (mid-verify): the third run waits for that verify and finishes the reconcile', async () => {
+    const dir = await repo({ a: {}, b: { sleep_seconds: 3 } });
+    const first = start(dir, ['apply']);
+    await waitForLog(dir, 'terraform_data.bucket["a"]: Creation complete');
+    const firstId = (await waitForJournal(dir, (e) => e.t === 'run-start')).runId as string;
+    await killTfo(first);
+    const second = start(dir, ['apply'], { SLOW_TF_VERIFY: '3' });
+    await waitForLog(dir, '-detailed-exitcode');
+    await killTfo(second);
+    const third = await run(dir, ['apply']);
+    expect(third.exitCode).toBe(0);
+    expect(third.reconciled).toEqual([
+      expect.objectContaining({ runId: firstId, key: KEY, action: 'verified', ok: true }),
+    ]);
+    const audited = (await auditLines(dir)).filter((r) => r.runId === firstId && r.action === 'apply');
+    expect(audited).toHaveLength(1);
+    await expectClean(dir, addr('a', 'b'));
+    expect((await run(dir, ['apply'])).reconciled).toBeUndefined();
+  });
+
   it('SIGKILL of tfo during apply, then the inputs file is deleted: reconcile says it cannot verify, recovery leaves it to a human, exit 1 once', async () => {
     const dir = await repo({ a: {}, b: { sleep_seconds: 3 } });
     const child = start(dir, ['apply']);

@@ -76,6 +76,11 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
     } else {
       process.stderr.write(await redactInPool(engine, renderSummary(result, style), sensitive));
+      for (const r of result.reconciled ?? []) {
+        const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
+        const shown = await redactInPool(engine, line, sensitive);
+        process.stderr.write(`${r.ok ? style.dim(shown) : style.red(shown)}\n`);
+      }
       for (const line of outputs.lines)
         process.stderr.write(`${style.dim(await redactInPool(engine, line, sensitive))}\n`);
     }
