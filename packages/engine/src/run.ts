@@ -5,7 +5,7 @@ import { redactInPool } from './redact-pool.js';
 import type { TfoConfig } from './config-schema.js';
 import { discoverDeployments } from './discovery.js';
 import { Engine } from './engine.js';
-import { EXIT } from './errors.js';
+import { EXIT, exitCodeFor } from './errors.js';
 import { Journal } from './journal.js';
 import { FAILED_STATUSES } from './events.js';
 import { localBackend } from './local-backend.js';
@@ -129,6 +129,9 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     baseEnv,
     signal: runSignal,
     resume: options.resume,
+  }).catch((err: unknown) => {
+    journal.write({ t: 'run-end', exitCode: exitCodeFor(err), cancelled: false });
+    throw err;
   });
 
   const items = await Promise.all(
