@@ -155,7 +155,7 @@ export interface KeyJournal {
   plan?: Extract<JournalEntry, { t: 'plan' }> | undefined;
   backup?: Extract<JournalEntry, { t: 'backup' }> | undefined;
   lease?: Extract<JournalEntry, { t: 'lease' }> | undefined;
-  /** The key ran to its end (key-end), or an earlier reconcile settled it. */
+  /** The key ran to its end (key-end), or an earlier reconcile decided it (audited, ok or not). */
   finished: boolean;
 }
 
@@ -188,7 +188,7 @@ export function unfinishedRun(runDir: string): UnfinishedRun | undefined {
     else if (e.t === 'plan') k.plan = e;
     else if (e.t === 'backup') k.backup = e;
     else if (e.t === 'lease') k.lease = e;
-    else if (e.t === 'key-end' || (e.t === 'key-reconciled' && e.ok)) k.finished = true;
+    else if (e.t === 'key-end' || e.t === 'key-reconciled') k.finished = true;
   }
   const liveness = start.host !== hostname() ? 'unknown' : processAlive(start.pid, start.pidStart) ? 'alive' : 'gone';
   return { runId: start.runId, dir: runDir, start, liveness, keys: [...keys.values()] };

@@ -9,6 +9,7 @@ import {
   interruptedStage,
   Journal,
   journaledRuns,
+  journalFile,
   processAlive,
   unfinishedRun,
   type KeyJournal,
@@ -49,7 +50,10 @@ export interface ReconcileOptions {
 export async function reconcileInterrupted(engine: Engine, options: ReconcileOptions): Promise<ReconciledKey[]> {
   const runsDir = path.dirname(options.run.dir);
   const ids = options.resume ? [options.resume] : journaledRuns(runsDir).filter((id) => id !== options.run.id);
-  if (options.resume && !existsSync(path.join(runsDir, options.resume, 'journal.jsonl'))) {
+  if (
+    options.resume &&
+    (!/^[\w-]+$/.test(options.resume) || !existsSync(journalFile(path.join(runsDir, options.resume))))
+  ) {
     throw new TfoError(
       'TFO_ERR_USAGE',
       `--resume ${options.resume}: no run journal at ${path.join(runsDir, options.resume)}`,
