@@ -302,7 +302,22 @@ export interface RunResult {
   durationMs: number;
   /** Problems outside any one deployment (a failing audit sink, a report plugin). */
   problems: Array<{ plugin?: string | undefined; message: string }>;
+  /** Keys of earlier, interrupted runs this run reconciled (or, in plan mode, found). */
+  reconciled?: ReconciledKey[] | undefined;
   exitCode: number;
+}
+
+/** What reconciling one key of an interrupted run did (`tfo apply`, `tfo apply --resume`). */
+export interface ReconciledKey {
+  /** The interrupted run. */
+  runId: string;
+  key: string;
+  /** The stage the key was in when its run died. */
+  stage: Stage | 'none';
+  action: 'verified' | 'recovered' | 'released' | 'reported' | 'failed';
+  ok: boolean;
+  detail: string;
+  recovery?: RecoveryResult | undefined;
 }
 
 /** One record handed to the audit hook. */

@@ -1,5 +1,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { open } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
 
 /**
  * One deployment's full output: every byte goes to its file under `.tfo/runs/<id>/`; memory keeps
@@ -46,4 +48,47 @@ export class OutputLog {
     this.#stream.end();
     await once(this.#stream, 'close');
   }
+}
+
+/**
+ * Follows a file another process appends to (terraform's own output file): every new byte goes to
+ * `onText` as text, in order, from a poll; `stop()` reads what is left and ends.
+ */
+export function followFile(file: string, onText: (text: string) => void, pollMs = 100): { stop(): Promise<void> } {
+  const decoder = new StringDecoder('utf8');
+  let offset = 0;
+  let reading: Promise<void> = Promise.resolve();
+  const drain = async (): Promise<void> => {
+    let handle;
+    try {
+      handle = await open(file, 'r');
+    } catch {
+      return; // not created yet
+    }
+    try {
+      const buffer = Buffer.alloc(64 * 1024);
+      for (;;) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, offset);
+        if (bytesRead === 0) break;
+        offset += bytesRead;
+        const text = decoder.write(buffer.subarray(0, bytesRead));
+        if (text) onText(text);
+      }
+    } finally {
+      await handle.close();
+    }
+  };
+  const tick = (): void => {
+    reading = reading.then(drain).catch(() => undefined);
+  };
+  const timer = setInterval(tick, pollMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      tick();
+      await reading;
+      const rest = decoder.end();
+      if (rest) onText(rest);
+    },
+  };
 }

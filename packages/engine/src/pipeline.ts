@@ -16,6 +16,7 @@ import type {
   Stage,
 } from './model.js';
 import { inputsText } from './inputs-snapshot.js';
+import type { Journal } from './journal.js';
 import { OutputLog } from './output-log.js';
 import { terraform } from './terraform.js';
 
@@ -25,6 +26,8 @@ export interface PipelineOptions {
   /** Environment shared by every terraform call of the run (TF_CLI_CONFIG_FILE, plugin cache). */
   baseEnv: Record<string, string>;
   runSignal: AbortSignal;
+  /** The run journal: every stage, terraform process, plan, backup and lease of each key. */
+  journal?: Journal | undefined;
 }
 
 /** A file-system-safe name for a deployment's folder under the run. */
@@ -32,7 +35,7 @@ export function slug(key: string): string {
   return key.replace(/\/terraform\.tfstate$/, '').replace(/[^A-Za-z0-9._-]+/g, '__');
 }
 
-function identityEnv(d: Deployment): Record<string, string> {
+export function identityEnv(d: Deployment): Record<string, string> {
   return {
     TF_VAR_tfo_account_name: d.account.name,
     TF_VAR_tfo_account_id: d.account.id,
@@ -92,6 +95,9 @@ export async function runDeployment(
           signal: opts.signal ?? ctx.signal,
           graceMs: settings.graceMs,
           log: ctx.log,
+          outputDir: path.join(dir, 'terraform'),
+          onSpawn: (pid, pidStart, command) =>
+            journal?.write({ t: 'terraform', key: deployment.key, command, pid, pidStart }),
           onProcessTime: (ms) => (terraformMs += ms),
         },
         args,
@@ -99,9 +105,19 @@ export async function runDeployment(
       ),
   };
 
+  const journal = options.journal;
+  journal?.write({
+    t: 'key-start',
+    key: deployment.key,
+    deployment: { ...deployment, values: {} },
+    dataDir: ctx.dataDir,
+    dir,
+    varFile: ctx.varFile,
+  });
   const stage = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
     const timing = { stage: name, startedAt: Date.now() } as DeploymentContext['timings'][number];
     ctx.timings.push(timing);
+    journal?.write({ t: 'stage', key: deployment.key, stage: name, phase: 'start' });
     engine.events.emit('deployment:stage', {
       key: deployment.key,
       file: deployment.file,
@@ -118,16 +134,25 @@ export async function runDeployment(
       throw new StageFailure(name, err);
     } finally {
       timing.endedAt = Date.now();
+      journal?.write({ t: 'stage', key: deployment.key, stage: name, phase: 'end', ok: timing.ok });
     }
   };
 
   let lease: Lease | undefined;
   try {
     lease = await stage('lock', async () => hooks.lease.promise(ctx));
+    if (lease) journal?.write({ t: 'lease', key: deployment.key, holder: lease.holder });
     ctx.backend = await stage('init', () => hooks.backend.promise({}, ctx));
     const plan = await stage('plan', () => hooks.plan.promise(ctx));
     if (!plan) throw new StageFailure('plan', new Error('no plugin produced a plan'));
     ctx.plan = plan;
+    journal?.write({
+      t: 'plan',
+      key: deployment.key,
+      planFile: plan.planFile,
+      varFile: ctx.varFile,
+      hasChanges: plan.hasChanges,
+    });
     await stage('validate', () => hooks.validate.promise(ctx));
     if (blockingFindings(ctx).length > 0) {
       ctx.status = 'blocked';
@@ -137,6 +162,7 @@ export async function runDeployment(
       ctx.status = 'no-changes';
     } else {
       await stage('backup', () => hooks.backup.promise(ctx));
+      journal?.write({ t: 'backup', key: deployment.key, backup: ctx.backup, before: ctx.before });
       try {
         await stage('apply', () => hooks.apply.promise(ctx));
         await stage('verify', () => hooks.verify.promise(ctx));
@@ -168,6 +194,7 @@ export async function runDeployment(
   for (const value of ctx.sensitive) engine.sensitive.add(value);
   const problems = await settle(engine, ctx, durationMs, log);
   await log.close();
+  journal?.write({ t: 'key-end', key: deployment.key, status: ctx.status });
   return {
     key: deployment.key,
     file: deployment.file,

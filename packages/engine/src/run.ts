@@ -5,14 +5,16 @@ import { redactInPool } from './redact-pool.js';
 import type { TfoConfig } from './config-schema.js';
 import { discoverDeployments } from './discovery.js';
 import { Engine } from './engine.js';
-import { EXIT } from './errors.js';
+import { EXIT, exitCodeFor } from './errors.js';
+import { Journal } from './journal.js';
 import { FAILED_STATUSES } from './events.js';
 import { snapshotInputs } from './inputs-snapshot.js';
 import { localBackend } from './local-backend.js';
-import type { Deployment, DeploymentResult, RunInfo, RunMode, RunResult } from './model.js';
+import type { Deployment, DeploymentResult, ReconciledKey, RunInfo, RunMode, RunResult } from './model.js';
 import { runDeployment, slug } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { providerCliConfig } from './provider-mirror.js';
+import { reconcileInterrupted } from './reconcile.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from './settings.js';
 import { terraformDefaults } from './terraform-defaults.js';
@@ -44,6 +46,8 @@ export interface RunOptions {
   failFast?: boolean | undefined;
   /** Cancellation (Ctrl-C): stops scheduling; running terraform gets one SIGINT. */
   signal?: AbortSignal | undefined;
+  /** `tfo apply --resume <run-id>`: reconcile that interrupted run only; start no deployment. */
+  resume?: string | undefined;
 }
 
 export function newRunId(date = new Date()): string {
@@ -104,6 +108,8 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   await mkdir(run.dir, { recursive: true });
   // inputs are read once, at discovery: the run works from its own copy of them
   await snapshotInputs(deployments, (d) => path.join(run.dir, slug(d.key)));
+  const journal = new Journal(run.dir);
+  journal.start(run.id, run.mode);
   const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
   const pluginCache = path.join(settings.stateDir, 'plugin-cache');
   await mkdir(pluginCache, { recursive: true });
@@ -115,20 +121,32 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
   };
   const runSignal = options.signal ?? new AbortController().signal;
-  const workers = Math.min(settings.maxWorkers, Math.max(1, deployments.length));
-  engine.events.emit('run:start', { run, total: deployments.length, workers });
+  const scheduled = options.resume ? [] : deployments;
+  const workers = Math.min(settings.maxWorkers, Math.max(1, scheduled.length));
+  engine.events.emit('run:start', { run, total: scheduled.length, workers });
   for (const d of run.deleted) engine.events.emit('notice', { level: 'warn', message: `${d.file}: ${d.reason}` });
+  // earlier runs killed mid-way: reported (plan) or reconciled (apply) before anything starts
+  const reconciled: ReconciledKey[] = await reconcileInterrupted(engine, {
+    run,
+    binary,
+    baseEnv,
+    signal: runSignal,
+    resume: options.resume,
+  }).catch((err: unknown) => {
+    journal.write({ t: 'run-end', exitCode: exitCodeFor(err), cancelled: false });
+    throw err;
+  });
 
   const items = await Promise.all(
-    deployments.map(async (d) => ({ item: d, key: d.key, expectedMs: await engine.history.expectedMs(d.key) })),
+    scheduled.map(async (d) => ({ item: d, key: d.key, expectedMs: await engine.history.expectedMs(d.key) })),
   );
-  for (const d of deployments) engine.events.emit('deployment:queued', { key: d.key, file: d.file });
+  for (const d of scheduled) engine.events.emit('deployment:queued', { key: d.key, file: d.file });
   const started = Date.now();
   const outcome = await schedule(
     items,
     { concurrency: workers, failFast: options.failFast, signal: runSignal },
     async (d, lane) => {
-      const result = await runDeployment(engine, d, lane, { run, binary, baseEnv, runSignal });
+      const result = await runDeployment(engine, d, lane, { run, binary, baseEnv, runSignal, journal });
       engine.events.emit('deployment:done', { result });
       return result;
     },
@@ -152,9 +170,11 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     endedAt: new Date(endedAt).toISOString(),
     durationMs: endedAt - started,
     problems: [],
+    ...(reconciled.length ? { reconciled } : {}),
     exitCode: EXIT.OK,
   };
   for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
+  if (journal.failure) result.problems.push({ message: journal.failure });
   try {
     await engine.hooks.report.promise(result);
   } catch (err) {
@@ -165,14 +185,18 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   // the full output goes to the audit sinks
   const shown = await redactInPool(engine, JSON.stringify(result, null, 2), engine.sensitive);
   await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
+  journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
   engine.events.emit('run:end', { result });
   return result;
 }
 
-/** 130 cancelled; 1 any failed (a recovered apply still failed); 2 any blocked by policy; else 0. */
-export function exitCodeOf(result: Pick<RunResult, 'deployments' | 'cancelled' | 'problems'>): number {
+/** 130 cancelled; 1 any failed (a recovered apply still failed, a failed reconcile); 2 any blocked by policy; else 0. */
+export function exitCodeOf(
+  result: Pick<RunResult, 'deployments' | 'cancelled' | 'problems'> & Pick<Partial<RunResult>, 'reconciled'>,
+): number {
   if (result.cancelled) return EXIT.CANCELLED;
   if (result.deployments.some((d) => FAILED_STATUSES.has(d.status))) return EXIT.FAILED;
+  if (result.reconciled?.some((r) => !r.ok)) return EXIT.FAILED;
   if (result.deployments.some((d) => d.status === 'blocked')) return EXIT.BLOCKED;
   if (result.problems.length > 0) return EXIT.FAILED;
   return EXIT.OK;

@@ -1,7 +1,10 @@
-import { accessSync, constants, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { accessSync, closeSync, constants, existsSync, openSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
 import { TfoError } from './errors.js';
+import { processStartTime } from './journal.js';
+import { followFile } from './output-log.js';
 import type { ChangeCounts, PlanJson } from './model.js';
 
 /** Finds the binary: an explicit name or path, else terraform on PATH, else tofu, else .tools/bin/tofu. */
@@ -54,11 +57,18 @@ export interface TerraformCall {
   /** Root module folder (`-chdir`). */
   cwd: string;
   env: Record<string, string>;
-  /** Aborting sends terraform one SIGINT, then SIGKILL after `graceMs`. */
+  /** Aborting sends terraform one SIGINT, then SIGKILL to its process group after `graceMs`. */
   signal: AbortSignal;
   graceMs: number;
-  /** Receives every chunk of stdout and stderr as it comes. */
+  /** Receives all of stdout and stderr as terraform writes it (followed from its output file). */
   log: (text: string) => void;
+  /**
+   * Folder for the files terraform writes its output to (one per call). terraform never writes
+   * to a pipe tfo must drain, so it outlives tfo and finishes (and saves its state) if tfo dies.
+   */
+  outputDir: string;
+  /** Told the pid and process start time of each terraform started (for the run journal). */
+  onSpawn?: ((pid: number, startTime: string | undefined, command: string) => void) | undefined;
   /** Adds the wall time of the terraform process. */
   onProcessTime?: ((ms: number) => void) | undefined;
 }
@@ -71,11 +81,16 @@ export interface TerraformOutcome {
 }
 
 const TAIL_BYTES = 4096;
+let callSeq = 0;
 
 /**
  * Runs terraform with `args`. Exit codes outside `okCodes` throw TFO_ERR_TERRAFORM with the tail
  * of the output; an abort throws TFO_ERR_CANCELLED or TFO_ERR_TIMEOUT (the signal's reason).
  * With `stdoutFile`, stdout goes to that file instead of the log (for `show -json`).
+ *
+ * terraform runs in its own session (a terminal's Ctrl-C reaches tfo only, which forwards exactly
+ * one SIGINT: two make terraform exit at once and can leave state half-written), with stdin closed
+ * and stdout/stderr on a file that tfo follows; nothing kills it when tfo exits.
  */
 export async function terraform(
   call: TerraformCall,
@@ -89,47 +104,78 @@ export async function terraform(
     tail = (tail + text).slice(-TAIL_BYTES);
     call.log(text);
   };
+  const command = args[0] ?? 'terraform';
   call.log(`$ ${path.basename(call.binary)} ${args.join(' ')}\n`);
-  const child: ResultPromise = execa(call.binary, [...args], {
-    cwd: call.cwd,
-    env: call.env,
-    extendEnv: true,
-    reject: false,
-    stdin: 'ignore',
-    stdout: options.stdoutFile ? { file: options.stdoutFile } : 'pipe',
-    stderr: 'pipe',
-    buffer: false,
-    // Own process group: a terminal Ctrl-C reaches tfo only, which forwards exactly one SIGINT
-    // (two make terraform exit at once and can leave state half-written).
-    detached: true,
-    cleanup: true,
-    cancelSignal: call.signal,
-    killSignal: 'SIGINT',
-    forceKillAfterDelay: call.graceMs,
-  });
-  // with stdoutFile, execa still exposes the stream: JSON for a file stays out of the log
-  if (!options.stdoutFile) child.stdout?.setEncoding('utf8').on('data', keep);
-  child.stderr?.setEncoding('utf8').on('data', keep);
-  const result = await child;
+  await mkdir(call.outputDir, { recursive: true });
+  const outFile = path.join(call.outputDir, `${Date.now()}-${++callSeq}-${command}.out`);
+  const outFd = openSync(outFile, 'a', 0o600);
+  const stdoutFd = options.stdoutFile ? openSync(options.stdoutFile, 'w', 0o600) : outFd;
+  const follower = followFile(outFile, keep);
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | { error: Error };
+  let interrupted = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  try {
+    const child = spawn(call.binary, [...args], {
+      cwd: call.cwd,
+      env: { ...process.env, ...call.env },
+      stdio: ['ignore', stdoutFd, outFd],
+      detached: true,
+    });
+    const exited = new Promise<typeof exit>((resolve) => {
+      child.once('error', (error) => resolve({ error }));
+      child.once('exit', (code, signal) => resolve({ code, signal }));
+    });
+    const pid = child.pid;
+    if (pid !== undefined) {
+      call.onSpawn?.(pid, processStartTime(pid), command);
+      onAbort = () => {
+        if (interrupted) return;
+        interrupted = true;
+        signalProcess(pid, 'SIGINT');
+        killTimer = setTimeout(() => signalProcess(-pid, 'SIGKILL'), call.graceMs);
+      };
+      if (call.signal.aborted) onAbort();
+      else call.signal.addEventListener('abort', onAbort, { once: true });
+    }
+    exit = await exited;
+    // what it started and left behind (a provider or provisioner of a killed terraform) goes too
+    if (pid !== undefined) signalProcess(-pid, 'SIGKILL');
+  } finally {
+    if (killTimer) clearTimeout(killTimer);
+    if (onAbort) call.signal.removeEventListener('abort', onAbort);
+    closeSync(outFd);
+    if (stdoutFd !== outFd) closeSync(stdoutFd);
+    await follower.stop();
+  }
   const durationMs = Date.now() - started;
   call.onProcessTime?.(durationMs);
-  if (result.isCanceled || call.signal.aborted) {
+  if (interrupted || call.signal.aborted) {
     const reason = call.signal.reason as unknown;
     if (reason instanceof TfoError) throw reason;
-    throw new TfoError('TFO_ERR_CANCELLED', `terraform ${args[0]} was interrupted`);
+    throw new TfoError('TFO_ERR_CANCELLED', `terraform ${command} was interrupted`);
   }
-  if (result.failed && result.exitCode === undefined) {
-    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${args[0]} could not run: ${result.message}`, {
-      cause: result,
+  if ('error' in exit) {
+    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${command} could not run: ${exit.error.message}`, {
+      cause: exit.error,
     });
   }
-  const exitCode = result.exitCode ?? 1;
-  if (!okCodes.includes(exitCode)) {
-    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${args[0]} exited ${exitCode}: ${lastError(tail)}`, {
-      cause: result,
-    });
+  if (exit.code === null) {
+    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${command} was killed by ${exit.signal}: ${lastError(tail)}`);
   }
-  return { exitCode, tail, durationMs };
+  if (!okCodes.includes(exit.code)) {
+    throw new TfoError('TFO_ERR_TERRAFORM', `terraform ${command} exited ${exit.code}: ${lastError(tail)}`);
+  }
+  return { exitCode: exit.code, tail, durationMs };
+}
+
+/** Sends a signal to a process (or, negative, a process group); one already gone is fine. */
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
 }
 
 /** The most useful line of a terraform failure: its first `Error:` line, else the last line. */

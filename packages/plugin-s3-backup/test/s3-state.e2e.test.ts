@@ -219,7 +219,9 @@ describe('tfo with s3Backup against moto', () => {
     const lock = d.timings.find((t) => t.stage === 'lock')!;
     // it waited for the silent holder's TTL before taking the key
     expect(lock.endedAt!).toBeGreaterThanOrEqual(Date.parse(holder.expiresAt));
-    const log = await readFile(d.logFile, 'utf8');
+    // the run first reconciles the killed one (its log under reconcile/), and that breaks the lease
+    const reconcileLog = d.logFile.replace(/\/([^/]+)\/terraform\.log$/, '/reconcile/$1/terraform.log');
+    const log = (await readFile(d.logFile, 'utf8')) + (await readFile(reconcileLog, 'utf8').catch(() => ''));
     expect(log).toContain(`broke the lease of run ${holder.runId}`);
     // the break is audited as an unlock of the key
     const trail = await tfo(['audit', 'query', '--action', 'unlock', '--json'], dir);

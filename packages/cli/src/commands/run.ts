@@ -17,12 +17,13 @@ interface RunFlags {
   failFast?: boolean;
   junit?: string;
   unredacted?: string;
+  resume?: string;
 }
 
 /** `tfo plan` and `tfo apply`. */
 export function registerRunCommands(program: Command, setCode: (code: number) => void): void {
   for (const mode of ['plan', 'apply'] as const) {
-    program
+    const command = program
       .command(mode)
       .description(
         mode === 'plan'
@@ -34,10 +35,16 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       .option('--max-workers <n>', 'deployments at once, 1 to 64 (default min(2 x CPUs, 5))', maxWorkersOption)
       .option('--fail-fast', 'start nothing new after the first failure')
       .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file')
-      .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)')
-      .action(async (flags: RunFlags, cmd: Command) => {
-        setCode(await runCommand(mode, flags, cmd.optsWithGlobals<GlobalOptions>()));
-      });
+      .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)');
+    if (mode === 'apply') {
+      command.option(
+        '--resume <run-id>',
+        'only reconcile that interrupted run (wait for its terraform, verify, recover, audit, release its locks)',
+      );
+    }
+    command.action(async (flags: RunFlags, cmd: Command) => {
+      setCode(await runCommand(mode, flags, cmd.optsWithGlobals<GlobalOptions>()));
+    });
   }
 }
 
@@ -45,9 +52,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
   const style = makeStyle(process.stderr);
   const engine = await openEngine(globals, flags.maxWorkers);
   const detach = globals.json ? () => undefined : attachProgress(engine, process.stderr, style);
-  const cancel = cancellation((sig) =>
-    process.stderr.write(`\n${sig}: no new deployments start; waiting for running terraform to stop…\n`),
-  );
+  const cancel = cancellation((message) => process.stderr.write(`\n${message}\n`));
   let result: RunResult;
   try {
     result = await executeRun(engine, {
@@ -56,6 +61,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       changedFrom: flags.changedFrom,
       failFast: flags.failFast,
       signal: cancel.signal,
+      resume: flags.resume,
     });
   } finally {
     cancel.dispose();
@@ -70,6 +76,11 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
     } else {
       process.stderr.write(await redactInPool(engine, renderSummary(result, style), sensitive));
+      for (const r of result.reconciled ?? []) {
+        const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
+        const shown = await redactInPool(engine, line, sensitive);
+        process.stderr.write(`${r.ok ? style.dim(shown) : style.red(shown)}\n`);
+      }
       for (const line of outputs.lines)
         process.stderr.write(`${style.dim(await redactInPool(engine, line, sensitive))}\n`);
     }
