@@ -9,7 +9,7 @@ export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor } from './errors.
 export type { ErrorCode } from './errors.js';
 export { createHooks, DEPLOYMENT_HOOKS, STAGE } from './hooks.js';
 export type { EngineHooks, HookName } from './hooks.js';
-export { backupRecordOf, restoreFromBackups } from './backups.js';
+export { backupRecordOf, knownGoodBackups, restoreFromBackups } from './backups.js';
 export { History } from './history.js';
 export type { HistoryEntry, LastGood } from './history.js';
 export { LocalStateStore } from './local-state.js';
@@ -29,7 +29,7 @@ export type { ScheduleItem, ScheduleOptions } from './scheduler.js';
 export { defaultMaxWorkers, resolveSettings } from './settings.js';
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
-export type { BackupStore, StateStore, StateSummary } from './state-store.js';
+export type { BackupStore, RestoreResult, StateStore, StateSummary } from './state-store.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 export { findProviderMirror, providerCliConfig } from './provider-mirror.js';
