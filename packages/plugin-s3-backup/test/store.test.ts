@@ -243,9 +243,13 @@ describe('S3StateStore.restore', () => {
       (await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: KEY }))).DeleteMarkers ?? [];
     expect(deleteMarkers).toEqual([]);
     expect(await getText(s3, bucket, KEY)).toBe(v1.toString());
-    // the state it replaced was backed up first
+    // the state it replaced was backed up first, and the state it put back is recorded after
     const records = await store.backups(KEY);
-    expect(records[0]).toMatchObject({ serial: 2, by: 'tfo state restore' });
+    expect(records.map((r) => r.kind)).toEqual(['restored', 'pre-restore', 'pre-apply']);
+    expect(records[1]).toMatchObject({ serial: 2, by: 'tfo state restore' });
+    expect(records[0]).toMatchObject({ serial: 1, lineage, by: 'tfo state restore' });
+    // the restored record pins the new version: the one now current
+    expect(records[0]!.location).toContain(`versionId=${after.find((v) => !before.includes(v))}`);
   });
 
   it("with lock 'dynamodb', restoreBytes writes terraform's digest item: md5 of the bytes", async () => {
