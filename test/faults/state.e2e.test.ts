@@ -16,6 +16,16 @@ import {
   tfoJson,
   type JsonResult,
 } from '../../packages/cli/test/support.js';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import type { S3BackupOptions } from '../../packages/plugin-s3-backup/src/options.js';
+import {
+  byKey as s3ByKey,
+  keyOf as s3KeyOf,
+  s3Repo,
+  tfo as s3Tfo,
+  tfoJson as s3TfoJson,
+} from '../../packages/plugin-s3-backup/test/e2e-support.js';
+import { getText, startStateServer } from '../../packages/plugin-s3-backup/test/support.js';
 import { filesUnder, killAll, locksLeft, processesLeft, stateIdentity, waitForLog } from './invariants.js';
 
 const KEY = 's3/acme-dev/us-east-1/app/terraform.tfstate';
@@ -272,5 +282,49 @@ describe('state faults', () => {
     // no partial backup left behind
     expect((await filesUnder(disk)).filter((f) => f !== 'probe')).toEqual(listed.filter((f) => f !== 'probe'));
     await settled(dir);
+  });
+});
+
+describe('state faults on S3 (moto)', () => {
+  it('an S3 state emptied to 0 bytes stops before plan; restore brings it back and nothing is re-created', async () => {
+    const { moto, s3, db } = await startStateServer();
+    try {
+      const key = s3KeyOf('echo');
+      const options: S3BackupOptions = {
+        bucket: 'tfo-state',
+        region: 'us-east-1',
+        stateRoleArn: 'arn:aws:iam::123456789012:role/tfo-state',
+        endpoints: { s3: moto.endpoint, sts: moto.endpoint, dynamodb: moto.endpoint },
+        usePathStyle: true,
+        skipCredentialsValidation: true,
+        lock: 'both',
+        dynamodbTable: 'tfo-locks',
+      };
+      const dir = await s3Repo(options, { echo: { a: { note: 'v1' } } });
+      repos.push(dir);
+      const first = await s3TfoJson(['apply'], dir);
+      expect(first.code, first.output).toBe(0);
+      const good = await getText(s3, 'tfo-state', key);
+      await s3.send(new PutObjectCommand({ Bucket: 'tfo-state', Key: key, Body: '' }));
+
+      const run = await s3TfoJson(['apply'], dir);
+      expect(run.code, run.output).toBe(1);
+      const d = s3ByKey(run.result, key);
+      expect(d.error?.code).toBe('TFO_ERR_STATE_DAMAGED');
+      expect(d.error?.message).toMatch(/is empty \(0 bytes\)/);
+      expect(d.error?.message).toContain(`tfo state restore ${key}`);
+      expect(await getText(s3, 'tfo-state', key)).toBe('');
+
+      const restore = await s3Tfo(['state', 'restore', key], dir);
+      expect(restore.exitCode, restore.all).toBe(0);
+      expect(await getText(s3, 'tfo-state', key)).toBe(good);
+      const again = await s3TfoJson(['apply'], dir);
+      expect(s3ByKey(again.result, key).status, again.output).toBe('no-changes');
+      await settled(dir);
+    } finally {
+      s3.destroy();
+      db.destroy();
+      await moto.stop();
+    }
   });
 });
