@@ -6,14 +6,17 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
+import { resolveTerraformBinary } from '@tfo/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   byKey,
   slowRepo,
   slowTfvars,
   tempDir,
+  REPO,
   tfo,
   tfoJson,
+  writeConfig,
   type JsonResult,
 } from '../../packages/cli/test/support.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
@@ -237,6 +240,47 @@ describe('state faults', () => {
     expect(now.lineage).toBe(before.lineage);
     expect(now.addresses).toEqual(['terraform_data.bucket["a"]', 'terraform_data.bucket["b"]']);
     expect(existsSync(kept)).toBe(false);
+    expect(await creations(dir, 'terraform_data.bucket["b"]')).toBe(1);
+    await settled(dir);
+  });
+
+  it('ENOSPC on the state folder, freed before recovery: the kept state is pushed in the same run; nothing is created twice', async () => {
+    const dir = await repo({ a: {} });
+    const disk = await tmpfs(64);
+    await mkdir(path.join(dir, '.tfo'), { recursive: true });
+    await symlink(disk, path.join(dir, '.tfo/state'));
+    // terraform as it is, except that the disk is freed the moment an apply has failed on it
+    const wrapper = path.join(dir, 'terraform-freeing-disk.mjs');
+    await writeFile(
+      wrapper,
+      `#!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+const out = spawnSync(${JSON.stringify(resolveTerraformBinary('auto', REPO))}, process.argv.slice(2), { stdio: 'inherit' });
+if (process.argv[2] === 'apply') rmSync(${JSON.stringify(path.join(disk, 'fill'))}, { force: true });
+process.exit(out.status ?? 1);
+`,
+      { mode: 0o755 },
+    );
+    await applied(dir);
+    const before = (await stateIdentity(statePath(dir)))!;
+    const config = JSON.parse(await readFile(path.join(dir, 'orchestrator.config.json'), 'utf8')) as object;
+    await writeConfig(dir, { ...config, terraformBinary: wrapper });
+    await setInputs(dir, { a: {}, b: { sleep_seconds: 2 } });
+    const run = tfoJson(['apply'], dir);
+    await waitForLog(dir, 'terraform_data.bucket["b"]: Creating...');
+    await fill(disk);
+    const { result, output } = await run;
+    const d = byKey(result, KEY);
+    expect(d.error?.message, output).toMatch(/no space left on device/);
+    expect(d.status, output).toBe('recovered');
+    expect(d.recovery?.action).toBe('none');
+    expect(d.recovery?.detail).toMatch(/pushed the state it kept .* a fresh plan shows no changes/);
+    const now = (await stateIdentity(statePath(dir)))!;
+    expect(now.lineage).toBe(before.lineage);
+    expect(now.addresses).toEqual(['terraform_data.bucket["a"]', 'terraform_data.bucket["b"]']);
+    expect(existsSync(path.join(dir, '.tfo/errored', KEY))).toBe(false);
+    expect((await applied(dir)).status).toBe('no-changes');
     expect(await creations(dir, 'terraform_data.bucket["b"]')).toBe(1);
     await settled(dir);
   });

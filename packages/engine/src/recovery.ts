@@ -75,8 +75,16 @@ export async function recover(
     by: policy.by,
   });
   try {
-    const unsaved = await saveErroredState(ctx, failure, access, policy.stateDir ?? ctx.dir, signal);
-    if (unsaved) return done('manual', false, unsaved);
+    const saved = await saveErroredState(ctx, failure, access, policy.stateDir ?? ctx.dir, signal);
+    if (saved.problem) return done('manual', false, saved.problem);
+    if (saved.pushed && (await planIsClean(ctx, signal).catch(() => false))) {
+      // only the final state write failed: every resource is in the state pushed
+      return done(
+        'none',
+        true,
+        'terraform could not save its state; tfo pushed the state it kept (lineage and serial checked) and a fresh plan shows no changes',
+      );
+    }
     const after = await access.fingerprint();
     const lastGood = await policy.history.lastGood(ctx.deployment.key);
     const action = decideRecovery(ctx.before, after, failure, policy, lastGood !== undefined);
@@ -141,26 +149,37 @@ async function saveErroredState(
   access: StateAccess,
   stateDir: string,
   signal: AbortSignal,
-): Promise<string | undefined> {
-  if (failure.stage !== 'apply') return undefined;
+): Promise<{ problem?: string; pushed?: boolean }> {
+  if (failure.stage !== 'apply') return {};
   const taken = await takeErroredState(ctx, stateDir);
-  if (!taken) return undefined;
-  if ('skipped' in taken) return taken.skipped;
+  if (!taken) return {};
+  if ('skipped' in taken) return { problem: taken.skipped };
   const command = pushCommand(ctx, taken.file);
   const why = unsafeToPush(taken.fp, await access.fingerprint(), {
     lineage: ctx.before?.lineage,
     serial: ctx.before?.serial,
   });
   if (why) {
-    return `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
+    const problem = `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
+    return { problem };
   }
   try {
     await pushKeptState(ctx, taken.file, signal);
     ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (serial ${taken.fp.serial})\n`);
-    return undefined;
+    return { pushed: true };
   } catch (err) {
-    return `terraform could not save its state and pushing the state it kept failed (${(err as Error).message}); it is kept at ${taken.file}: the next run of ${ctx.deployment.key} pushes it (after checking its lineage and serial), or push it now with \`${command}\``;
+    const problem = `terraform could not save its state and pushing the state it kept failed (${(err as Error).message}); it is kept at ${taken.file}: the next run of ${ctx.deployment.key} pushes it (after checking its lineage and serial), or push it now with \`${command}\``;
+    return { problem };
   }
+}
+
+/** Whether a fresh plan of the deployment's inputs shows no changes. */
+async function planIsClean(ctx: DeploymentContext, signal: AbortSignal): Promise<boolean> {
+  const check = await ctx.terraform(planArgs(ctx, ctx.varFile, { detailedExitCode: true }), {
+    okCodes: [0, 2],
+    signal,
+  });
+  return check.exitCode === 0;
 }
 
 /** Plans (or plans destroy) with `varFile`, applies that plan, and checks nothing is left to do. */
