@@ -171,7 +171,11 @@ export class S3StateStore implements StateStore {
       for (const o of page.Contents ?? []) {
         if (!o.Key?.endsWith('.json')) continue;
         const body = await this.read(loc, o.Key);
-        if (body) records.push(JSON.parse(body.bytes.toString('utf8')) as BackupRecord);
+        try {
+          if (body) records.push(JSON.parse(body.bytes.toString('utf8')) as BackupRecord);
+        } catch {
+          // a sidecar that is not JSON names no backup; the others still do (the state guard reads them)
+        }
       }
       token = page.NextContinuationToken;
     } while (token);

@@ -140,6 +140,13 @@ describe('S3StateStore.backup', () => {
       location: record.location,
     });
     expect(await store.backups(KEY)).toEqual([side]);
+    // a torn sidecar names no backup, and does not hide the others
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `backups/${KEY}.20200101T000000.000Z.json`, Body: '{' }));
+    expect(await store.backups(KEY)).toEqual([side]);
+    // the post-apply kind is recorded the same way
+    const { record: post } = await store.backup(KEY, 'sidecar-test', 'post-apply');
+    expect(post).toMatchObject({ kind: 'post-apply', serial: 7, lineage });
+    expect((await store.backups(KEY)).map((b) => b.kind)).toEqual(['post-apply', 'pre-apply']);
   });
 });
 
