@@ -285,6 +285,45 @@ process.exit(out.status ?? 1);
     await settled(dir);
   });
 
+  it('ENOSPC tearing the state file itself: the next run puts the last backup back, pushes the kept state; nothing is created twice', async () => {
+    const dir = await repo({ a: {} });
+    const disk = await tmpfs(64);
+    await mkdir(path.join(dir, '.tfo'), { recursive: true });
+    await symlink(disk, path.join(dir, '.tfo/state'));
+    await applied(dir);
+    // a second apply leaves terraform's own terraform.tfstate.backup: its next rewrite fits in place
+    await setInputs(dir, { a: {}, b: {} });
+    await applied(dir);
+    const before = (await stateIdentity(statePath(dir)))!;
+    // a state that outgrows its page: terraform truncates the file, then cannot write it whole
+    const big = 'x'.repeat(3000);
+    await setInputs(dir, { a: {}, b: {}, c: { note: big, sleep_seconds: 2 } });
+    const run = tfoJson(['apply'], dir);
+    await waitForLog(dir, 'terraform_data.bucket["c"]: Creating...');
+    await fill(disk);
+    const { result, output } = await run;
+    const d = byKey(result, KEY);
+    expect(d.status, output).toBe('failed');
+    expect(await stateIdentity(statePath(dir)), 'the state file is torn').toBeUndefined();
+    const kept = path.join(dir, '.tfo/errored', KEY);
+    expect(d.recovery?.detail).toContain(kept);
+    await rm(path.join(disk, 'fill'));
+    await rm(path.join(disk, 'probe'), { force: true });
+
+    expect((await applied(dir)).status).toBe('no-changes');
+    const now = (await stateIdentity(statePath(dir)))!;
+    expect(now.lineage).toBe(before.lineage);
+    expect(now.addresses).toEqual(['a', 'b', 'c'].map((k) => `terraform_data.bucket["${k}"]`));
+    expect(existsSync(kept)).toBe(false);
+    expect(await creations(dir, 'terraform_data.bucket["c"]')).toBe(1);
+    // the torn bytes were kept as a backup before anything was written over them
+    const history = JSON.parse((await tfo(['state', 'history', KEY, '--json'], dir)).stdout) as {
+      backups: Array<{ kind: string }>;
+    };
+    expect(history.backups.map((b) => b.kind)).toContain('pre-restore');
+    await settled(dir);
+  });
+
   it('a kept state of another lineage is not pushed: the key stops and the exact command is named', async () => {
     const dir = await repo({ a: {} });
     await applied(dir);

@@ -6,6 +6,7 @@ import { STAGE } from './hooks.js';
 import type { History } from './history.js';
 import type { BackupStore } from './state-store.js';
 import type {
+  BackupKind,
   BackupRecord,
   DeploymentContext,
   Failure,
@@ -22,6 +23,8 @@ export interface StateAccess {
   fingerprint(): Promise<StateFingerprint>;
   /** Puts the backup's bytes back as the current state (a new version, never deleting history). */
   restore(backup: BackupRecord): Promise<void>;
+  /** Keeps the current state's bytes as a backup of the kind given (before they are overwritten). */
+  keep?(kind: BackupKind): Promise<void>;
 }
 
 export interface RecoveryPolicy {
@@ -155,15 +158,20 @@ async function saveErroredState(
   if (!taken) return {};
   if ('skipped' in taken) return { problem: taken.skipped };
   const command = pushCommand(ctx, taken.file);
-  const why = unsafeToPush(taken.fp, await access.fingerprint(), {
-    lineage: ctx.before?.lineage,
-    serial: ctx.before?.serial,
-  });
+  const current = await access.fingerprint();
+  const why = unsafeToPush(taken.fp, current, { lineage: ctx.before?.lineage, serial: ctx.before?.serial });
   if (why) {
     const problem = `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
     return { problem };
   }
   try {
+    // terraform pushes over no state it cannot read (a final write torn by a full disk): the
+    // pre-apply state goes back first, the torn bytes kept as a backup
+    if (current.exists && !current.readable) {
+      if (!ctx.backup?.location) throw new Error(`the state is unreadable and no backup exists to put back first`);
+      await access.keep?.('pre-restore');
+      await access.restore(ctx.backup);
+    }
     await pushKeptState(ctx, taken.file, signal);
     ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (serial ${taken.fp.serial})\n`);
     return { pushed: true };
@@ -236,7 +244,11 @@ export function tapBackupAndRecovery(engine: Engine, tap: { name: string; stage:
     recover(
       ctx,
       failure,
-      { fingerprint: () => store.fingerprint(ctx.deployment.key), restore: (b) => store.restoreBytes(b) },
+      {
+        fingerprint: () => store.fingerprint(ctx.deployment.key),
+        restore: (b) => store.restoreBytes(b),
+        keep: async (kind) => void (await store.backup(ctx.deployment.key, tap.name, kind)),
+      },
       {
         ...engine.settings.config.recovery,
         history: engine.history,

@@ -90,6 +90,14 @@ async function pushPending(ctx: DeploymentContext, store: BackupStore, known: Kn
     );
   if (why) throw stop(`was not pushed: ${why}`);
   try {
+    const current = await store.fingerprint(key);
+    // terraform pushes over no state it cannot read (a final write torn by a full disk): the
+    // key's last known state goes back first, the torn bytes kept as a backup
+    if (current.exists && !current.readable) {
+      if (!known.last) throw new Error('the state is unreadable and no backup exists to put back first');
+      await store.backup(key, 'state guard', 'pre-restore');
+      await store.restoreBytes(known.last);
+    }
     await ctx.terraform(initArgs(ctx.backend));
     await pushKeptState(ctx, kept, ctx.signal);
   } catch (err) {
