@@ -108,6 +108,24 @@ async function fill(dir: string): Promise<void> {
   await expect(writeFile(path.join(dir, 'probe'), 'x')).rejects.toMatchObject({ code: 'ENOSPC' });
 }
 
+/** From now on the repo's terraform is the real one, except that `disk` is freed the moment an apply ends. */
+async function freeDiskAfterApply(dir: string, disk: string): Promise<void> {
+  const wrapper = path.join(dir, 'terraform-freeing-disk.mjs');
+  await writeFile(
+    wrapper,
+    `#!/usr/bin/env node
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+const out = spawnSync(${JSON.stringify(resolveTerraformBinary('auto', REPO))}, process.argv.slice(2), { stdio: 'inherit' });
+if (process.argv[2] === 'apply') rmSync(${JSON.stringify(path.join(disk, 'fill'))}, { force: true });
+process.exit(out.status ?? 1);
+`,
+    { mode: 0o755 },
+  );
+  const config = JSON.parse(await readFile(path.join(dir, 'orchestrator.config.json'), 'utf8')) as object;
+  await writeConfig(dir, { ...config, terraformBinary: wrapper });
+}
+
 describe('state faults', () => {
   it('a 0-byte state of a deployed key stops before plan: nothing re-created, the state bytes untouched', async () => {
     const dir = await repo({ a: {} });
@@ -249,23 +267,9 @@ describe('state faults', () => {
     const disk = await tmpfs(64);
     await mkdir(path.join(dir, '.tfo'), { recursive: true });
     await symlink(disk, path.join(dir, '.tfo/state'));
-    // terraform as it is, except that the disk is freed the moment an apply has failed on it
-    const wrapper = path.join(dir, 'terraform-freeing-disk.mjs');
-    await writeFile(
-      wrapper,
-      `#!/usr/bin/env node
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-const out = spawnSync(${JSON.stringify(resolveTerraformBinary('auto', REPO))}, process.argv.slice(2), { stdio: 'inherit' });
-if (process.argv[2] === 'apply') rmSync(${JSON.stringify(path.join(disk, 'fill'))}, { force: true });
-process.exit(out.status ?? 1);
-`,
-      { mode: 0o755 },
-    );
     await applied(dir);
     const before = (await stateIdentity(statePath(dir)))!;
-    const config = JSON.parse(await readFile(path.join(dir, 'orchestrator.config.json'), 'utf8')) as object;
-    await writeConfig(dir, { ...config, terraformBinary: wrapper });
+    await freeDiskAfterApply(dir, disk);
     await setInputs(dir, { a: {}, b: { sleep_seconds: 2 } });
     const run = tfoJson(['apply'], dir);
     await waitForLog(dir, 'terraform_data.bucket["b"]: Creating...');
@@ -321,6 +325,37 @@ process.exit(out.status ?? 1);
       backups: Array<{ kind: string }>;
     };
     expect(history.backups.map((b) => b.kind)).toContain('pre-restore');
+    await settled(dir);
+  });
+
+  it('ENOSPC tearing the state file, freed before recovery: the last backup goes back and the kept state is pushed in the same run', async () => {
+    const dir = await repo({ a: {} });
+    const disk = await tmpfs(64);
+    await mkdir(path.join(dir, '.tfo'), { recursive: true });
+    await symlink(disk, path.join(dir, '.tfo/state'));
+    await applied(dir);
+    await setInputs(dir, { a: {}, b: {} });
+    await applied(dir);
+    const before = (await stateIdentity(statePath(dir)))!;
+    await freeDiskAfterApply(dir, disk);
+    await setInputs(dir, { a: {}, b: {}, c: { note: 'x'.repeat(3000), sleep_seconds: 2 } });
+    const run = tfoJson(['apply'], dir);
+    await waitForLog(dir, 'terraform_data.bucket["c"]: Creating...');
+    await fill(disk);
+    const { result, output } = await run;
+    const d = byKey(result, KEY);
+    expect(d.error?.message, output).toMatch(/Failed to write state/);
+    expect(d.status, output).toBe('recovered');
+    expect(d.recovery?.action).toBe('none');
+    const now = (await stateIdentity(statePath(dir)))!;
+    expect(now.lineage).toBe(before.lineage);
+    expect(now.addresses).toEqual(['a', 'b', 'c'].map((k) => `terraform_data.bucket["${k}"]`));
+    const history = JSON.parse((await tfo(['state', 'history', KEY, '--json'], dir)).stdout) as {
+      backups: Array<{ kind: string }>;
+    };
+    expect(history.backups.map((b) => b.kind)).toContain('pre-restore');
+    expect((await applied(dir)).status).toBe('no-changes');
+    expect(await creations(dir, 'terraform_data.bucket["c"]')).toBe(1);
     await settled(dir);
   });
 
