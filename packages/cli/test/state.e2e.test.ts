@@ -17,20 +17,30 @@ describe('tfo state and --changed-from', () => {
 
     const history = await tfo(['state', 'history', KEY, '--json'], dir);
     expect(history.exitCode).toBe(0);
-    const h = JSON.parse(history.stdout) as { backups: Array<{ serial: number }>; runs: Array<{ status: string }> };
-    expect(h.backups.map((b) => b.serial)).toEqual([v1.serial]);
+    const h = JSON.parse(history.stdout) as {
+      backups: Array<{ serial: number; kind: string; location: string }>;
+      runs: Array<{ status: string }>;
+    };
+    // each apply leaves a post-apply backup (its last known-good); the second also a pre-apply one
+    expect(h.backups.map((b) => b.kind)).toEqual(['post-apply', 'pre-apply', 'post-apply']);
+    expect(h.backups[1]!.serial).toBe(v1.serial);
     expect(h.runs.map((r) => r.status)).toEqual(['applied', 'applied']);
 
-    const restore = await tfo(['state', 'restore', 's3/acme-dev/us-east-1/app'], dir);
+    const to = path.basename(h.backups[1]!.location);
+    const restore = await tfo(['state', 'restore', 's3/acme-dev/us-east-1/app', '--to', to], dir);
     expect(restore.exitCode, restore.all).toBe(0);
     expect(restore.stdout).toContain('terraform_data.bucket["b"]');
     expect((await readState(dir, KEY)).serial).toBe(v1.serial);
 
-    // a state of another lineage is not overwritten without --force
+    // a deleted state is no first deployment: the next apply stops before plan
     await rm(path.join(dir, '.tfo/state', KEY));
-    await rm(path.join(dir, '.tfo/data'), { recursive: true, force: true });
-    await writeFile(file, slowTfvars({ c: {} }));
-    expect((await tfoJson(['apply'], dir)).code).toBe(0);
+    const stopped = await tfoJson(['apply'], dir);
+    expect(stopped.code).toBe(1);
+    expect(stopped.result.deployments[0]!.error?.code).toBe('TFO_ERR_STATE_DAMAGED');
+
+    // a state of another lineage is not overwritten without --force
+    const foreign = { version: 4, serial: 1, lineage: 'other', outputs: {}, resources: [] };
+    await writeFile(path.join(dir, '.tfo/state', KEY), JSON.stringify(foreign));
     const refused = await tfo(['state', 'restore', KEY], dir);
     expect(refused.exitCode).toBe(1);
     expect(refused.stderr).toMatch(/TFO_ERR_LINEAGE/);

@@ -29,6 +29,12 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_LOCK_LIVE:
     "The lock's holder is live (its process runs, or its heartbeat is within its TTL): wait for its run, or pass --force if you know it is not applying.",
   TFO_ERR_STATE: 'A state file is unreadable or inconsistent.',
+  TFO_ERR_STATE_DAMAGED:
+    'The state of a key that was deployed before is missing, empty, unreadable or of another lineage: nothing was planned; see `tfo state history <key>` and `tfo state restore <key>`.',
+  TFO_ERR_STATE_UNSAVED:
+    'terraform could not save its state and tfo could not push the state it kept: push it with the command named, then re-run.',
+  TFO_ERR_BACKUP_FAILED:
+    'The state could not be backed up before apply: nothing was applied; free or fix the path named.',
   TFO_ERR_NO_BACKUP: 'No backup exists for this state key.',
   TFO_ERR_LINEAGE: 'The backup belongs to another state lineage: pass --force to restore it anyway.',
   TFO_ERR_USAGE: 'The command line is invalid: see `tfo --help`.',

@@ -16,7 +16,7 @@ export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor, ioErrorOf } from
 export type { ErrorCode } from './errors.js';
 export { createHooks, DEPLOYMENT_HOOKS, STAGE } from './hooks.js';
 export type { EngineHooks, HookName } from './hooks.js';
-export { backupRecordOf, restoreFromBackups } from './backups.js';
+export { backupRecordOf, knownGoodBackups, restoreFromBackups } from './backups.js';
 export { History } from './history.js';
 export type { HistoryEntry, LastGood } from './history.js';
 export { LocalStateStore } from './local-state.js';
@@ -41,7 +41,7 @@ export { checkIntRange, defaultMaxWorkers, intFromEnv, POOL_SIZE_RANGE, resolveS
 export { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs } from './hook-deadline.js';
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
-export type { BackupStore, StateStore, StateSummary, UnlockResult } from './state-store.js';
+export type { BackupStore, RestoreResult, StateStore, StateSummary, UnlockResult } from './state-store.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
 export { stateChangesText } from './change-counts.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';

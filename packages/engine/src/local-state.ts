@@ -4,9 +4,9 @@ import path from 'node:path';
 import { backupRecordOf, restoreFromBackups } from './backups.js';
 import { TfoError } from './errors.js';
 import { acquireFileLock, describeLock, inspectLock, lockFile, removeLockIfSame } from './lock.js';
-import type { BackupRecord, StateFingerprint } from './model.js';
+import type { BackupKind, BackupRecord, StateFingerprint } from './model.js';
 import { fingerprintFile } from './state-file.js';
-import type { StateStore, StateSummary, UnlockResult } from './state-store.js';
+import type { RestoreResult, StateStore, StateSummary, UnlockResult } from './state-store.js';
 
 /** UTC timestamp that sorts as text: 20261127T120102.345Z */
 export function backupStamp(date = new Date()): string {
@@ -19,6 +19,8 @@ export class LocalStateStore implements StateStore {
   readonly stateRoot: string;
   readonly backupRoot: string;
   readonly lockRoot: string;
+  /** Backups taken by this process get distinct, increasing times (a restore takes two at once). */
+  #lastStamp = 0;
 
   constructor(
     readonly root: string,
@@ -37,28 +39,50 @@ export class LocalStateStore implements StateStore {
     return fingerprintFile(this.statePath(key));
   }
 
-  /** Copies the current state aside with its identity; a missing state is recorded as a first deployment. */
-  async backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }> {
+  /**
+   * Copies the current state aside with its identity (a missing state is recorded as a first
+   * deployment, written nowhere). A copy that cannot be written (a full disk) leaves no partial
+   * file behind and fails with TFO_ERR_BACKUP_FAILED naming the path.
+   */
+  async backup(
+    key: string,
+    by: string,
+    kind: BackupKind = 'pre-apply',
+  ): Promise<{ record: BackupRecord; before: StateFingerprint }> {
     const before = await this.fingerprint(key);
-    const createdAt = new Date();
+    const createdAt = new Date(Math.max(Date.now(), this.#lastStamp + 1));
+    this.#lastStamp = createdAt.getTime();
     if (!before.exists) {
-      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by }, before };
+      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by, kind }, before };
     }
     const base = path.join(this.backupRoot, `${key}.${backupStamp(createdAt)}`);
-    await mkdir(path.dirname(base), { recursive: true });
-    // never overwrite a backup: two in one millisecond get a suffix
     let location = `${base}.backup`;
-    for (let n = 1; ; n++) {
-      try {
-        await copyFile(this.statePath(key), location, constants.COPYFILE_EXCL);
-        break;
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw err;
-        location = `${base}-${n}.backup`;
+    let record: BackupRecord;
+    try {
+      await mkdir(path.dirname(base), { recursive: true });
+      // never overwrite a backup: two in one millisecond get a suffix
+      for (let n = 1; ; n++) {
+        try {
+          await copyFile(this.statePath(key), location, constants.COPYFILE_EXCL);
+          break;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || n > 100) throw err;
+          location = `${base}-${n}.backup`;
+        }
       }
+      record = backupRecordOf(key, location, before, createdAt, by, kind);
+      await writeFile(`${location}.json`, JSON.stringify(record, null, 2));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') {
+        await rm(location, { force: true }).catch(() => undefined);
+        await rm(`${location}.json`, { force: true }).catch(() => undefined);
+      }
+      throw new TfoError(
+        'TFO_ERR_BACKUP_FAILED',
+        `could not back up the state of ${key} to ${location} (${kind}): ${(err as Error).message}`,
+        { cause: err, file: location },
+      );
     }
-    const record = backupRecordOf(key, location, before, createdAt, by);
-    await writeFile(`${location}.json`, JSON.stringify(record, null, 2));
     await this.prune(key);
     return { record, before };
   }
@@ -120,7 +144,7 @@ export class LocalStateStore implements StateStore {
   async restore(
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
-  ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
+  ): Promise<RestoreResult> {
     const lease = await acquireFileLock({ dir: this.lockRoot, key, runId: options.runId, timeoutMs: 0 });
     try {
       return await restoreFromBackups(this, key, options, (b) => fingerprintFile(b.location!));

@@ -153,7 +153,15 @@ export interface BackupRecord {
   sha256?: string | undefined;
   createdAt: string;
   by: string;
+  /**
+   * When the copy was taken: before an apply, after a successful apply (+verify: the key's last
+   * known-good), of the state a `tfo state restore` overwrote, or of the state it put back.
+   * Records written before kinds existed have none and count as 'pre-apply'.
+   */
+  kind?: BackupKind | undefined;
 }
+
+export type BackupKind = 'pre-apply' | 'post-apply' | 'pre-restore' | 'restored';
 
 /** A snapshot of the identity of a state file. */
 export interface StateFingerprint {
@@ -164,6 +172,8 @@ export interface StateFingerprint {
   sha256?: string | undefined;
   /** Resource addresses in the state. */
   addresses?: string[] | undefined;
+  /** The state is there but holds 0 bytes (terraform's local backend while a fresh state is held; else damage). */
+  empty?: boolean | undefined;
 }
 
 export type RecoveryAction =

@@ -1,10 +1,12 @@
-import { existsSync } from 'node:fs';
-import { copyFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from './engine.js';
+import { pushCommand, pushKeptState, takeErroredState, unsafeToPush } from './errored-state.js';
+import { STAGE } from './hooks.js';
 import type { History } from './history.js';
 import type { BackupStore } from './state-store.js';
 import type {
+  BackupKind,
   BackupRecord,
   DeploymentContext,
   Failure,
@@ -12,7 +14,8 @@ import type {
   RecoveryResult,
   StateFingerprint,
 } from './model.js';
-import { fingerprintFile, orphanedBy } from './state-file.js';
+import { orphanedBy } from './state-file.js';
+import { tapStateGuard } from './state-guard.js';
 import { applyPlanArgs, planArgs } from './terraform-args.js';
 
 /** What a state backend lets recovery do. */
@@ -20,6 +23,8 @@ export interface StateAccess {
   fingerprint(): Promise<StateFingerprint>;
   /** Puts the backup's bytes back as the current state (a new version, never deleting history). */
   restore(backup: BackupRecord): Promise<void>;
+  /** Keeps the current state's bytes as a backup of the kind given (before they are overwritten). */
+  keep?(kind: BackupKind): Promise<void>;
 }
 
 export interface RecoveryPolicy {
@@ -28,6 +33,8 @@ export interface RecoveryPolicy {
   history: History;
   /** Plugin name recorded as `by`. */
   by: string;
+  /** Where a state terraform could not save is kept until pushed (`<stateDir>/errored/<key>`). */
+  stateDir?: string | undefined;
 }
 
 /** The recovery DESIGN.md prescribes for a failed apply or verify, decided from the state's identity. */
@@ -71,8 +78,16 @@ export async function recover(
     by: policy.by,
   });
   try {
-    const unsaved = await saveErroredState(ctx, failure, signal);
-    if (unsaved) return done('manual', false, unsaved);
+    const saved = await saveErroredState(ctx, failure, access, policy.stateDir ?? ctx.dir, signal);
+    if (saved.problem) return done('manual', false, saved.problem);
+    if (saved.pushed && (await planIsClean(ctx, signal).catch(() => false))) {
+      // only the final state write failed: every resource is in the state pushed
+      return done(
+        'none',
+        true,
+        'terraform could not save its state; tfo pushed the state it kept (lineage and serial checked) and a fresh plan shows no changes',
+      );
+    }
     const after = await access.fingerprint();
     const lastGood = await policy.history.lastGood(ctx.deployment.key);
     const action = decideRecovery(ctx.before, after, failure, policy, lastGood !== undefined);
@@ -127,29 +142,52 @@ export async function recover(
 /**
  * When the backend refused terraform's final state write, terraform keeps that state in
  * `errored.tfstate` in its working directory: without it, what the apply created is in no state.
- * It is moved beside the deployment's log and pushed; returns why it could not be, if so.
+ * It is kept (see errored-state.ts) and pushed with `state push -force` once it is checked to be
+ * of the key's lineage and not older than its state; returns why it could not be, if so (the
+ * next run of the key pushes it, after the same check, before it plans).
  */
 async function saveErroredState(
   ctx: DeploymentContext,
   failure: Failure,
+  access: StateAccess,
+  stateDir: string,
   signal: AbortSignal,
-): Promise<string | undefined> {
-  const errored = path.join(ctx.deployment.rootModule, 'errored.tfstate');
-  if (failure.stage !== 'apply' || !existsSync(errored)) return undefined;
-  const kept = path.join(ctx.dir, 'errored.tfstate');
-  await copyFile(errored, kept);
-  const fp = await fingerprintFile(kept);
-  if (ctx.before?.lineage && fp.lineage !== ctx.before.lineage) {
-    return `an errored.tfstate of another state (lineage ${fp.lineage}) is in the root module; copied to ${kept}, not pushed`;
+): Promise<{ problem?: string; pushed?: boolean }> {
+  if (failure.stage !== 'apply') return {};
+  const taken = await takeErroredState(ctx, stateDir);
+  if (!taken) return {};
+  if ('skipped' in taken) return { problem: taken.skipped };
+  const command = pushCommand(ctx, taken.file);
+  const current = await access.fingerprint();
+  const why = unsafeToPush(taken.fp, current, { lineage: ctx.before?.lineage, serial: ctx.before?.serial });
+  if (why) {
+    const problem = `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
+    return { problem };
   }
-  await rm(errored, { force: true });
   try {
-    await ctx.terraform(['state', 'push', '-lock-timeout=120s', kept], { signal });
-    ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (${kept})\n`);
-    return undefined;
+    // terraform pushes over no state it cannot read (a final write torn by a full disk): the
+    // pre-apply state goes back first, the torn bytes kept as a backup
+    if (current.exists && !current.readable) {
+      if (!ctx.backup?.location) throw new Error(`the state is unreadable and no backup exists to put back first`);
+      await access.keep?.('pre-restore');
+      await access.restore(ctx.backup);
+    }
+    await pushKeptState(ctx, taken.file, signal);
+    ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (serial ${taken.fp.serial})\n`);
+    return { pushed: true };
   } catch (err) {
-    return `terraform could not save its state and pushing the state it kept failed (${(err as Error).message}); it is at ${kept}: push it with \`terraform state push\` once the backend answers`;
+    const problem = `terraform could not save its state and pushing the state it kept failed (${(err as Error).message}); it is kept at ${taken.file}: the next run of ${ctx.deployment.key} pushes it (after checking its lineage and serial), or push it now with \`${command}\``;
+    return { problem };
   }
+}
+
+/** Whether a fresh plan of the deployment's inputs shows no changes. */
+async function planIsClean(ctx: DeploymentContext, signal: AbortSignal): Promise<boolean> {
+  const check = await ctx.terraform(planArgs(ctx, ctx.varFile, { detailedExitCode: true }), {
+    okCodes: [0, 2],
+    signal,
+  });
+  return check.exitCode === 0;
 }
 
 /** Plans (or plans destroy) with `varFile`, applies that plan, and checks nothing is left to do. */
@@ -170,13 +208,18 @@ function describe(fp: StateFingerprint): string {
   return `of another lineage (${fp.lineage})`;
 }
 
+/** After every verify tap (the engine's default one runs at STAGE.DEFAULT). */
+const AFTER_VERIFY = STAGE.DEFAULT + 1;
+
 /**
- * The backup and rollback taps every state plugin needs, over its own storage: backup before
- * apply into ctx.backup/ctx.before, and the recovery above on failure.
+ * The taps every state plugin needs, over its own storage: the state guard before plan, the
+ * backup before apply into ctx.backup/ctx.before, a post-apply backup after a verified apply
+ * (the key's last known-good), and the recovery above on failure.
  */
 export function tapBackupAndRecovery(engine: Engine, tap: { name: string; stage: number }, store: BackupStore): void {
+  tapStateGuard(engine, tap.name, store);
   engine.hooks.backup.tapPromise(tap, async (ctx) => {
-    const { record, before } = await store.backup(ctx.deployment.key, tap.name);
+    const { record, before } = await store.backup(ctx.deployment.key, tap.name, 'pre-apply');
     ctx.backup = record;
     ctx.before = before;
     ctx.log(
@@ -185,12 +228,33 @@ export function tapBackupAndRecovery(engine: Engine, tap: { name: string; stage:
         : `# backup: ${record.location} (serial ${record.serial}, sha256 ${record.sha256})\n`,
     );
   });
+  engine.hooks.verify.tapPromise({ name: tap.name, stage: AFTER_VERIFY }, async (ctx) => {
+    if (ctx.verify && !ctx.verify.ok) return;
+    // the apply stands either way: a post-apply backup that cannot be written is a warning
+    try {
+      const { record } = await store.backup(ctx.deployment.key, tap.name, 'post-apply');
+      if (record.location) ctx.log(`# backup (post-apply): ${record.location} (serial ${record.serial})\n`);
+    } catch (err) {
+      const message = `post-apply backup failed: ${(err as Error).message}`;
+      ctx.log(`# ${message}\n`);
+      engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
+    }
+  });
   engine.hooks.rollback.tapPromise(tap, (ctx, failure) =>
     recover(
       ctx,
       failure,
-      { fingerprint: () => store.fingerprint(ctx.deployment.key), restore: (b) => store.restoreBytes(b) },
-      { ...engine.settings.config.recovery, history: engine.history, by: tap.name },
+      {
+        fingerprint: () => store.fingerprint(ctx.deployment.key),
+        restore: (b) => store.restoreBytes(b),
+        keep: async (kind) => void (await store.backup(ctx.deployment.key, tap.name, kind)),
+      },
+      {
+        ...engine.settings.config.recovery,
+        history: engine.history,
+        by: tap.name,
+        stateDir: engine.settings.stateDir,
+      },
       AbortSignal.any([ctx.runSignal, AbortSignal.timeout(engine.settings.timeoutMs)]),
     ),
   );

@@ -47,8 +47,9 @@ export async function fingerprintFile(file: string): Promise<StateFingerprint> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { exists: false, readable: false };
     return { exists: true, readable: false };
   }
-  // terraform's local backend writes an empty file while it holds a fresh state
-  if (bytes.length === 0) return { exists: false, readable: false };
+  // terraform's local backend writes an empty file while it holds a fresh state: no state yet,
+  // unless the key has been deployed before (the state guard tells the two apart)
+  if (bytes.length === 0) return { exists: false, readable: false, empty: true };
   return fingerprintBytes(bytes);
 }
 

@@ -1,4 +1,4 @@
-import type { BackupRecord, StateFingerprint } from './model.js';
+import type { BackupKind, BackupRecord, StateFingerprint } from './model.js';
 
 export interface StateSummary {
   key: string;
@@ -20,7 +20,7 @@ export interface StateStore {
   restore(
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
-  ): Promise<{ backup: BackupRecord; orphaned: string[] }>;
+  ): Promise<RestoreResult>;
   /**
    * Removes tfo's lock of a key (and the backend's own). Refuses one whose holder is live
    * (TFO_ERR_LOCK_LIVE) unless `force`.
@@ -38,10 +38,26 @@ export interface UnlockResult {
   reason?: string | undefined;
 }
 
+/** What `tfo state restore` did, and what it orphans as far as it can know. */
+export interface RestoreResult {
+  backup: BackupRecord;
+  /** Resources that exist but the restored state no longer knows; `undefined` when that cannot be known. */
+  orphaned: string[] | undefined;
+  /** What the orphans were computed against (the current state, or the last post-apply backup). */
+  orphansAgainst?: string | undefined;
+  /** Why the orphans are unknown, when they are. */
+  orphansUnknown?: string | undefined;
+}
+
 /** What the shared backup and recovery taps need from a state plugin's storage. */
 export interface BackupStore {
-  /** Records the current state of a key before apply (a first deployment when there is none). */
-  backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }>;
+  /**
+   * Records the current state of a key (default kind 'pre-apply'; a first deployment, written
+   * nowhere, when there is none).
+   */
+  backup(key: string, by: string, kind?: BackupKind): Promise<{ record: BackupRecord; before: StateFingerprint }>;
+  /** Newest first. */
+  backups(key: string): Promise<BackupRecord[]>;
   fingerprint(key: string): Promise<StateFingerprint>;
   /** Puts a backup's bytes back as the current state. */
   restoreBytes(record: BackupRecord): Promise<void>;

@@ -228,9 +228,11 @@ describe('LocalStateStore', () => {
     expect(out.orphaned).toEqual(['terraform_data.x["b"]']);
     expect(await readFile(s.statePath(KEY))).toEqual(good);
     const all = await s.backups(KEY);
-    expect(all).toHaveLength(2);
-    expect(all[0]).toMatchObject({ lineage: 'lin-B', serial: 4, by: 'tfo state restore', sha256: sha256(other) });
-    expect(await readFile(all[0]!.location!)).toEqual(other);
+    expect(all.map((b) => b.kind)).toEqual(['restored', 'pre-restore', 'pre-apply']);
+    expect(all[1]).toMatchObject({ lineage: 'lin-B', serial: 4, by: 'tfo state restore', sha256: sha256(other) });
+    expect(await readFile(all[1]!.location!)).toEqual(other);
+    // what was put back is recorded too: the next run knows the key's lineage from it
+    expect(all[0]).toMatchObject({ lineage: 'lin-A', serial: 1, sha256: sha256(good) });
     // the lock was released
     expect(existsSync(path.join(s.lockRoot, `${KEY}.lock`))).toBe(false);
   });
@@ -245,7 +247,7 @@ describe('LocalStateStore', () => {
     const out = await s.restore(KEY, { runId: 'r' });
     expect(out.orphaned).toEqual(['terraform_data.x["b"]', 'terraform_data.x["c"]']);
     expect((await s.fingerprint(KEY)).serial).toBe(1);
-    expect(await s.backups(KEY)).toHaveLength(2);
+    expect(await s.backups(KEY)).toHaveLength(3);
   });
 
   it('two backups of one key in the same millisecond both survive (restore puts back the chosen bytes)', async () => {
@@ -258,6 +260,6 @@ describe('LocalStateStore', () => {
     await writeState(s, state(2, 'L', ['a', 'b']));
     await s.restore(KEY, { runId: 'r' });
     expect(await readFile(s.statePath(KEY))).toEqual(good);
-    expect(await s.backups(KEY)).toHaveLength(2);
+    expect((await s.backups(KEY)).map((b) => b.kind)).toEqual(['restored', 'pre-restore', 'pre-apply']);
   });
 });

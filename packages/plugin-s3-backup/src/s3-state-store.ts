@@ -15,7 +15,9 @@ import {
   restoreFromBackups,
   TfoError,
   type AccountInfo,
+  type BackupKind,
   type BackupRecord,
+  type RestoreResult,
   type StateFingerprint,
   type StateStore,
   type StateSummary,
@@ -28,6 +30,12 @@ import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.j
 /** UTC stamp that sorts as text. */
 export function stamp(date = new Date()): string {
   return date.toISOString().replace(/[-:]/g, '');
+}
+
+/** A state object's identity; an object of 0 bytes is no state, flagged `empty` for the state guard. */
+function fingerprintOf(current: { bytes: Buffer } | undefined): StateFingerprint {
+  if (current && current.bytes.length === 0) return { exists: false, readable: false, empty: true };
+  return fingerprintBytes(current?.bytes);
 }
 
 function status(err: unknown): number | undefined {
@@ -45,6 +53,8 @@ export interface KeyLocation {
 export class S3StateStore implements StateStore {
   readonly name = 's3';
   readonly #versioned = new Map<string, Promise<boolean>>();
+  /** Backup stamps are object names: two backups of one process never share a millisecond. */
+  #lastStamp = 0;
 
   constructor(
     readonly options: ResolvedS3BackupOptions,
@@ -103,18 +113,25 @@ export class S3StateStore implements StateStore {
 
   async fingerprint(key: string): Promise<StateFingerprint> {
     const loc = this.locate(key);
-    const current = await this.read(loc, key);
-    return fingerprintBytes(current?.bytes.length ? current.bytes : undefined);
+    return fingerprintOf(await this.read(loc, key));
   }
 
-  /** Records the current state before apply: its version when the bucket is versioned, else a copy. */
-  async backup(key: string, by: string): Promise<{ record: BackupRecord; before: StateFingerprint }> {
+  /**
+   * Records the current state (before apply, after a verified apply, or around a restore): its
+   * version when the bucket is versioned, else a copy.
+   */
+  async backup(
+    key: string,
+    by: string,
+    kind: BackupKind = 'pre-apply',
+  ): Promise<{ record: BackupRecord; before: StateFingerprint }> {
     const loc = this.locate(key);
     const current = await this.read(loc, key);
-    const before = fingerprintBytes(current?.bytes.length ? current.bytes : undefined);
-    const createdAt = new Date();
+    const before = fingerprintOf(current);
+    const createdAt = new Date(Math.max(Date.now(), this.#lastStamp + 1));
+    this.#lastStamp = createdAt.getTime();
     if (!current || !before.exists) {
-      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by }, before };
+      return { record: { key, firstDeployment: true, createdAt: createdAt.toISOString(), by, kind }, before };
     }
     const base = `${this.options.backupPrefix}${key}.${stamp(createdAt)}`;
     let location: string;
@@ -131,7 +148,7 @@ export class S3StateStore implements StateStore {
       );
       location = `s3://${loc.bucket}/${base}.backup`;
     }
-    const record = backupRecordOf(key, location, before, createdAt, by);
+    const record = backupRecordOf(key, location, before, createdAt, by, kind);
     await loc.s3.send(
       new PutObjectCommand({
         Bucket: loc.bucket,
@@ -156,7 +173,11 @@ export class S3StateStore implements StateStore {
       for (const o of page.Contents ?? []) {
         if (!o.Key?.endsWith('.json')) continue;
         const body = await this.read(loc, o.Key);
-        if (body) records.push(JSON.parse(body.bytes.toString('utf8')) as BackupRecord);
+        try {
+          if (body) records.push(JSON.parse(body.bytes.toString('utf8')) as BackupRecord);
+        } catch {
+          // a sidecar that is not JSON names no backup; the others still do (the state guard reads them)
+        }
       }
       token = page.NextContinuationToken;
     } while (token);
@@ -255,7 +276,7 @@ export class S3StateStore implements StateStore {
   async restore(
     key: string,
     options: { to?: string | undefined; force?: boolean | undefined; runId: string },
-  ): Promise<{ backup: BackupRecord; orphaned: string[] }> {
+  ): Promise<RestoreResult> {
     return restoreFromBackups(this, key, options, async (b) => fingerprintBytes(await this.backupBytes(b)));
   }
 

@@ -121,7 +121,13 @@ describe('tfo with s3Backup against moto', () => {
     await expectStatus(byKey((await tfoJson(['apply'], dir)).result, key), 'applied');
     expect(JSON.stringify((await stateOf(key))?.resources)).toContain('"v2"');
 
-    const restored = await tfo(['state', 'restore', key, '--force'], dir);
+    // the newest backup is the post-apply one (v2); the pre-apply one of the second apply holds v1
+    const history = JSON.parse((await tfo(['state', 'history', key, '--json'], dir)).stdout) as {
+      backups: Array<{ kind: string; location: string }>;
+    };
+    expect(history.backups.map((b) => b.kind)).toEqual(['post-apply', 'pre-apply', 'post-apply']);
+    const to = history.backups[1]!.location.split('versionId=')[1]!;
+    const restored = await tfo(['state', 'restore', key, '--to', to, '--force'], dir);
     expect(restored.exitCode, restored.all).toBe(0);
     const now = await stateOf(key);
     expect(now?.serial).toBe(v1?.serial);

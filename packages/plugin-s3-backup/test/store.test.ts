@@ -140,6 +140,13 @@ describe('S3StateStore.backup', () => {
       location: record.location,
     });
     expect(await store.backups(KEY)).toEqual([side]);
+    // a torn sidecar names no backup, and does not hide the others
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: `backups/${KEY}.20200101T000000.000Z.json`, Body: '{' }));
+    expect(await store.backups(KEY)).toEqual([side]);
+    // the post-apply kind is recorded the same way
+    const { record: post } = await store.backup(KEY, 'sidecar-test', 'post-apply');
+    expect(post).toMatchObject({ kind: 'post-apply', serial: 7, lineage });
+    expect((await store.backups(KEY)).map((b) => b.kind)).toEqual(['post-apply', 'pre-apply']);
   });
 });
 
@@ -243,9 +250,13 @@ describe('S3StateStore.restore', () => {
       (await s3.send(new ListObjectVersionsCommand({ Bucket: bucket, Prefix: KEY }))).DeleteMarkers ?? [];
     expect(deleteMarkers).toEqual([]);
     expect(await getText(s3, bucket, KEY)).toBe(v1.toString());
-    // the state it replaced was backed up first
+    // the state it replaced was backed up first, and the state it put back is recorded after
     const records = await store.backups(KEY);
-    expect(records[0]).toMatchObject({ serial: 2, by: 'tfo state restore' });
+    expect(records.map((r) => r.kind)).toEqual(['restored', 'pre-restore', 'pre-apply']);
+    expect(records[1]).toMatchObject({ serial: 2, by: 'tfo state restore' });
+    expect(records[0]).toMatchObject({ serial: 1, lineage, by: 'tfo state restore' });
+    // the restored record pins the new version: the one now current
+    expect(records[0]!.location).toContain(`versionId=${after.find((v) => !before.includes(v))}`);
   });
 
   it("with lock 'dynamodb', restoreBytes writes terraform's digest item: md5 of the bytes", async () => {

@@ -6,6 +6,7 @@ import {
   TfoError,
   type DeploymentStatus,
   type Engine,
+  type RestoreResult,
   type StateStore,
 } from '@tfo/engine';
 import { auditAction } from '@tfo/plugin-audit';
@@ -21,6 +22,12 @@ function storeOf(engine: Engine): StateStore {
 
 function print(globals: GlobalOptions, json: unknown, text: string): void {
   process.stdout.write(redactText(globals.json ? `${JSON.stringify(json, null, 2)}\n` : text));
+}
+
+/** What a restore orphans, for the audit record: the addresses, none, or unknown with why. */
+function orphansText(o: RestoreResult): string {
+  if (o.orphaned === undefined) return `unknown (${o.orphansUnknown ?? 'no state to compare with'})`;
+  return o.orphaned.join(', ') || 'none';
 }
 
 /** Keys may be given with or without the trailing `/terraform.tfstate`. */
@@ -106,7 +113,10 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
         const lastGood = await engine.history.lastGood(k);
         const text = [
           `backups of ${k}:`,
-          ...backups.map((b) => `  ${b.createdAt}  serial ${b.serial ?? '-'}  ${b.location ?? '(first deployment)'}`),
+          ...backups.map(
+            (b) =>
+              `  ${b.createdAt}  ${(b.kind ?? 'pre-apply').padEnd(11)} serial ${b.serial ?? '-'}  ${b.location ?? '(first deployment)'}`,
+          ),
           'runs:',
           ...runs.map((r) => `  ${r.at}  ${r.status.padEnd(10)} ${r.durationMs}ms  run ${r.runId}  ${r.file}`),
           `last good inputs: ${lastGood ? `${lastGood.sha256.slice(0, 12)} from run ${lastGood.runId}` : 'none'}`,
@@ -134,17 +144,19 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
             outcome: 'applied',
             output:
               `restored ${o.backup.location} (serial ${o.backup.serial ?? '-'}, lineage ${o.backup.lineage ?? '-'}, sha256 ${o.backup.sha256 ?? '-'}) as ${o.backup.key}` +
-              `${flags.force ? ' with --force' : ''}; orphaned: ${o.orphaned.join(', ') || 'none'}\n`,
+              `${flags.force ? ' with --force' : ''}; orphaned: ${orphansText(o)}\n`,
           }),
         );
         const text = [
           `restored ${out.backup.location} (serial ${out.backup.serial ?? '-'}) as ${out.backup.key}`,
-          out.orphaned.length
-            ? `${out.orphaned.length} resource(s) exist but are no longer in state (orphaned):\n${out.orphaned.map((a) => `  ${a}`).join('\n')}`
-            : 'no resources orphaned',
+          out.orphaned === undefined
+            ? `orphaned resources: unknown (${out.orphansUnknown ?? 'no state to compare with'})`
+            : out.orphaned.length
+              ? `${out.orphaned.length} resource(s) exist but are no longer in state (orphaned), compared with ${out.orphansAgainst}:\n${out.orphaned.map((a) => `  ${a}`).join('\n')}`
+              : `no resources orphaned (compared with ${out.orphansAgainst})`,
           '',
         ].join('\n');
-        print(globals, out, text);
+        print(globals, { ...out, orphaned: out.orphaned ?? null }, text);
         setCode(code);
       }),
     );
