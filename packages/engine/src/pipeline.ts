@@ -107,7 +107,8 @@ export async function runDeployment(
   journal?.write({
     t: 'key-start',
     key: deployment.key,
-    deployment: { ...deployment, values: {} },
+    // the inputs themselves are in the snapshot (varFile), not copied into the journal
+    deployment: { ...deployment, values: {}, tfvars: undefined },
     dataDir: ctx.dataDir,
     dir,
     varFile: ctx.varFile,
