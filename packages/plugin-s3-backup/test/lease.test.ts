@@ -182,11 +182,20 @@ describe('acquireS3Lease', () => {
     }
 
     /** Tries to take the lease, waiting up to waitMs; what was broken (with why) and what was waited for. */
-    async function take(b: string, waitMs: number) {
+    interface Taken {
+      /** The lease as this acquirer wrote it, when it took the key. */
+      took?: LeaseHolder;
+      err?: Error & { code?: string };
+      broken: Array<{ holder: LeaseHolder; why: string }>;
+      waited: LeaseHolder[];
+      ms: number;
+    }
+
+    async function take(b: string, waitMs: number): Promise<Taken> {
       const broken: Array<{ holder: LeaseHolder; why: string }> = [];
       const waited: LeaseHolder[] = [];
       const started = Date.now();
-      const outcome = await acquireS3Lease(
+      const outcome: Pick<Taken, 'took' | 'err'> = await acquireS3Lease(
         opts(b, {
           runId: 'run-next',
           waitMs,
