@@ -42,6 +42,7 @@ export { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs } from './hook-deadline.js
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
 export type { BackupStore, RestoreResult, StateStore, StateSummary, UnlockResult } from './state-store.js';
+export { acquireFileLock } from './lock.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
 export { stateChangesText } from './change-counts.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';
