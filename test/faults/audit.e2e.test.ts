@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACCOUNTS, REPO, SLOW_MODULE, slowTfvars, tfo } from '../../packages/cli/test/support.js';
 import { startMoto, type MotoServer } from '../../scripts/lib/moto.mjs';
 import { createAuditTable } from '../../scripts/lib/state-bucket.mjs';
-import { locksLeft, processesLeft, stateIdentity, waitForLog } from './invariants.js';
+import { locksLeft, processesLeft, stateIdentity, stoppedRuns, waitForLog } from './invariants.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const ENV = { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_EC2_METADATA_DISABLED: 'true' };
@@ -255,7 +255,10 @@ describe('audit trail faults', () => {
       /sink s3: anchor s3:\/\/fault-audit\/trail-1\/anchor\.json: .*the last 1 record\(s\) were removed/,
     );
     expect(await states(repo)).toEqual(before);
-    expect(await readdir(path.join(repo, '.tfo/runs'))).toEqual(runs); // no run was started
+    // no deployment was started: the run left only its result, naming the refusal
+    expect((await stoppedRuns(repo, runs)).map((r) => r.problems[0]!.message)).toEqual([
+      expect.stringContaining('this apply run cannot be audited'),
+    ]);
     expect(await verifyChain(trailDir(repo))).toMatchObject({ ok: true, records: 2 }); // nothing appended
     await noneLeft(repo);
   });
@@ -270,7 +273,7 @@ describe('audit trail faults', () => {
     expect(run.stderr).toMatch(
       /error TFO_ERR_AUDIT: plugin "audit" failed in prepare: this plan run cannot be audited, so it starts nothing.*sink file: .*HEAD names/,
     );
-    expect(await readdir(path.join(repo, '.tfo/runs'))).toEqual(runs);
+    expect((await stoppedRuns(repo, runs)).map((r) => r.exitCode)).toEqual([1]);
     await noneLeft(repo);
   });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BIN, REPO, slowRepo, slowTfvars, tfo, type JsonResult } from '../../packages/cli/test/support.js';
-import { filesUnder, killAll, locksLeft, processesLeft, stateIdentity } from './invariants.js';
+import { filesUnder, killAll, locksLeft, processesLeft, stateIdentity, stoppedRuns } from './invariants.js';
 
 /** Deployment hooks: the deployment named for a hook is the one the plugin fails in it. */
 const DEPLOYMENT_HOOKS = [
@@ -286,7 +286,7 @@ describe('run-level hooks and the process', () => {
   });
 
   it.each((['discover', 'prepare'] as const).flatMap((hook) => MODES.map((mode) => [hook, mode] as const)))(
-    '%s: a plugin that fails (%s) stops the run with a clear error, exit 1, before anything is locked',
+    '%s: a plugin that fails (%s) stops the run with a clear error, exit 1, and its result, before anything is locked',
     async (hook, mode) => {
       const before = await stateIdentity(path.join(dir, '.tfo/state', keyOf('plan')));
       const runsBefore = await readdir(path.join(dir, '.tfo/runs'));
@@ -297,8 +297,12 @@ describe('run-level hooks and the process', () => {
       expect(r.output).not.toMatch(/\n\s+at /); // no stack trace
       expect(Date.now() - started).toBeLessThan(30_000);
       await common(dir, r);
-      // nothing started: no new run folder, state as it was
-      expect(await readdir(path.join(dir, '.tfo/runs'))).toEqual(runsBefore);
+      // nothing started: the new run folder holds only its result, which names the failure
+      const stopped = await stoppedRuns(dir, runsBefore);
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]!.deployments).toEqual([]);
+      expect(stopped[0]!.exitCode).toBe(1);
+      expect(stopped[0]!.problems[0]!.message).toContain(message(hook, mode));
       expect(await stateIdentity(path.join(dir, '.tfo/state', keyOf('plan')))).toEqual(before);
     },
   );

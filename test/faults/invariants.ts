@@ -105,3 +105,25 @@ export async function stateIdentity(
     return undefined;
   }
 }
+
+/**
+ * The runs a command added under `repo` since `before` (run ids), each of which must hold only
+ * its `result.json` (a run stopped before any deployment started); returns those results.
+ */
+export interface StoppedRun {
+  deployments: unknown[];
+  problems: Array<{ plugin?: string; message: string }>;
+  exitCode: number;
+}
+
+export async function stoppedRuns(repo: string, before: string[]): Promise<StoppedRun[]> {
+  const runs = path.join(repo, '.tfo/runs');
+  const added = (await readdir(runs)).filter((r) => !before.includes(r));
+  const out: StoppedRun[] = [];
+  for (const id of added) {
+    const files = await readdir(path.join(runs, id));
+    if (files.join() !== 'result.json') throw new Error(`run ${id} holds ${files.join(', ')}, not only result.json`);
+    out.push(JSON.parse(await readFile(path.join(runs, id, 'result.json'), 'utf8')) as StoppedRun);
+  }
+  return out;
+}

@@ -339,12 +339,31 @@ describe('runner faults: several keys and --resume', () => {
     expect((await run(dir, ['apply'])).reconciled).toBeUndefined();
   });
 
-  it('SIGKILL of tfo during apply, then the inputs file is deleted: reconcile says it cannot verify, recovery leaves it to a human, exit 1 once', async () => {
+  it("SIGKILL of tfo during apply, then the tfvars file is deleted: reconcile verifies with the run's own snapshot of it", async () => {
     const dir = await repo({ a: {}, b: { sleep_seconds: 3 } });
     const child = start(dir, ['apply']);
     await waitForLog(dir, 'terraform_data.bucket["a"]: Creation complete');
     await killTfo(child);
     await rm(path.join(dir, TFVARS));
+    const next = await run(dir, ['apply']);
+    expect(next.exitCode).toBe(0);
+    expect(next.reconciled).toEqual([
+      expect.objectContaining({ key: KEY, stage: 'apply', action: 'verified', ok: true }),
+    ]);
+    await expectClean(dir, addr('a', 'b'));
+  });
+
+  it("SIGKILL of tfo during apply, then the run's inputs snapshot is deleted: reconcile says it cannot verify, recovery leaves it to a human, exit 1 once", async () => {
+    const dir = await repo({ a: {}, b: { sleep_seconds: 3 } });
+    const child = start(dir, ['apply']);
+    await waitForLog(dir, 'terraform_data.bucket["a"]: Creation complete');
+    await killTfo(child);
+    const keyStart = (await journal(dir)).find((e) => e.t === 'key-start')!;
+    const inputs = keyStart.varFile as string;
+    expect(inputs).toMatch(/\/inputs\.tfvars$/);
+    // the journal points at the snapshot; it does not copy the inputs (which may hold secrets)
+    expect(keyStart.deployment).not.toHaveProperty('tfvars');
+    await rm(inputs);
     const next = await run(dir, ['apply']);
     expect(next.exitCode).toBe(1);
     expect(next.reconciled).toEqual([

@@ -32,7 +32,7 @@ export { Journal, journalFile, processAlive, processStartTime, readJournal, unfi
 export type { JournalEntry, KeyJournal, UnfinishedRun } from './journal.js';
 export { reconcileInterrupted } from './reconcile.js';
 export type { ReconcileOptions } from './reconcile.js';
-export { stateActionRecord } from './pipeline.js';
+export { stateActionRecord } from './audit-records.js';
 export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, newRunId } from './run.js';
 export type { CreateEngineOptions, RunOptions } from './run.js';
 export { orderLongestFirst, schedule } from './scheduler.js';
@@ -42,6 +42,7 @@ export { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs } from './hook-deadline.js
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';
 export type { BackupStore, RestoreResult, StateStore, StateSummary, UnlockResult } from './state-store.js';
+export { acquireFileLock } from './lock.js';
 export { countChanges, planHasChanges, resolveTerraformBinary, terraform } from './terraform.js';
 export { stateChangesText } from './change-counts.js';
 export { sensitiveOfPlan, terraformDefaults, TERRAFORM_DEFAULTS } from './terraform-defaults.js';

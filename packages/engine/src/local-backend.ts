@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import { STAGE } from './hooks.js';
 import { acquireFileLock, describeLock } from './lock.js';
 import { LocalStateStore } from './local-state.js';
-import { stateActionRecord } from './pipeline.js';
+import { stateActionRecord } from './audit-records.js';
 import type { Plugin } from './plugin.js';
 import { tapBackupAndRecovery } from './recovery.js';
 

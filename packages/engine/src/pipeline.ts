@@ -1,14 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { auditRecords } from './audit-records.js';
 import type { Engine } from './engine.js';
 import { PluginError, TfoError } from './errors.js';
 import type {
-  AuditRecord,
   Deployment,
   DeploymentContext,
   DeploymentResult,
-  DeploymentStatus,
   Failure,
   Lease,
   RecoveryResult,
@@ -109,7 +107,8 @@ export async function runDeployment(
   journal?.write({
     t: 'key-start',
     key: deployment.key,
-    deployment: { ...deployment, values: {} },
+    // the inputs themselves are in the snapshot (varFile), not copied into the journal
+    deployment: { ...deployment, values: {}, tfvars: undefined },
     dataDir: ctx.dataDir,
     dir,
     varFile: ctx.varFile,
@@ -261,89 +260,6 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
   for (const p of problems) ctx.log(`# ${p}\n`);
   return problems;
 }
-
-/**
- * The deployment's audit records: what it did (plan, apply, recover), then one `waiver-used` when
- * a waiver let a denied finding pass, and one `drift` when verify found changes right after apply.
- */
-export function auditRecords(ctx: DeploymentContext, output: string): AuditRecord[] {
-  const base = (): Omit<AuditRecord, 'action' | 'findings' | 'output'> => ({
-    id: randomUUID(),
-    timestamp: new Date().toISOString(),
-    runId: ctx.run.id,
-    deployment: auditDeployment(ctx.deployment),
-    actor: actorOf(),
-    outcome: ctx.status,
-    recovery: ctx.recovery,
-    timings: ctx.timings,
-  });
-  const records: AuditRecord[] = [
-    { ...base(), action: ctx.recovery ? 'recover' : ctx.run.mode, findings: ctx.findings, output },
-  ];
-  const waived = ctx.findings.filter((f) => f.waived);
-  if (waived.length > 0) records.push({ ...base(), action: 'waiver-used', findings: waived, output: '' });
-  if (ctx.verify && !ctx.verify.ok) {
-    records.push({ ...base(), action: 'drift', findings: [], output: ctx.verify.detail });
-  }
-  return records;
-}
-
-/**
- * The record of an action on a state key taken outside a run (`tfo state restore`, `unlock`).
- * The deployment is the one discovery maps to the key; when no tfvars file does any more, what
- * the key itself says (`<service>/<account>/<region>/<project>/…`).
- */
-export function stateActionRecord(options: {
-  key: string;
-  deployment: Deployment | undefined;
-  action: 'restore' | 'unlock';
-  outcome: DeploymentStatus;
-  runId: string;
-  startedAt: number;
-  output: string;
-}): AuditRecord {
-  const { key, deployment } = options;
-  const [, account = '', region = '', project = ''] = key.split('/');
-  const now = Date.now();
-  return {
-    id: randomUUID(),
-    timestamp: new Date(now).toISOString(),
-    action: options.action,
-    runId: options.runId,
-    deployment: deployment
-      ? auditDeployment(deployment)
-      : {
-          key,
-          account: account || key,
-          accountId: '',
-          region,
-          project,
-          services: [],
-          file: key,
-          sha256: '0'.repeat(64),
-        },
-    actor: actorOf(),
-    outcome: options.outcome,
-    findings: [],
-    timings: [{ stage: 'recover', startedAt: options.startedAt, endedAt: now, ok: options.outcome !== 'failed' }],
-    output: options.output,
-  };
-}
-
-function auditDeployment(d: Deployment): AuditRecord['deployment'] {
-  return {
-    key: d.key,
-    account: d.account.name,
-    accountId: d.account.id,
-    region: d.region,
-    project: d.project,
-    services: d.services,
-    file: d.file,
-    sha256: d.sha256,
-  };
-}
-
-const actorOf = (): string => process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown';
 
 class StageFailure extends Error {
   constructor(

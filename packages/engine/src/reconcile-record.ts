@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { actorOf, auditDeployment } from './audit-records.js';
 import type { Engine } from './engine.js';
 import type { KeyJournal, UnfinishedRun } from './journal.js';
 import type { AuditRecord, DeploymentContext, StageTiming } from './model.js';
@@ -43,17 +44,8 @@ export async function settleReconciled(
     timestamp: at,
     action: ctx.recovery ? 'recover' : 'apply',
     runId: old.runId,
-    deployment: {
-      key: d.key,
-      account: d.account.name,
-      accountId: d.account.id,
-      region: d.region,
-      project: d.project,
-      services: d.services,
-      file: d.file,
-      sha256: d.sha256,
-    },
-    actor: process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown',
+    deployment: auditDeployment(d),
+    actor: actorOf(),
     outcome: ctx.status,
     findings: [],
     recovery: ctx.recovery,

@@ -60,7 +60,11 @@ export function newRunId(date = new Date()): string {
 /** What a run would touch, without running terraform. Throws input errors (exit 3). */
 export async function listDeployments(
   engine: Engine,
-  options: Pick<RunOptions, 'only' | 'changedFrom'> & { mode?: RunMode },
+  options: Pick<RunOptions, 'only' | 'changedFrom'> & {
+    mode?: RunMode;
+    /** Told the run as soon as it exists (before plugins narrow the deployments). */
+    onRun?: ((run: RunInfo) => void) | undefined;
+  },
 ): Promise<{ deployments: Deployment[]; run: RunInfo }> {
   const { settings } = engine;
   const id = newRunId();
@@ -80,6 +84,7 @@ export async function listDeployments(
     deleted: found.deleted,
     changedFrom: options.changedFrom,
   };
+  options.onRun?.(run);
   const deployments = await engine.hooks.discover.promise(found.deployments, run);
   return { deployments, run };
 }
@@ -102,9 +107,19 @@ export async function findDeployment(engine: Engine, key: string): Promise<Deplo
 export async function executeRun(engine: Engine, options: RunOptions): Promise<RunResult> {
   const { settings } = engine;
   const binary = resolveTerraformBinary(settings.config.terraformBinary, settings.cwd);
-  const { deployments, run } = await listDeployments(engine, { ...options, mode: options.mode });
-  run.mode = options.mode;
-  await engine.hooks.prepare.promise(run, deployments);
+  let begun: RunInfo | undefined;
+  let listed: { deployments: Deployment[]; run: RunInfo };
+  try {
+    listed = await listDeployments(engine, { ...options, mode: options.mode, onRun: (r) => (begun = r) });
+    listed.run.mode = options.mode;
+    await engine.hooks.prepare.promise(listed.run, listed.deployments);
+  } catch (err) {
+    // a run stopped by a discover or prepare tap (a plugin, a hung sink, an audit trail that cannot
+    // be trusted) still leaves its result; bad tfvars stop before a run exists
+    if (begun) await writeStoppedResult(engine, begun, err);
+    throw err;
+  }
+  const { deployments, run } = listed;
   await mkdir(run.dir, { recursive: true });
   // inputs are read once, at discovery: the run works from its own copy of them
   await snapshotInputs(deployments, (d) => path.join(run.dir, slug(d.key)));
@@ -188,6 +203,33 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
   engine.events.emit('run:end', { result });
   return result;
+}
+
+/**
+ * The result of a run that stopped before any deployment started: no deployments, the error as
+ * its one problem, exit code as the CLI will give it. Written redacted, like every result.json.
+ */
+async function writeStoppedResult(engine: Engine, run: RunInfo, err: unknown): Promise<void> {
+  const now = new Date().toISOString();
+  const result: RunResult = {
+    run,
+    deployments: [],
+    deleted: run.deleted,
+    cancelled: false,
+    startedAt: run.startedAt,
+    endedAt: now,
+    durationMs: Date.now() - Date.parse(run.startedAt),
+    problems: [{ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message ?? String(err) }],
+    exitCode: exitCodeFor(err),
+  };
+  try {
+    await mkdir(run.dir, { recursive: true });
+    const shown = await redactInPool(engine, JSON.stringify(result, null, 2), engine.sensitive);
+    await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
+  } catch {
+    // the error that stopped the run is what the user must see; an unwritable run folder is
+    // reported by the next run that needs it
+  }
 }
 
 /** 130 cancelled; 1 any failed (a recovered apply still failed, a failed reconcile); 2 any blocked by policy; else 0. */

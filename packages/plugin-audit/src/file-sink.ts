@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { TfoError } from '@tfo/engine';
+import { acquireFileLock, TfoError } from '@tfo/engine';
 import {
   countRecords,
   DIR_MODE,
@@ -60,6 +60,9 @@ export interface ChainHead {
   id: string | null;
 }
 
+/** The trail's append lock, `<dir>/.append.lock` (not a day file: verify and queries skip it). */
+const APPEND_LOCK = '.append';
+
 const chainError = (dir: string, message: string): TfoError =>
   new TfoError(
     'TFO_ERR_AUDIT',
@@ -114,7 +117,6 @@ export class FileSink implements AuditSink {
   readonly name = 'file';
   readonly #options: FileSinkOptions;
   #dir: string | undefined;
-  #head: ChainHead | undefined;
   /** Appends run one at a time, in call order, however many deployments finish at once. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -151,8 +153,7 @@ export class FileSink implements AuditSink {
       } catch (err) {
         throw chainError(dir, `the folder is not writable: ${(err as Error).message}`);
       }
-      this.#head = await loadChainHead(dir);
-      return this.#head;
+      return loadChainHead(dir);
     });
     this.#queue = next.catch(() => undefined);
     return next;
@@ -175,22 +176,31 @@ export class FileSink implements AuditSink {
     return this.#dir;
   }
 
+  /**
+   * One append at a time across processes too: two tfo runs (or a run and `tfo state unlock`)
+   * share the trail, so each append takes the trail's lock and reads the chain's end afresh under
+   * it; a head remembered from before could fork the chain.
+   */
   async #append(entry: AuditEntry): Promise<{ record: ChainedAuditRecord; head: ChainHead }> {
     const dir = this.#folder();
     await mkdir(dir, { recursive: true, mode: DIR_MODE });
-    this.#head ??= await loadChainHead(dir);
-    const today = utcDay((this.#options.now ?? (() => new Date()))());
-    const day = this.#head.day && this.#head.day > today ? this.#head.day : today;
-    const record = sealRecord(entry, this.#head.hash, this.#head.seq + 1);
+    const lock = await acquireFileLock({ dir, key: APPEND_LOCK, runId: `audit-${process.pid}`, timeoutMs: 60_000 });
     try {
-      // one write of the whole line: a crash leaves at most a torn last line, which verify names
-      await appendFile(path.join(dir, `${day}.jsonl`), `${canonicalJson(record)}\n`, { mode: FILE_MODE });
-    } catch (err) {
-      this.#head = undefined; // a partial write must be found again before the next append
-      throw err;
+      return await this.#appendLocked(dir, entry);
+    } finally {
+      await lock.release();
     }
-    const head = { hash: record.hash, day, seq: this.#head.seq + 1, id: record.id };
-    this.#head = head;
+  }
+
+  async #appendLocked(dir: string, entry: AuditEntry): Promise<{ record: ChainedAuditRecord; head: ChainHead }> {
+    const last = await loadChainHead(dir);
+    const today = utcDay((this.#options.now ?? (() => new Date()))());
+    const day = last.day && last.day > today ? last.day : today;
+    const record = sealRecord(entry, last.hash, last.seq + 1);
+    // one write of the whole line: a crash leaves at most a torn last line, which verify names and
+    // the next append's loadChainHead refuses to build on
+    await appendFile(path.join(dir, `${day}.jsonl`), `${canonicalJson(record)}\n`, { mode: FILE_MODE });
+    const head = { hash: record.hash, day, seq: last.seq + 1, id: record.id };
     await writeHead(dir, record.hash);
     return { record, head };
   }

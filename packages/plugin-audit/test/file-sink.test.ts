@@ -32,6 +32,29 @@ describe('file sink', () => {
     expect(result.ok && result.head).toBe(onDisk[19]!.hash);
   });
 
+  it('keeps one chain when two processes append to one trail, each having looked at it before', async () => {
+    // two tfo runs on one trail: each probed it before its deployments ran, then both append,
+    // interleaved and at once
+    const dir = await tempDir();
+    const now = day('2025-03-01T12:00:00Z');
+    const [a, b] = [opened(dir, now), opened(dir, now)];
+    await a.probe();
+    await b.probe();
+    await a.append(entry({ id: 'a-1' }));
+    await b.append(entry({ id: 'b-1' }));
+    await Promise.all([
+      ...Array.from({ length: 10 }, (_, i) => a.append(entry({ id: `a-${i + 2}` }))),
+      ...Array.from({ length: 10 }, (_, i) => b.append(entry({ id: `b-${i + 2}` }))),
+    ]);
+    expect(await verifyChain(dir)).toMatchObject({ ok: true, records: 22 });
+    const seqs = (await readFile(path.join(dir, '2025-03-01.jsonl'), 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as ChainedAuditRecord).seq);
+    expect(seqs).toEqual(Array.from({ length: 22 }, (_, i) => i + 1));
+    expect(await listAuditFiles(dir)).toEqual(['2025-03-01.jsonl']); // the append lock is gone
+  });
+
   it('opens day files and HEAD with mode 0600', async () => {
     const dir = await tempDir();
     await opened(dir, day('2025-03-01T12:00:00Z')).write(entry());

@@ -1,12 +1,17 @@
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { TfoError, type Lease } from '@tfo/engine';
+import { processStartTime, TfoError, type Lease } from '@tfo/engine';
 
 export interface LeaseHolder {
   runId: string;
   pid: number;
   host: string;
+  /** The pid's start time (/proc/<pid>/stat field 22): on its host, a gone or reused pid is seen at once. */
+  pidStart?: string | undefined;
+  /** The holder's pid namespace (`pid:[inode]`): its pid is only judged from the same namespace. */
+  pidNs?: string | undefined;
   key: string;
   acquiredAt: string;
   /** The holder renews this; past it, the lease may be broken. */
@@ -23,6 +28,66 @@ export function describeLease(h: Partial<LeaseHolder>): string {
   );
 }
 
+/** This process's pid namespace (`pid:[inode]`), undefined where /proc does not tell. */
+export function pidNamespace(): string | undefined {
+  try {
+    return readlinkSync('/proc/self/ns/pid');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The error code of `kill(pid, 0)` (ESRCH: no such process; EPERM: another user's), undefined if it succeeds. */
+function killZeroError(pid: number): string | undefined {
+  try {
+    process.kill(pid, 0);
+    return undefined;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code;
+  }
+}
+
+/** Whether a lease may be broken, and why (in words, for the break and for unlock). */
+export interface LeaseStatus {
+  stale: boolean;
+  why: string;
+}
+
+/**
+ * Judges a lease's holder. Stale when silent past its `expiresAt`; or, at once, when the holder is
+ * on this host (same pid namespace) and recorded its pid's start time, and that pid is gone or is
+ * another process now. A lease of another host, another pid namespace (a container sharing the
+ * host name), or written without `pidStart` (an older tfo) keeps the TTL rule alone.
+ */
+export function leaseStatus(h: Partial<LeaseHolder>, now = Date.now()): LeaseStatus {
+  if (Date.parse(h.expiresAt ?? '') < now) return { stale: true, why: `silent since ${h.expiresAt}` };
+  const live = `renewed within its TTL, expires ${h.expiresAt}`;
+  const pid = h.pid;
+  const judged =
+    h.host === hostname() &&
+    h.pidStart !== undefined &&
+    h.pidNs !== undefined &&
+    h.pidNs === pidNamespace() &&
+    typeof pid === 'number' &&
+    Number.isInteger(pid) &&
+    pid > 0;
+  if (!judged) return { stale: false, why: live };
+  // undefined: no such process, a zombie, or one /proc hides from this user (hidepid)
+  const start = processStartTime(pid);
+  if (start === undefined) {
+    // EPERM: another user's process this user may not see; it may be alive, so the TTL decides
+    if (killZeroError(pid) !== 'EPERM') return { stale: true, why: `pid ${pid} is gone on ${h.host}` };
+    return { stale: false, why: `pid ${pid} on ${h.host} cannot be inspected; ${live}` };
+  }
+  if (start !== h.pidStart) {
+    return {
+      stale: true,
+      why: `pid ${pid} on ${h.host} is another process now (started at tick ${start}, the holder at ${h.pidStart})`,
+    };
+  }
+  return { stale: false, why: `pid ${pid} is alive on ${h.host} with the same start time; ${live}` };
+}
+
 export interface S3LeaseOptions {
   s3: S3Client;
   bucket: string;
@@ -35,8 +100,8 @@ export interface S3LeaseOptions {
   signal?: AbortSignal | undefined;
   sse: { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string | undefined };
   onWait?: ((holder: LeaseHolder) => void) | undefined;
-  /** A lease whose holder went silent past its TTL was broken: report (and audit) it. */
-  onBreak?: ((holder: LeaseHolder) => unknown) | undefined;
+  /** A stale lease (holder gone, or silent past its TTL) was broken: report (and audit) it, with why. */
+  onBreak?: ((holder: LeaseHolder, why: string) => unknown) | undefined;
   /** The lease was taken over while held (this holder was silent past its TTL). */
   onLost?: (() => void) | undefined;
   pollMs?: number | undefined;
@@ -60,10 +125,12 @@ async function readHolder(o: S3LeaseOptions): Promise<(LeaseHolder & { etag?: st
 /**
  * tfo's lease on a state key for the whole plan → apply → verify → recover sequence, beside
  * terraform's own lock: an S3 object written with `If-None-Match: *`, so exactly one writer wins.
- * The holder renews it; a lease silent past its TTL is broken (and reported).
+ * The holder renews it; a stale lease (see leaseStatus) is broken (and reported).
  */
 export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
   const deadline = Date.now() + o.waitMs;
+  const pidStart = processStartTime(process.pid);
+  const pidNs = pidNamespace();
   let told = false;
   for (;;) {
     const now = Date.now();
@@ -71,6 +138,7 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       runId: o.runId,
       pid: process.pid,
       host: hostname(),
+      ...(pidStart !== undefined && pidNs !== undefined ? { pidStart, pidNs } : {}),
       key: o.key,
       acquiredAt: new Date(now).toISOString(),
       expiresAt: new Date(now + o.ttlMs).toISOString(),
@@ -92,12 +160,13 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       if (status(err) !== 412 && status(err) !== 409) throw err;
     }
     const holder = await readHolder(o);
-    if (holder && Date.parse(holder.expiresAt) < Date.now()) {
-      // only the silent lease that was read is broken: a fresh one taken meanwhile has another ETag
+    const judged = holder && leaseStatus(holder);
+    if (holder && judged?.stale) {
+      // only the stale lease that was read is broken: a fresh one taken meanwhile has another ETag
       try {
-        const { etag, ...silent } = holder;
+        const { etag, ...stale } = holder;
         await o.s3.send(new DeleteObjectCommand({ Bucket: o.bucket, Key: o.object, IfMatch: etag }));
-        await o.onBreak?.(silent);
+        await o.onBreak?.(stale, judged.why);
       } catch (err) {
         if (status(err) !== 412 && status(err) !== 404) throw err;
       }
@@ -107,7 +176,7 @@ export async function acquireS3Lease(o: S3LeaseOptions): Promise<Lease> {
       throw new TfoError(
         'TFO_ERR_LOCKED',
         holder
-          ? `state key ${o.key} is leased by ${describeLease(holder)}, renewed within its TTL. ` +
+          ? `state key ${o.key} is leased by ${describeLease(holder)}: ${judged?.why}. ` +
             `Wait for that run; if it is gone, \`tfo state unlock ${o.key}\` (add --force for a lease that still looks live)`
           : `state key ${o.key} lease could not be taken`,
         { file: `s3://${o.bucket}/${o.object}` },

@@ -79,8 +79,8 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
               key: ctx.deployment.key,
               message: 'this run lost its lease (silent past its TTL and broken by another run)',
             }),
-          onBreak: async (h) => {
-            const message = `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): silent since ${h.expiresAt}`;
+          onBreak: async (h, why) => {
+            const message = `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): ${why}`;
             ctx.log(`# ${message}\n`);
             engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
             const record = stateActionRecord({

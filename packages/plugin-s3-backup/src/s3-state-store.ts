@@ -24,7 +24,7 @@ import {
   type UnlockResult,
 } from '@tfo/engine';
 import type { ClientCache } from './clients.js';
-import { describeLease, type LeaseHolder } from './lease.js';
+import { describeLease, leaseStatus, type LeaseHolder } from './lease.js';
 import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.js';
 
 /** UTC stamp that sorts as text. */
@@ -282,25 +282,27 @@ export class S3StateStore implements StateStore {
 
   /**
    * Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. A lease
-   * renewed within its TTL is live: refused (TFO_ERR_LOCK_LIVE) unless `force`.
+   * renewed within its TTL is live, unless its holder is provably gone (see leaseStatus): refused
+   * (TFO_ERR_LOCK_LIVE) unless `force`.
    */
   async unlock(key: string, options: { force?: boolean | undefined } = {}): Promise<UnlockResult> {
     const loc = this.locate(key);
     const leaseKey = `${this.options.leasePrefix}${key}.lease`;
     const lease = await this.#lease(loc, leaseKey);
-    const live = lease !== undefined && Date.parse(lease.holder.expiresAt) > Date.now();
+    const judged = lease && leaseStatus(lease.holder);
+    const live = judged !== undefined && !judged.stale;
     const holderText = lease && describeLease(lease.holder);
     const file = `s3://${loc.bucket}/${leaseKey}`;
     if (lease && live && !options.force) {
       throw new TfoError(
         'TFO_ERR_LOCK_LIVE',
-        `refused: the lease of ${key} is held by ${holderText}, which is live (renewed within its TTL, expires ${lease.holder.expiresAt})`,
+        `refused: the lease of ${key} is held by ${holderText}, which is live (${judged?.why})`,
         { file },
       );
     }
     if (lease) {
       try {
-        // not forced: only the silent lease that was read (a renewal meanwhile has another ETag)
+        // not forced: only the stale lease that was read (a renewal meanwhile has another ETag)
         await loc.s3.send(
           new DeleteObjectCommand({
             Bucket: loc.bucket,
@@ -333,7 +335,9 @@ export class S3StateStore implements StateStore {
       ? "terraform's lock only (no tfo lease)"
       : live
         ? `live (expires ${lease.holder.expiresAt}), removed with --force`
-        : `stale: not renewed since it expired at ${lease.holder.expiresAt}`;
+        : Date.parse(lease.holder.expiresAt) < Date.now()
+          ? `stale: not renewed since it expired at ${lease.holder.expiresAt}`
+          : `stale: ${judged?.why}`;
     return { removed: Boolean(lease || lockFile || lockItem), holder, holderText, reason };
   }
 

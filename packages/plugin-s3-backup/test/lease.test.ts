@@ -1,10 +1,13 @@
 // acquireS3Lease against a real moto server: conditional writes (If-None-Match: *) decide who holds a key.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { Lease } from '@tfo/engine';
+import { processStartTime, type Lease } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
-import { acquireS3Lease, type LeaseHolder, type S3LeaseOptions } from '../src/lease.js';
+import { acquireS3Lease, pidNamespace, type LeaseHolder, type S3LeaseOptions } from '../src/lease.js';
 import { createBucket, getText, s3Client, useTestCredentials } from './support.js';
 
 const KEY = 's3/acme-dev/us-east-1/app/terraform.tfstate';
@@ -146,4 +149,170 @@ describe('acquireS3Lease', () => {
       }
     });
   }
+
+  describe('a holder on this host that is provably gone', () => {
+    /** A pid that was alive (with its start time) and has exited since. */
+    async function deadPid(): Promise<{ pid: number; pidStart: string }> {
+      const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+      await once(child, 'spawn');
+      const pidStart = processStartTime(child.pid!);
+      expect(pidStart, 'the child start time from /proc').toBeDefined();
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      return { pid: child.pid!, pidStart: pidStart! };
+    }
+
+    /** A lease far from its expiry (the TTL alone would keep it 5 minutes). */
+    function leaseOf(extra: Partial<LeaseHolder>): LeaseHolder {
+      return {
+        runId: 'run-held',
+        pid: process.pid,
+        host: hostname(),
+        pidStart: processStartTime(process.pid),
+        pidNs: pidNamespace(),
+        key: KEY,
+        acquiredAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 300_000).toISOString(),
+        ...extra,
+      };
+    }
+
+    async function put(b: string, holder: LeaseHolder): Promise<void> {
+      await s3.send(new PutObjectCommand({ Bucket: b, Key: `tfo-leases/${KEY}.lease`, Body: JSON.stringify(holder) }));
+    }
+
+    /** Tries to take the lease, waiting up to waitMs; what was broken (with why) and what was waited for. */
+    interface Taken {
+      /** The lease as this acquirer wrote it, when it took the key. */
+      took?: LeaseHolder;
+      err?: Error & { code?: string };
+      broken: Array<{ holder: LeaseHolder; why: string }>;
+      waited: LeaseHolder[];
+      ms: number;
+    }
+
+    async function take(b: string, waitMs: number): Promise<Taken> {
+      const broken: Array<{ holder: LeaseHolder; why: string }> = [];
+      const waited: LeaseHolder[] = [];
+      const started = Date.now();
+      const outcome: Pick<Taken, 'took' | 'err'> = await acquireS3Lease(
+        opts(b, {
+          runId: 'run-next',
+          waitMs,
+          onBreak: (holder, why) => broken.push({ holder, why }),
+          onWait: (h) => waited.push(h),
+        }),
+      ).then(
+        async (lease) => {
+          const held = JSON.parse((await getText(s3, b, `tfo-leases/${KEY}.lease`))!) as LeaseHolder;
+          await lease.release();
+          return { took: held };
+        },
+        (err: unknown) => ({ err: err as Error & { code?: string } }),
+      );
+      return { ...outcome, broken, waited, ms: Date.now() - started };
+    }
+
+    it('the lease takes pidStart and pidNs beside pid and host', async () => {
+      const b = await bucket();
+      const lease = await acquireS3Lease(opts(b));
+      try {
+        const held = JSON.parse((await getText(s3, b, `tfo-leases/${KEY}.lease`))!) as LeaseHolder;
+        expect(held).toMatchObject({
+          pid: process.pid,
+          host: hostname(),
+          pidStart: processStartTime(process.pid),
+          pidNs: pidNamespace(),
+        });
+        expect(held.pidStart).toMatch(/^\d+$/);
+      } finally {
+        await lease.release();
+      }
+    });
+
+    it('a lease of this host whose pid is gone is broken at once, long before its expiry', async () => {
+      const b = await bucket();
+      const dead = leaseOf(await deadPid());
+      await put(b, dead);
+      const out = await take(b, 20_000);
+      expect(out.err).toBeUndefined();
+      expect(out.took?.runId).toBe('run-next');
+      expect(out.broken).toEqual([{ holder: dead, why: `pid ${dead.pid} is gone on ${hostname()}` }]);
+      expect(out.waited).toEqual([]);
+      expect(out.ms).toBeLessThan(5000);
+    });
+
+    it('a lease of this host whose pid is alive with the same start time is waited for', async () => {
+      const b = await bucket();
+      await put(b, leaseOf({}));
+      const out = await take(b, 1500);
+      expect(out.err?.code).toBe('TFO_ERR_LOCKED');
+      expect(out.err?.message).toContain(`pid ${process.pid} is alive on ${hostname()} with the same start time`);
+      expect(out.broken).toEqual([]);
+      expect(out.waited.map((h) => h.runId)).toEqual(['run-held']);
+      expect(out.ms).toBeGreaterThanOrEqual(1500);
+      expect(JSON.parse((await getText(s3, b, `tfo-leases/${KEY}.lease`))!)).toMatchObject({ runId: 'run-held' });
+    });
+
+    it('a lease of this host whose pid is alive but another process now (another start time) is broken', async () => {
+      const b = await bucket();
+      const reused = leaseOf({ pidStart: String(Number(processStartTime(process.pid)) + 1) });
+      await put(b, reused);
+      const out = await take(b, 20_000);
+      expect(out.took?.runId).toBe('run-next');
+      expect(out.broken).toHaveLength(1);
+      expect(out.broken[0]!.why).toContain(`pid ${process.pid} on ${hostname()} is another process now`);
+      expect(out.ms).toBeLessThan(5000);
+    });
+
+    it("another host's lease with a pid that looks dead here keeps the TTL rule", async () => {
+      const b = await bucket();
+      await put(b, leaseOf({ ...(await deadPid()), host: `not-${hostname()}` }));
+      const out = await take(b, 1000);
+      expect(out.err?.code).toBe('TFO_ERR_LOCKED');
+      expect(out.broken).toEqual([]);
+      expect(JSON.parse((await getText(s3, b, `tfo-leases/${KEY}.lease`))!)).toMatchObject({ runId: 'run-held' });
+    });
+
+    it('a lease of this host written without pidStart (an older tfo), or from another pid namespace, keeps the TTL rule', async () => {
+      for (const extra of [{ pidStart: undefined }, { pidNs: 'pid:[1]' }]) {
+        const b = await bucket();
+        await put(b, leaseOf({ ...(await deadPid()), ...extra }));
+        const out = await take(b, 0);
+        expect(out.err?.code, JSON.stringify(extra)).toBe('TFO_ERR_LOCKED');
+        expect(out.broken).toEqual([]);
+      }
+    });
+
+    it('a dead holder whose lease was replaced meanwhile: the fresh lease is never removed', async () => {
+      const b = await bucket();
+      const dead = leaseOf(await deadPid());
+      await put(b, dead);
+      // a fresh, live lease written between reading the dead one and deleting it: the delete is
+      // conditional on the dead one's ETag, so it fails and the fresh one stays
+      const fresh = leaseOf({ runId: 'run-fresh' });
+      let raced = false;
+      const lease = acquireS3Lease(
+        opts(b, {
+          runId: 'run-next',
+          waitMs: 1000,
+          s3: new Proxy(s3, {
+            get(target, prop, receiver) {
+              if (prop !== 'send') return Reflect.get(target, prop, receiver) as unknown;
+              return async (cmd: { constructor: { name: string } }) => {
+                if (cmd.constructor.name === 'DeleteObjectCommand' && !raced) {
+                  raced = true;
+                  await put(b, fresh);
+                }
+                return target.send(cmd as never);
+              };
+            },
+          }),
+        }),
+      );
+      await expect(lease).rejects.toMatchObject({ code: 'TFO_ERR_LOCKED' });
+      expect(raced).toBe(true);
+      expect(JSON.parse((await getText(s3, b, `tfo-leases/${KEY}.lease`))!)).toMatchObject({ runId: 'run-fresh' });
+    });
+  });
 });

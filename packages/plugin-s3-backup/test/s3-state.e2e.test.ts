@@ -194,9 +194,10 @@ describe('tfo with s3Backup against moto', () => {
     for (const p of projects) expect(await getText(s3, 'tfo-state', `tfo-leases/${keyOf(p)}.lease`)).toBeUndefined();
   });
 
-  it('(e) a killed run leaves its lease; the next run waits past its TTL, breaks it and applies', async () => {
+  it('(e) a killed run leaves its lease; the next run breaks it at once (its pid is gone), long before its TTL, and applies', async () => {
     const key = keyOf('echo');
-    const opts = plugin({ leaseTtlSeconds: 5, leaseWaitSeconds: 120 });
+    // a TTL far longer than the whole case: waiting it out would show
+    const opts = plugin({ leaseTtlSeconds: 120, leaseWaitSeconds: 300 });
     const dir = await s3Repo(opts, { echo: { a: { note: 'v1', sleep_seconds: 3 } } }, '', true);
     const killed = tfo(['apply'], dir);
     // progress lines (no TTY) name the stage each deployment enters
@@ -216,24 +217,27 @@ describe('tfo with s3Backup against moto', () => {
     expect(dead.signal).toBe('SIGKILL');
     const lease = await getText(s3, 'tfo-state', `tfo-leases/${key}.lease`);
     expect(lease, 'the killed run left its lease behind').toBeDefined();
-    const holder = JSON.parse(lease!) as { runId: string; expiresAt: string };
+    const holder = JSON.parse(lease!) as { runId: string; pid: number; pidStart?: string; expiresAt: string };
+    expect(holder.pid).toBe(killed.pid);
+    expect(holder.pidStart, 'the lease names its pid start time').toMatch(/^\d+$/);
 
     await writeProject(dir, 'echo', { a: { note: 'v2' } });
     const next = await tfoJson(['apply'], dir, { timeout: 300_000 });
     const d = byKey(next.result, key);
     await expectStatus(d, 'applied');
     const lock = d.timings.find((t) => t.stage === 'lock')!;
-    // it waited for the silent holder's TTL before taking the key
-    expect(lock.endedAt!).toBeGreaterThanOrEqual(Date.parse(holder.expiresAt));
+    // it did not wait for the dead holder's TTL: the lease was broken as soon as it was seen
+    expect(lock.endedAt!).toBeLessThan(Date.parse(holder.expiresAt) - 60_000);
     // the run first reconciles the killed one (its log under reconcile/), and that breaks the lease
     const reconcileLog = d.logFile.replace(/\/([^/]+)\/terraform\.log$/, '/reconcile/$1/terraform.log');
     const log = (await readFile(d.logFile, 'utf8')) + (await readFile(reconcileLog, 'utf8').catch(() => ''));
-    expect(log).toContain(`broke the lease of run ${holder.runId}`);
+    expect(log).toMatch(new RegExp(`broke the lease of run ${holder.runId} .*: pid ${holder.pid} is gone on `));
     // the break is audited as an unlock of the key
-    const trail = await tfo(['audit', 'query', '--action', 'unlock', '--json'], dir);
+    const trail = await tfo(['audit', 'query', '--action', 'unlock', '--output', '--json'], dir);
     expect(trail.exitCode, trail.all).toBe(0);
     const unlocks = (JSON.parse(trail.stdout) as { records: Array<{ deployment: { key: string } }> }).records;
     expect(unlocks.map((r) => r.deployment.key)).toEqual([key]);
+    expect(JSON.stringify(unlocks)).toContain(`pid ${holder.pid} is gone on `);
     expect(JSON.stringify((await stateOf(key))?.resources)).toContain('"v2"');
     expect(await getText(s3, 'tfo-state', `tfo-leases/${key}.lease`)).toBeUndefined();
   });

@@ -1,5 +1,8 @@
 // S3StateStore against a real moto server (started here on a free 127.0.0.1 port) through the SDK.
+import { spawn } from 'node:child_process';
 import { createHash, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   HeadObjectCommand,
@@ -9,10 +12,11 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { AccountInfo, BackupRecord } from '@tfo/engine';
+import { processStartTime, type AccountInfo, type BackupRecord } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
 import { ClientCache } from '../src/clients.js';
+import { pidNamespace } from '../src/lease.js';
 import { s3BackupOptionsSchema, type S3BackupOptions } from '../src/options.js';
 import { S3StateStore, stamp } from '../src/s3-state-store.js';
 import {
@@ -330,6 +334,37 @@ describe('S3StateStore.unlock', () => {
     expect(out.reason).toContain('removed with --force');
     expect(await getText(s3, bucket, lease)).toBeUndefined();
     expect(await getText(s3, bucket, `${KEY}.tflock`)).toBeUndefined();
+  });
+
+  it('removes without --force a lease within its TTL whose holder on this host is gone; refuses one whose holder lives', async () => {
+    const { bucket, store } = await setup(true);
+    const lease = `tfo-leases/${KEY}.lease`;
+    const child = spawn('sleep', ['30'], { stdio: 'ignore' });
+    await once(child, 'spawn');
+    const holder = {
+      runId: 'run-killed',
+      pid: child.pid!,
+      host: hostname(),
+      pidStart: processStartTime(child.pid!),
+      pidNs: pidNamespace(),
+      key: KEY,
+      acquiredAt: new Date().toISOString(),
+      expiresAt: new Date(Date.now() + 300_000).toISOString(),
+    };
+    expect(holder.pidStart).toBeDefined();
+    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: lease, Body: JSON.stringify(holder) }));
+    // alive with the same start time: live
+    await expect(store.unlock(KEY)).rejects.toMatchObject({
+      code: 'TFO_ERR_LOCK_LIVE',
+      message: expect.stringContaining(`pid ${child.pid} is alive on ${hostname()} with the same start time`),
+    });
+    expect(await getText(s3, bucket, lease)).toBeDefined();
+    child.kill('SIGKILL');
+    await once(child, 'exit');
+    const out = await store.unlock(KEY);
+    expect(out).toMatchObject({ removed: true, holder: { runId: 'run-killed' } });
+    expect(out.reason).toBe(`stale: pid ${child.pid} is gone on ${hostname()}`);
+    expect(await getText(s3, bucket, lease)).toBeUndefined();
   });
 
   it("with lock 'both', also deletes terraform's DynamoDB lock item", async () => {

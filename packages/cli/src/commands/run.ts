@@ -63,6 +63,10 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       signal: cancel.signal,
       resume: flags.resume,
     });
+  } catch (err) {
+    // the run stopped before it started any deployment: release what plugins opened, then report
+    await engine.close();
+    throw err;
   } finally {
     cancel.dispose();
     detach();
