@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Engine } from './engine.js';
 import type { AuditRecord, Deployment, DeploymentContext, DeploymentStatus } from './model.js';
 
 /**
@@ -83,3 +84,29 @@ export function auditDeployment(d: Deployment): AuditRecord['deployment'] {
 }
 
 export const actorOf = (): string => process.env.GITHUB_ACTOR ?? process.env.USER ?? 'unknown';
+
+/**
+ * A stale lock or lease a deployment broke to take its key: said in its log, as a warning, and
+ * audited as an `unlock` of the key (a failing sink is noted in the log; the run goes on).
+ */
+export async function reportBrokenLock(
+  engine: Engine,
+  ctx: DeploymentContext,
+  message: string,
+  startedAt: number,
+): Promise<void> {
+  ctx.log(`# ${message}\n`);
+  engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
+  const record = stateActionRecord({
+    key: ctx.deployment.key,
+    deployment: ctx.deployment,
+    action: 'unlock',
+    outcome: 'applied',
+    runId: ctx.run.id,
+    startedAt,
+    output: `${message}\n`,
+  });
+  await engine.hooks.audit.promise(record).catch((err: unknown) => {
+    ctx.log(`# the audit of the broken lock failed: ${String(err)}\n`);
+  });
+}

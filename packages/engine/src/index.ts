@@ -32,7 +32,7 @@ export { Journal, journalFile, processAlive, processStartTime, readJournal, unfi
 export type { JournalEntry, KeyJournal, UnfinishedRun } from './journal.js';
 export { reconcileInterrupted } from './reconcile.js';
 export type { ReconcileOptions } from './reconcile.js';
-export { stateActionRecord } from './audit-records.js';
+export { reportBrokenLock, stateActionRecord } from './audit-records.js';
 export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, newRunId } from './run.js';
 export type { CreateEngineOptions, RunOptions } from './run.js';
 export { orderLongestFirst, schedule } from './scheduler.js';

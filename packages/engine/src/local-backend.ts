@@ -2,7 +2,7 @@ import type { Engine } from './engine.js';
 import { STAGE } from './hooks.js';
 import { acquireFileLock, describeLock } from './lock.js';
 import { LocalStateStore } from './local-state.js';
-import { stateActionRecord } from './audit-records.js';
+import { reportBrokenLock } from './audit-records.js';
 import type { Plugin } from './plugin.js';
 import { tapBackupAndRecovery } from './recovery.js';
 
@@ -41,23 +41,8 @@ export function localBackend(): Plugin {
               key,
               message: `this run lost its lock on ${key} (silent past its TTL and broken, or removed with \`tfo state unlock --force\`)`,
             }),
-          onBreak: async (_h, status) => {
-            const message = `broke the stale lock of ${describeLock(status)}: ${status.why}`;
-            ctx.log(`# ${message}\n`);
-            engine.events.emit('notice', { level: 'warn', key, message });
-            const record = stateActionRecord({
-              key,
-              deployment: ctx.deployment,
-              action: 'unlock',
-              outcome: 'applied',
-              runId: ctx.run.id,
-              startedAt,
-              output: `${message}\n`,
-            });
-            await engine.hooks.audit.promise(record).catch((err: unknown) => {
-              ctx.log(`# the audit of the broken lock failed: ${String(err)}\n`);
-            });
-          },
+          onBreak: (_h, status) =>
+            reportBrokenLock(engine, ctx, `broke the stale lock of ${describeLock(status)}: ${status.why}`, startedAt),
         });
       });
 

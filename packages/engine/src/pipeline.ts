@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { auditRecords } from './audit-records.js';
+import { deploymentContext } from './deployment-context.js';
 import type { Engine } from './engine.js';
 import { PluginError, TfoError } from './errors.js';
 import type {
@@ -16,7 +17,6 @@ import type {
 import { inputsText } from './inputs-snapshot.js';
 import type { Journal } from './journal.js';
 import { OutputLog } from './output-log.js';
-import { terraform } from './terraform.js';
 
 export interface PipelineOptions {
   run: RunInfo;
@@ -31,17 +31,6 @@ export interface PipelineOptions {
 /** A file-system-safe name for a deployment's folder under the run. */
 export function slug(key: string): string {
   return key.replace(/\/terraform\.tfstate$/, '').replace(/[^A-Za-z0-9._-]+/g, '__');
-}
-
-export function identityEnv(d: Deployment): Record<string, string> {
-  return {
-    TF_VAR_tfo_account_name: d.account.name,
-    TF_VAR_tfo_account_id: d.account.id,
-    TF_VAR_tfo_region: d.region,
-    TF_VAR_tfo_project: d.project,
-    TF_VAR_tfo_state_key: d.key,
-    TF_VAR_tfo_role_arn: d.account.roleArn ?? '',
-  };
 }
 
 /** Blocking findings: denies (and warns under failOn warn, decided by the plugin) not waived. */
@@ -67,43 +56,22 @@ export async function runDeployment(
   let terraformMs = 0;
   const started = Date.now();
 
-  const ctx: DeploymentContext = {
+  const journal = options.journal;
+  const ctx = deploymentContext(engine, options, {
     deployment,
     run: options.run,
     dir,
     dataDir: path.join(settings.stateDir, 'data', slug(deployment.key)),
     signal,
     runSignal: options.runSignal,
-    env: {},
-    backend: {},
-    status: 'running',
-    findings: [],
-    timings: [],
-    sensitive: new Set(),
-    data: new Map(),
     // the run's snapshot of the inputs read at discovery (run.ts), never the live file
     varFile: deployment.inputsFile ?? deployment.absFile,
-    log: (text) => log.write(text),
-    terraform: (args, opts = {}) =>
-      terraform(
-        {
-          binary: options.binary,
-          cwd: deployment.rootModule,
-          env: { ...options.baseEnv, ...identityEnv(deployment), TF_DATA_DIR: ctx.dataDir, ...ctx.env },
-          signal: opts.signal ?? ctx.signal,
-          graceMs: settings.graceMs,
-          log: ctx.log,
-          outputDir: path.join(dir, 'terraform'),
-          onSpawn: (pid, pidStart, command) =>
-            journal?.write({ t: 'terraform', key: deployment.key, command, pid, pidStart }),
-          onProcessTime: (ms) => (terraformMs += ms),
-        },
-        args,
-        opts,
-      ),
-  };
+    log,
+    onSpawn: (pid, pidStart, command) =>
+      journal?.write({ t: 'terraform', key: deployment.key, command, pid, pidStart }),
+    onProcessTime: (ms) => (terraformMs += ms),
+  });
 
-  const journal = options.journal;
   journal?.write({
     t: 'key-start',
     key: deployment.key,

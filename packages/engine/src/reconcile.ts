@@ -26,8 +26,8 @@ import type {
 } from './model.js';
 import { OutputLog } from './output-log.js';
 import { settleReconciled } from './reconcile-record.js';
-import { identityEnv, slug } from './pipeline.js';
-import { terraform } from './terraform.js';
+import { slug } from './pipeline.js';
+import { deploymentContext } from './deployment-context.js';
 import { initArgs } from './terraform-args.js';
 import { releaseDeadTerraformLock } from './terraform-lock.js';
 
@@ -224,43 +224,20 @@ function reconcileContext(
   oldJournal: Journal,
   options: ReconcileOptions,
 ): DeploymentContext {
-  const deployment = k.start.deployment;
-  const ctx: DeploymentContext = {
-    deployment,
+  return deploymentContext(engine, options, {
+    deployment: k.start.deployment,
     run: options.run,
     dir,
     dataDir: k.start.dataDir,
     signal: options.signal,
     runSignal: options.signal,
-    env: {},
-    backend: {},
-    status: 'running',
-    findings: [],
-    timings: [],
-    sensitive: new Set(),
-    data: new Map(),
     varFile: k.plan?.varFile ?? k.start.varFile,
     before: k.backup?.before,
     backup: k.backup?.backup,
-    log: (text) => log.write(text),
-    terraform: (args, opts = {}) =>
-      terraform(
-        {
-          binary: options.binary,
-          cwd: deployment.rootModule,
-          env: { ...options.baseEnv, ...identityEnv(deployment), TF_DATA_DIR: ctx.dataDir, ...ctx.env },
-          signal: opts.signal ?? ctx.signal,
-          graceMs: engine.settings.graceMs,
-          log: ctx.log,
-          outputDir: path.join(dir, 'terraform'),
-          // recorded in the old run's journal: a reconcile killed in turn is waited for next time
-          onSpawn: (pid, pidStart, command) => oldJournal.write({ t: 'terraform', key: k.key, command, pid, pidStart }),
-        },
-        args,
-        opts,
-      ),
-  };
-  return ctx;
+    log,
+    // recorded in the old run's journal: a reconcile killed in turn is waited for next time
+    onSpawn: (pid, pidStart, command) => oldJournal.write({ t: 'terraform', key: k.key, command, pid, pidStart }),
+  });
 }
 
 async function timed<T>(ctx: DeploymentContext, stage: Stage, fn: () => Promise<T>): Promise<T> {

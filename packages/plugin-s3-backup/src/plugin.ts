@@ -3,7 +3,7 @@ import path from 'node:path';
 import {
   parsePluginOptions,
   STAGE,
-  stateActionRecord,
+  reportBrokenLock,
   tapBackupAndRecovery,
   type Engine,
   type Plugin,
@@ -79,23 +79,13 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
               key: ctx.deployment.key,
               message: 'this run lost its lease (silent past its TTL and broken by another run)',
             }),
-          onBreak: async (h, why) => {
-            const message = `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): ${why}`;
-            ctx.log(`# ${message}\n`);
-            engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
-            const record = stateActionRecord({
-              key: ctx.deployment.key,
-              deployment: ctx.deployment,
-              action: 'unlock',
-              outcome: 'applied',
-              runId: ctx.run.id,
+          onBreak: (h, why) =>
+            reportBrokenLock(
+              engine,
+              ctx,
+              `broke the lease of run ${h.runId} (pid ${h.pid} on ${h.host}): ${why}`,
               startedAt,
-              output: `${message}\n`,
-            });
-            await engine.hooks.audit.promise(record).catch((err: unknown) => {
-              ctx.log(`# the audit of the broken lease failed: ${String(err)}\n`);
-            });
-          },
+            ),
         });
       });
 
