@@ -387,9 +387,12 @@ describe('runner faults: several keys and --resume', () => {
     expect(alive.reconciled).toEqual([expect.objectContaining({ runId: id, ok: false })]);
     expect(alive.reconciled?.[0]?.detail).toContain('is still running');
     expect((await child).exitCode).toBe(0);
+    const runsBefore = await readdir(path.join(dir, '.tfo/runs'));
     const unknown = await tfo(['apply', '--resume', '20200101T000000Z-000000'], dir);
     expect(unknown.exitCode).toBe(3);
     expect(unknown.all).toContain('no run journal');
+    // refused as bad input before a run of its own starts
+    expect(await readdir(path.join(dir, '.tfo/runs'))).toEqual(runsBefore);
     await expectClean(dir, addr('a', 'b'));
   });
 });

@@ -41,6 +41,13 @@ export interface ReconcileOptions {
   resume?: string | undefined;
 }
 
+/** `--resume <run-id>` names a run with a journal under `runsDir`, or it is a usage error. */
+export function checkResumable(runsDir: string, runId: string): void {
+  if (!/^[\w-]+$/.test(runId) || !existsSync(journalFile(path.join(runsDir, runId)))) {
+    throw new TfoError('TFO_ERR_USAGE', `--resume ${runId}: no run journal of that run under ${runsDir}`);
+  }
+}
+
 /**
  * Finds earlier runs that died without ending (their journal has no `run-end`) and whose tfo is
  * provably gone. A plan run only reports them; an apply run reconciles each unfinished key: waits
@@ -50,15 +57,7 @@ export interface ReconcileOptions {
 export async function reconcileInterrupted(engine: Engine, options: ReconcileOptions): Promise<ReconciledKey[]> {
   const runsDir = path.dirname(options.run.dir);
   const ids = options.resume ? [options.resume] : journaledRuns(runsDir).filter((id) => id !== options.run.id);
-  if (
-    options.resume &&
-    (!/^[\w-]+$/.test(options.resume) || !existsSync(journalFile(path.join(runsDir, options.resume))))
-  ) {
-    throw new TfoError(
-      'TFO_ERR_USAGE',
-      `--resume ${options.resume}: no run journal at ${path.join(runsDir, options.resume)}`,
-    );
-  }
+  if (options.resume) checkResumable(runsDir, options.resume);
   const out: ReconciledKey[] = [];
   for (const id of ids) {
     const old = unfinishedRun(path.join(runsDir, id));

@@ -14,7 +14,7 @@ import type { Deployment, DeploymentResult, ReconciledKey, RunInfo, RunMode, Run
 import { runDeployment, slug } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { providerCliConfig } from './provider-mirror.js';
-import { reconcileInterrupted } from './reconcile.js';
+import { checkResumable, reconcileInterrupted } from './reconcile.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from './settings.js';
 import { terraformDefaults } from './terraform-defaults.js';
@@ -107,6 +107,8 @@ export async function findDeployment(engine: Engine, key: string): Promise<Deplo
 export async function executeRun(engine: Engine, options: RunOptions): Promise<RunResult> {
   const { settings } = engine;
   const binary = resolveTerraformBinary(settings.config.terraformBinary, settings.cwd);
+  // a run to resume that does not exist is bad input: refused before a run of its own starts
+  if (options.resume) checkResumable(path.join(settings.stateDir, 'runs'), options.resume);
   let begun: RunInfo | undefined;
   let listed: { deployments: Deployment[]; run: RunInfo };
   try {
