@@ -10,6 +10,7 @@ import {
 } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
+import { processStartTime, processState } from './proc.js';
 import type { BackupRecord, Deployment, DeploymentStatus, RunMode, Stage, StateFingerprint } from './model.js';
 
 /** One line of a run journal (`.tfo/runs/<run-id>/journal.jsonl`). */
@@ -115,34 +116,12 @@ export function journaledRuns(runsDir: string): string[] {
 }
 
 /**
- * The start time of a process (field 22 of /proc/<pid>/stat, clock ticks since boot), so that a
- * pid reused by another process is not mistaken for the one recorded. Undefined when the process
- * is gone or /proc is not there.
+ * Whether the process recorded as (pid, start time) may still run on this host: alive, or there
+ * but hidden from this user (so a live run is never taken for a dead one).
  */
-export function processStartTime(pid: number): string | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // the command name (field 2) may hold spaces and parentheses: count from the last ')'
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return undefined; // a zombie has exited
-    return fields[19];
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether the process recorded as (pid, start time) still runs on this host. */
 export function processAlive(pid: number, startTime: string | undefined): boolean {
-  if (existsSync('/proc/self/stat')) {
-    const now = processStartTime(pid);
-    return now !== undefined && (startTime === undefined || now === startTime);
-  }
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  const state = processState(pid, startTime);
+  return state === 'alive' || state === 'hidden';
 }
 
 /** What a journal says about one key. */

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TfoError } from './errors.js';
+import { processStartTime, processState } from './proc.js';
 import type { Lease } from './model.js';
 
 /** What a lock file holds. Its heartbeat is the file's mtime, renewed by the holder while held. */
@@ -56,32 +57,6 @@ export function lockFile(dir: string, key: string): string {
   return path.join(dir, `${key}.lock`);
 }
 
-/** A process's start time and state from /proc (Linux); undefined when it is gone or unknown. */
-async function procStat(pid: number): Promise<{ start: string; state: string } | undefined> {
-  try {
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state); field 22 (starttime) is fields[19]
-    return { state: fields[0] ?? '', start: fields[19] ?? '' };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The start time of a live process (undefined where /proc does not tell). */
-export async function pidStartTime(pid: number): Promise<string | undefined> {
-  return (await procStat(pid))?.start || undefined;
-}
-
-function signalable(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 export async function readHolder(file: string): Promise<LockHolder | undefined> {
   try {
     return JSON.parse(await readFile(file, 'utf8')) as LockHolder;
@@ -120,16 +95,14 @@ export async function inspectLock(file: string, defaultTtlMs = DEFAULT_LOCK_TTL_
   const base = { holder, heartbeat: st.mtime.toISOString(), ino: st.ino };
   const silent = `no heartbeat for ${seconds(age)} (TTL ${seconds(ttlMs)})`;
   if (holder.host === hostname()) {
-    // kill(0) and kill(-n) would signal process groups: only a positive pid names a process
-    const exists = Number.isInteger(holder.pid) && holder.pid > 0 && signalable(holder.pid);
-    const proc = exists ? await procStat(holder.pid) : undefined;
-    const gone = !exists || proc?.state === 'Z';
-    if (gone) return { ...base, stale: true, why: `pid ${holder.pid} is gone on ${holder.host}` };
-    if (holder.pidStart && proc && proc.start !== holder.pidStart) {
+    // 'hidden' (another user's process /proc does not show) may be alive: the heartbeat decides
+    const state = processState(holder.pid, holder.pidStart || undefined);
+    if (state === 'gone') return { ...base, stale: true, why: `pid ${holder.pid} is gone on ${holder.host}` };
+    if (state === 'reused') {
       return {
         ...base,
         stale: true,
-        why: `pid ${holder.pid} on ${holder.host} is another process now (started at tick ${proc.start}, the holder at ${holder.pidStart})`,
+        why: `pid ${holder.pid} on ${holder.host} is another process now (started at tick ${processStartTime(holder.pid) ?? '?'}, the holder at ${holder.pidStart})`,
       };
     }
     if (age > ttlMs) return { ...base, stale: true, why: `pid ${holder.pid} is alive but silent: ${silent}` };
@@ -177,7 +150,7 @@ export async function acquireFileLock(options: FileLockOptions): Promise<Lease> 
   const me: LockHolder = {
     pid: process.pid,
     host: hostname(),
-    pidStart: await pidStartTime(process.pid),
+    pidStart: processStartTime(process.pid),
     runId: options.runId,
     key: options.key,
     since: new Date().toISOString(),

@@ -3,7 +3,7 @@ import { accessSync, closeSync, constants, existsSync, openSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { TfoError } from './errors.js';
-import { processStartTime } from './journal.js';
+import { processStartTime } from './proc.js';
 import { followFile } from './output-log.js';
 import type { ChangeCounts, PlanJson } from './model.js';
 

@@ -9,10 +9,10 @@ import {
   interruptedStage,
   journalFile,
   processAlive,
-  processStartTime,
   readJournal,
   unfinishedRun,
 } from '../src/journal.js';
+import { processStartTime } from '../src/proc.js';
 import { terraform } from '../src/terraform.js';
 import { parseLockInfo } from '../src/terraform-lock.js';
 import type { Deployment } from '../src/model.js';

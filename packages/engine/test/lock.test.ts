@@ -6,7 +6,8 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeFor, TfoError } from '../src/errors.js';
-import { acquireFileLock, inspectLock, lockFile, pidStartTime, type LockHolder } from '../src/lock.js';
+import { acquireFileLock, inspectLock, lockFile, type LockHolder } from '../src/lock.js';
+import { processStartTime } from '../src/proc.js';
 import { LocalStateStore } from '../src/local-state.js';
 
 const KEY = 's3/acme-dev/us-east-1/web/terraform.tfstate';
@@ -193,7 +194,7 @@ describe('acquireFileLock', () => {
     const lease = await acquireFileLock({ dir, key: KEY, runId: 'run-hb', timeoutMs: 0, ttlMs: 600 });
     const file = lockFile(dir, KEY);
     const holder = JSON.parse(await readFile(file, 'utf8')) as LockHolder;
-    expect(holder.pidStart).toBe(await pidStartTime(process.pid));
+    expect(holder.pidStart).toBe(processStartTime(process.pid));
     expect(holder.ttlSeconds).toBe(1);
     const old = new Date(Date.now() - 3_600_000);
     await utimes(file, old, old);

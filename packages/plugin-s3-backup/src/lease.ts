@@ -2,7 +2,7 @@ import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { processStartTime, TfoError, type Lease } from '@tfo/engine';
+import { processStartTime, processState, TfoError, type Lease } from '@tfo/engine';
 
 export interface LeaseHolder {
   runId: string;
@@ -37,16 +37,6 @@ export function pidNamespace(): string | undefined {
   }
 }
 
-/** The error code of `kill(pid, 0)` (ESRCH: no such process; EPERM: another user's), undefined if it succeeds. */
-function killZeroError(pid: number): string | undefined {
-  try {
-    process.kill(pid, 0);
-    return undefined;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code;
-  }
-}
-
 /** Whether a lease may be broken, and why (in words, for the break and for unlock). */
 export interface LeaseStatus {
   stale: boolean;
@@ -72,17 +62,14 @@ export function leaseStatus(h: Partial<LeaseHolder>, now = Date.now()): LeaseSta
     Number.isInteger(pid) &&
     pid > 0;
   if (!judged) return { stale: false, why: live };
-  // undefined: no such process, a zombie, or one /proc hides from this user (hidepid)
-  const start = processStartTime(pid);
-  if (start === undefined) {
-    // EPERM: another user's process this user may not see; it may be alive, so the TTL decides
-    if (killZeroError(pid) !== 'EPERM') return { stale: true, why: `pid ${pid} is gone on ${h.host}` };
-    return { stale: false, why: `pid ${pid} on ${h.host} cannot be inspected; ${live}` };
-  }
-  if (start !== h.pidStart) {
+  // 'hidden': another user's process this user may not see; it may be alive, so the TTL decides
+  const state = processState(pid, h.pidStart);
+  if (state === 'gone') return { stale: true, why: `pid ${pid} is gone on ${h.host}` };
+  if (state === 'hidden') return { stale: false, why: `pid ${pid} on ${h.host} cannot be inspected; ${live}` };
+  if (state === 'reused') {
     return {
       stale: true,
-      why: `pid ${pid} on ${h.host} is another process now (started at tick ${start}, the holder at ${h.pidStart})`,
+      why: `pid ${pid} on ${h.host} is another process now (started at tick ${processStartTime(pid) ?? '?'}, the holder at ${h.pidStart})`,
     };
   }
   return { stale: false, why: `pid ${pid} is alive on ${h.host} with the same start time; ${live}` };
