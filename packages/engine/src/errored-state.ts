@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { DeploymentContext, StateFingerprint } from './model.js';
+import type { BackupKind, BackupRecord, DeploymentContext, StateFingerprint } from './model.js';
 import { fingerprintFile } from './state-file.js';
+import { initArgs } from './terraform-args.js';
 
 /**
  * When the backend refuses terraform's final state write (a full disk, a refused PUT), terraform
@@ -41,10 +42,51 @@ export function unsafeToPush(
   return undefined;
 }
 
-/** Pushes a kept state that `unsafeToPush` cleared, then forgets it. Throws when the push fails. */
-export async function pushKeptState(ctx: DeploymentContext, file: string, signal: AbortSignal): Promise<void> {
-  await ctx.terraform(['state', 'push', '-force', '-lock-timeout=120s', file], { signal });
-  await rm(file, { force: true });
+/** How a kept state's push puts a backup back over a current state it cannot read. */
+export interface StateRestore {
+  /** Puts the backup's bytes back as the current state. */
+  restore(backup: BackupRecord): Promise<void>;
+  /** Keeps the current state's bytes as a backup of the kind given (before they are overwritten). */
+  keep?(kind: BackupKind): Promise<void>;
+}
+
+/** A kept state to push over the key's current state. */
+export interface KeptPush {
+  file: string;
+  kept: StateFingerprint;
+  current: StateFingerprint;
+  /** The key's last known lineage and serial (see `unsafeToPush`). */
+  known: { lineage?: string | undefined; serial?: number | undefined } | undefined;
+  /** The backup put back first when the current state exists but is unreadable. */
+  restoreFrom: BackupRecord | undefined;
+  /** Runs `terraform init` before the push (the working directory may not be initialised yet). */
+  init?: boolean;
+}
+
+/**
+ * Pushes a kept state over the key's state when `unsafeToPush` clears it, then forgets it.
+ * Returns why it must not be pushed (nothing done), or `undefined` once it is pushed. terraform
+ * pushes over no state it cannot read (a final write torn by a full disk): `restoreFrom` goes
+ * back first, the torn bytes kept as a `pre-restore` backup. Throws when that or the push fails.
+ */
+export async function pushKept(
+  ctx: DeploymentContext,
+  access: StateRestore,
+  push: KeptPush,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const { current, known, restoreFrom } = push;
+  const why = unsafeToPush(push.kept, current, { lineage: known?.lineage, serial: known?.serial });
+  if (why) return why;
+  if (current.exists && !current.readable) {
+    if (!restoreFrom?.location) throw new Error('the state is unreadable and no backup exists to put back first');
+    await access.keep?.('pre-restore');
+    await access.restore(restoreFrom);
+  }
+  if (push.init) await ctx.terraform(initArgs(ctx.backend));
+  await ctx.terraform(['state', 'push', '-force', '-lock-timeout=120s', push.file], { signal });
+  await rm(push.file, { force: true });
+  return undefined;
 }
 
 /**

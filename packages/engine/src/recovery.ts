@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from './engine.js';
-import { pushCommand, pushKeptState, takeErroredState, unsafeToPush } from './errored-state.js';
+import { pushCommand, pushKept, takeErroredState } from './errored-state.js';
 import { STAGE } from './hooks.js';
 import type { History } from './history.js';
 import type { BackupStore } from './state-store.js';
@@ -159,20 +159,14 @@ async function saveErroredState(
   if ('skipped' in taken) return { problem: taken.skipped };
   const command = pushCommand(ctx, taken.file);
   const current = await access.fingerprint();
-  const why = unsafeToPush(taken.fp, current, { lineage: ctx.before?.lineage, serial: ctx.before?.serial });
-  if (why) {
-    const problem = `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
-    return { problem };
-  }
   try {
-    // terraform pushes over no state it cannot read (a final write torn by a full disk): the
-    // pre-apply state goes back first, the torn bytes kept as a backup
-    if (current.exists && !current.readable) {
-      if (!ctx.backup?.location) throw new Error(`the state is unreadable and no backup exists to put back first`);
-      await access.keep?.('pre-restore');
-      await access.restore(ctx.backup);
+    // over a state it cannot read (a final write torn by a full disk), the pre-apply state goes back first
+    const push = { file: taken.file, kept: taken.fp, current, known: ctx.before, restoreFrom: ctx.backup };
+    const why = await pushKept(ctx, access, push, signal);
+    if (why) {
+      const problem = `terraform could not save its state; the state it kept (${taken.file}) was not pushed: ${why}. Inspect it; if it is the state of ${ctx.deployment.key}, push it with \`${command}\` and remove ${taken.file}`;
+      return { problem };
     }
-    await pushKeptState(ctx, taken.file, signal);
     ctx.log(`# recovery: terraform could not save its state; pushed the state it kept (serial ${taken.fp.serial})\n`);
     return { pushed: true };
   } catch (err) {

@@ -2,14 +2,13 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { knownGoodBackups } from './backups.js';
 import type { Engine } from './engine.js';
-import { keptStatePath, pushCommand, pushKeptState, unsafeToPush } from './errored-state.js';
+import { keptStatePath, pushCommand, pushKept } from './errored-state.js';
 import { TfoError } from './errors.js';
 import type { History } from './history.js';
 import { STAGE } from './hooks.js';
-import type { BackupRecord, DeploymentContext, StateFingerprint } from './model.js';
+import type { BackupKind, BackupRecord, DeploymentContext, StateFingerprint } from './model.js';
 import { fingerprintFile } from './state-file.js';
 import type { BackupStore } from './state-store.js';
-import { initArgs } from './terraform-args.js';
 
 /** What tfo knows about a key's past: whether it was deployed, and the state it last had. */
 export interface KnownState {
@@ -78,31 +77,27 @@ export async function guardState(
 
 async function pushPending(ctx: DeploymentContext, store: BackupStore, known: KnownState, kept: string): Promise<void> {
   const key = ctx.deployment.key;
-  const why = unsafeToPush(await fingerprintFile(kept), await store.fingerprint(key), {
-    lineage: known.last?.lineage,
-    serial: known.last?.serial,
-  });
+  const fp = await fingerprintFile(kept);
+  const current = await store.fingerprint(key);
   const stop = (what: string): TfoError =>
     new TfoError(
       'TFO_ERR_STATE_UNSAVED',
       `terraform could not save the state of ${key} in an earlier run; the state it kept is at ${kept} and ${what}. ` +
         `Nothing was planned. If it is this key's state, push it with \`${pushCommand(ctx, kept)}\` and remove ${kept}; if it is not, remove ${kept}.`,
     );
-  if (why) throw stop(`was not pushed: ${why}`);
+  const access = {
+    // the key's last known state goes back over a torn one, the torn bytes kept as a backup
+    keep: async (kind: BackupKind) => void (await store.backup(key, 'state guard', kind)),
+    restore: (b: BackupRecord) => store.restoreBytes(b),
+  };
+  let why: string | undefined;
   try {
-    const current = await store.fingerprint(key);
-    // terraform pushes over no state it cannot read (a final write torn by a full disk): the
-    // key's last known state goes back first, the torn bytes kept as a backup
-    if (current.exists && !current.readable) {
-      if (!known.last) throw new Error('the state is unreadable and no backup exists to put back first');
-      await store.backup(key, 'state guard', 'pre-restore');
-      await store.restoreBytes(known.last);
-    }
-    await ctx.terraform(initArgs(ctx.backend));
-    await pushKeptState(ctx, kept, ctx.signal);
+    const push = { file: kept, kept: fp, current, known: known.last, restoreFrom: known.last, init: true };
+    why = await pushKept(ctx, access, push, ctx.signal);
   } catch (err) {
     throw stop(`pushing it failed (${(err as Error).message})`);
   }
+  if (why) throw stop(`was not pushed: ${why}`);
   ctx.log(`# state guard: pushed the state terraform could not save in an earlier run (${kept})\n`);
 }
 
