@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { MAX_WORKERS_RANGE } from '@tfo/engine';
+import { intInRange, MAX_WORKERS_RANGE } from '@tfo/engine';
 
 /** For repeatable options: `--only a --only b` → `['a', 'b']`. */
 export function collect(value: string, previous: string[] = []): string[] {
@@ -9,11 +9,8 @@ export function collect(value: string, previous: string[] = []): string[] {
 /** A parser for an integer option within `range` (the config schema's bounds): anything else exits 3. */
 export function intIn(range: { min: number; max: number }): (value: string) => number {
   return (value) => {
-    const text = value.trim();
-    const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-    if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
-      throw new InvalidArgumentError(`must be an integer from ${range.min} to ${range.max}.`);
-    }
+    const n = intInRange(value, range);
+    if (n === undefined) throw new InvalidArgumentError(`must be an integer from ${range.min} to ${range.max}.`);
     return n;
   };
 }
@@ -30,12 +27,4 @@ export function numberIn(range: { min: number; max: number }): (value: string) =
     }
     return n;
   };
-}
-
-export function positiveInt(value: string): number {
-  const n = Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || String(n) !== value.trim()) {
-    throw new InvalidArgumentError(`not a positive integer: ${value}`);
-  }
-  return n;
 }

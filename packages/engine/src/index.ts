@@ -38,7 +38,14 @@ export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, 
 export type { CreateEngineOptions, RunOptions } from './run.js';
 export { orderLongestFirst, schedule } from './scheduler.js';
 export type { ScheduleItem, ScheduleOptions } from './scheduler.js';
-export { checkIntRange, defaultMaxWorkers, intFromEnv, POOL_SIZE_RANGE, resolveSettings } from './settings.js';
+export {
+  checkIntRange,
+  intInRange,
+  defaultMaxWorkers,
+  intFromEnv,
+  POOL_SIZE_RANGE,
+  resolveSettings,
+} from './settings.js';
 export { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs } from './hook-deadline.js';
 export type { ResolvedSettings } from './settings.js';
 export { fingerprintBytes, fingerprintFile, orphanedBy } from './state-file.js';

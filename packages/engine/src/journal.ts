@@ -2,10 +2,12 @@ import {
   closeSync,
   existsSync,
   fdatasyncSync,
+  fstatSync,
   mkdirSync,
   openSync,
   readFileSync,
   readdirSync,
+  readSync,
   writeSync,
 } from 'node:fs';
 import { hostname } from 'node:os';
@@ -148,8 +150,35 @@ export interface UnfinishedRun {
   keys: KeyJournal[];
 }
 
+/** Bytes read from a journal's end to find its last line (lines are far shorter). */
+const TAIL_BYTES = 4096;
+
+/**
+ * Whether the journal's last whole line ends the run (`run-end` or `reconciled`: nothing is
+ * written after either). Reads only the file's tail.
+ */
+function endedByLastLine(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const size = fstatSync(fd).size;
+    const start = Math.max(0, size - TAIL_BYTES);
+    const buf = Buffer.alloc(size - start);
+    readSync(fd, buf, 0, buf.length, start);
+    const last = buf.toString('utf8').trimEnd().split('\n').pop() ?? '';
+    const t = (JSON.parse(last) as { t?: unknown }).t;
+    return t === 'run-end' || t === 'reconciled';
+  } catch {
+    return false; // missing, torn or unreadable: the full read decides
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
 /** The run's state from its journal: undefined when it ended or was reconciled. */
 export function unfinishedRun(runDir: string): UnfinishedRun | undefined {
+  // every run start looks at every journal: an ended one is told by its last line alone
+  if (endedByLastLine(journalFile(runDir))) return undefined;
   const entries = readJournal(journalFile(runDir));
   const start = entries.find((e) => e.t === 'run-start');
   if (!start || entries.some((e) => e.t === 'run-end' || e.t === 'reconciled')) return undefined;

@@ -27,15 +27,21 @@ export function defaultMaxWorkers(): number {
 
 /** Whether `value` is an integer in the range; the message a user sees when it is not. */
 export function checkIntRange(what: string, value: string | number, range: { min: number; max: number }): number {
-  const text = String(value).trim();
-  const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < range.min || n > range.max) {
+  const n = intInRange(value, range);
+  if (n === undefined) {
     throw new TfoError(
       'TFO_ERR_USAGE',
       `${what}: must be an integer from ${range.min} to ${range.max}, not "${value}"`,
     );
   }
   return n;
+}
+
+/** The integer `value` spells when it lies in `range` (whole digits only: no `1e3`, no `12abc`). */
+export function intInRange(value: string | number, range: { min: number; max: number }): number | undefined {
+  const text = String(value).trim();
+  const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  return Number.isSafeInteger(n) && n >= range.min && n <= range.max ? n : undefined;
 }
 
 /** An integer from the environment; a value that is set but out of range is a usage error, never ignored. */

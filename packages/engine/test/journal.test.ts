@@ -42,6 +42,15 @@ describe('run journal', () => {
     a.start('r1', 'apply');
     a.write({ t: 'run-end', exitCode: 0, cancelled: false });
     expect(unfinishedRun(ended)).toBeUndefined();
+    // a long journal is told ended by its tail; a torn line after the end leaves it to the full read
+    const long = runDir();
+    const b = new Journal(long);
+    b.start('r2', 'apply');
+    for (let i = 0; i < 200; i += 1) b.write({ t: 'stage', key: KEY, stage: 'plan', phase: 'start' });
+    b.write({ t: 'run-end', exitCode: 0, cancelled: false });
+    expect(unfinishedRun(long)).toBeUndefined();
+    appendFileSync(journalFile(long), '{"t":"sta');
+    expect(unfinishedRun(long)).toBeUndefined();
 
     const dead = runDir();
     const line = (e: object): string => `${JSON.stringify({ at: new Date().toISOString(), ...e })}\n`;
