@@ -12,11 +12,41 @@ unknown_finding(id, resource, attribute) := {
 	"unknown": true,
 }
 
+# Every resource of a type, through the normaliser's index (input.types) when the input has one.
+of_type(type) := [input.resources[i] | some i in input.types[type]] if {
+	is_object(input.types)
+} else := [r | some r in input.resources; r.type == type]
+
 # Resources of a type that this plan creates, updates or replaces.
-configured(type) := [r | some r in input.resources; r.type == type; r.configures]
+configured(type) := [r | some r in of_type(type); r.configures]
 
 # Resources of a type that this plan deletes or replaces.
-destroyed(type) := [r | some r in input.resources; r.type == type; r.change in {"delete", "replace"}]
+destroyed(type) := [r | some r in of_type(type); r.change in {"delete", "replace"}]
+
+# ---------------------------------------------------------------- destructive changes, graded
+
+# Types whose destruction loses data or keys that cannot be got back: destroying one blocks.
+# Everything else that a destroy rule covers (log groups, aliases, parameters, roles, ...) warns.
+# Options: tfo_options.destroy.block adds types to this set, tfo_options.destroy.warn removes them.
+destroy_blocking_types := {
+	"aws_s3_bucket", "aws_dynamodb_table", "aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster",
+	"aws_neptune_cluster", "aws_redshift_cluster", "aws_elasticache_replication_group",
+	"aws_elasticache_cluster", "aws_efs_file_system", "aws_ebs_volume", "aws_kms_key",
+	"aws_secretsmanager_secret", "aws_kinesis_stream", "aws_opensearch_domain",
+	"aws_elasticsearch_domain", "aws_cognito_user_pool", "aws_backup_vault", "aws_glacier_vault",
+	"aws_timestreamwrite_table", "aws_qldb_ledger",
+}
+
+# Whether destroying this resource blocks (its type loses data or keys), after the options.
+destroy_blocks(r) if {
+	r.type in (destroy_blocking_types | set_option_at(["destroy", "block"]))
+	not r.type in set_option_at(["destroy", "warn"])
+}
+
+# A nested list option as a set ({} when absent or not an array).
+set_option_at(path) := {x | some x in object.get(data.tfo_options, path, [])} if {
+	is_array(object.get(data.tfo_options, path, null))
+} else := set()
 
 # Whether an attribute path (dotted) of a resource is unknown until apply.
 is_unknown(r, path) if path in r.unknown
@@ -38,14 +68,33 @@ allows_anyone(statement) if {
 	"*" in principals(statement)
 }
 
-# Whether a statement has a condition that narrows who can use it (source account, org, VPC, ...).
+# Condition keys that narrow who can use a statement open to Principal "*": the caller's account,
+# organisation, network path, the calling AWS resource, or the AWS service a request comes through.
+# Shared by every principal-"*" rule (S3, SQS, SNS, KMS, Lambda, ...). Lower case.
+narrowing_keys := {
+	"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:sourceorgid", "aws:sourceorgpaths",
+	"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+	"aws:principalservicename", "aws:principalisawsservice", "aws:userid",
+	"aws:sourcevpc", "aws:sourcevpce", "aws:sourceip", "aws:vpcsourceip",
+	"aws:calledvia", "aws:calledviafirst", "aws:calledvialast",
+	"kms:calleraccount", "kms:viaservice",
+	"s3:dataaccesspointaccount", "s3:dataaccesspointarn",
+	"lambda:functionarn", "sns:endpoint",
+}
+
+# Whether a statement has a condition that narrows who can use it: a narrowing key whose values are
+# not all wildcards (`"aws:PrincipalArn": "*"` narrows nothing).
 narrowed(statement) if {
 	some _, cond in statement.Condition
-	some key, _ in cond
-	lower(key) in {
-		"aws:sourceaccount", "aws:sourcearn", "aws:sourceowner", "aws:principalorgid",
-		"aws:principalaccount", "aws:sourcevpc", "aws:sourcevpce", "aws:principalarn",
-	}
+	some key, values in cond
+	lower(key) in narrowing_keys
+	some v in as_list(values)
+	not wildcard_only(v)
+}
+
+wildcard_only(v) if {
+	is_string(v)
+	trim(v, "*?") == ""
 }
 
 # A statement's Action list ([] when it has none, e.g. with NotAction).
@@ -116,6 +165,35 @@ config_of(r) := c if some c in config_resources(r)
 configured_attr(r, attr) if {
 	some c in config_resources(r)
 	c.expressions[attr]
+}
+
+# ---------------------------------------------------------------- presence
+
+# The marker for a value unknown until apply inside a document built from a data source.
+unknown_marker := "(known after apply)"
+
+# Whether an attribute has a value: known and not null or "", or unknown until apply but set from
+# a reference to a resource of this plan (the normaliser lists those paths in `set`).
+present(r, path) if get(r, path, "") != ""
+
+present(r, path) if path in object.get(r, "set", [])
+
+# Whether a presence check cannot decide yet: unknown until apply and not known to be set.
+presence_unknown(r, path) if {
+	unknown_value(r, path)
+	not path in object.get(r, "set", [])
+}
+
+# Whether the resource's document for an attribute was built from an aws_iam_policy_document data
+# source because the attribute itself is unknown until apply (values unknown are unknown_marker).
+doc_from_source(r, attr) if object.get(r, ["docs_from", attr], null) != null
+
+# Whether a document's value (a principal, a resource, a condition value) is unknown until apply.
+unknown_in_doc(v) if v == unknown_marker
+
+unknown_in_doc(v) if {
+	is_array(v)
+	unknown_marker in v
 }
 
 # Whether an attribute is written in the configuration and unknown until apply (an unset

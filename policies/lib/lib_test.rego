@@ -101,3 +101,52 @@ test_set_option if {
 	lib.set_option("runtimes", {"a"}) == {"a"} with data.tfo_options as {"runtimes": "b"}
 	lib.set_option("runtimes", {"a"}) == {"a"} with data.tfo_options as {}
 }
+
+# ---------------------------------------------------------------- narrowing, presence, destroys
+
+test_narrowed_by_standard_kms_conditions if {
+	lib.narrowed({"Condition": {"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "ec2.us-east-1.amazonaws.com"}}})
+	lib.narrowed({"Condition": {"StringEquals": {"aws:PrincipalOrgID": ["o-abc123"]}}})
+	not lib.narrowed({"Condition": {"StringLike": {"aws:PrincipalArn": "*"}}})
+	not lib.narrowed({"Condition": {"Bool": {"aws:SecureTransport": "true"}}})
+	not lib.narrowed({})
+}
+
+test_present_and_presence_unknown if {
+	known := {"after": {"kms_master_key_id": "arn:aws:kms:x"}, "unknown": [], "set": []}
+	set_ref := {"after": {}, "unknown": ["kms_master_key_id"], "set": ["kms_master_key_id"]}
+	unknown := {"after": {}, "unknown": ["kms_master_key_id"], "set": []}
+	empty := {"after": {"kms_master_key_id": ""}, "unknown": []}
+	lib.present(known, "kms_master_key_id")
+	lib.present(set_ref, "kms_master_key_id")
+	not lib.presence_unknown(set_ref, "kms_master_key_id")
+	not lib.present(unknown, "kms_master_key_id")
+	lib.presence_unknown(unknown, "kms_master_key_id")
+	not lib.present(empty, "kms_master_key_id")
+	not lib.presence_unknown(empty, "kms_master_key_id")
+}
+
+test_of_type_uses_the_index if {
+	inp := {"resources": [{"type": "a", "configures": true}, {"type": "b", "configures": true}, {"type": "a", "configures": false, "change": "delete"}], "types": {"a": [0, 2], "b": [1]}}
+	count(lib.of_type("a")) == 2 with input as inp
+	count(lib.configured("a")) == 1 with input as inp
+	count(lib.destroyed("a")) == 1 with input as inp
+	count(lib.configured("c")) == 0 with input as inp
+	count(lib.configured("a")) == 1 with input as object.remove(inp, ["types"])
+}
+
+test_destroy_blocks_graded_and_configurable if {
+	lib.destroy_blocks({"type": "aws_dynamodb_table"})
+	not lib.destroy_blocks({"type": "aws_cloudwatch_log_group"})
+	lib.destroy_blocks({"type": "aws_cloudwatch_log_group"}) with data.tfo_options as {"destroy": {"block": ["aws_cloudwatch_log_group"]}}
+	not lib.destroy_blocks({"type": "aws_kms_key"}) with data.tfo_options as {"destroy": {"warn": ["aws_kms_key"]}}
+}
+
+test_doc_from_source_and_unknown_in_doc if {
+	lib.doc_from_source({"docs_from": {"policy": "data.aws_iam_policy_document.p"}}, "policy")
+	not lib.doc_from_source({"docs_from": {}}, "policy")
+	not lib.doc_from_source({}, "policy")
+	lib.unknown_in_doc("(known after apply)")
+	lib.unknown_in_doc(["arn:aws:s3:::b", "(known after apply)"])
+	not lib.unknown_in_doc("*")
+}
