@@ -16,7 +16,7 @@ export { compilePolicies, sourceHash, regoSources, opaBinary, buildError, ENTRYP
 export type { CompiledPolicy } from './compile.js';
 export { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
 export type { Waiver } from './waivers.js';
-export { buildSarif, writeSarif, lineOf } from './sarif.js';
+export { buildSarif, writeSarif, lineOf, repoPrefix } from './sarif.js';
 export type { SarifOptions, TextRedactor } from './sarif.js';
 export {
   checkRuleOverrides,

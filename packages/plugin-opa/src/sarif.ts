@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_SERVICE_MAP, findAttributeLine, redactText, type Finding, type RunResult } from '@tfo/engine';
@@ -44,6 +45,23 @@ export interface SarifOptions {
   metadata?: EvaluateResult['metadata'] | undefined;
   /** Default: the engine's pattern redaction (no sensitive values of a run). */
   redact?: TextRedactor | undefined;
+  /** Prefix of the tfvars paths (which are relative to the config folder) to make them repository-relative. */
+  uriPrefix?: string | undefined;
+}
+
+/**
+ * The config folder relative to the root of the git work tree around it (`''` at the root or
+ * outside a work tree): code scanning places results by repository-relative paths, and the
+ * config (the reusable workflow's `working-directory`) may sit in a subfolder.
+ */
+export function repoPrefix(cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, '.git'))) {
+      const rel = path.relative(dir, path.resolve(cwd)).split(path.sep).join('/');
+      return rel ? `${rel}/` : '';
+    }
+    if (path.dirname(dir) === dir) return '';
+  }
 }
 
 const patternRedactor: TextRedactor = async (texts) => texts.map((t) => redactText(t));
@@ -120,7 +138,7 @@ export async function buildSarif(
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: f.file ?? '' },
+                  artifactLocation: { uri: f.file ? path.posix.normalize(`${options.uriPrefix ?? ''}${f.file}`) : '' },
                   region: { startLine: lines(f) },
                 },
               },
@@ -148,7 +166,10 @@ export async function writeSarif(
     if (f.file && !texts.has(f.file))
       texts.set(f.file, await readFile(path.resolve(cwd, f.file), 'utf8').catch(() => ''));
   }
-  const sarif = await buildSarif(findings, (f) => lineOf(f, texts.get(f.file ?? '') ?? ''), options);
+  const sarif = await buildSarif(findings, (f) => lineOf(f, texts.get(f.file ?? '') ?? ''), {
+    uriPrefix: repoPrefix(cwd),
+    ...options,
+  });
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(sarif, null, 2)}\n`);
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { configSchema, Engine, redactText, resolveSettings, type Finding, type RunResult } from '@tfo/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildSarif, opa, toFindings, writeSarif, type EvaluateResult } from '../src/index.js';
+import { buildSarif, opa, repoPrefix, toFindings, writeSarif, type EvaluateResult } from '../src/index.js';
 
 interface SarifRule {
   id: string;
@@ -179,6 +179,21 @@ describe('the plugin writes the run SARIF redacted with the run sensitive values
     ).toEqual({
       startLine: 2,
     });
+  });
+
+  it('locates results by repository-relative paths when the config sits in a subfolder', async () => {
+    const repo = await mkdtemp(path.join(tmpdir(), 'tfo-sarif-repo-'));
+    await mkdir(path.join(repo, '.git'));
+    const cwd = path.join(repo, 'infra', 'network');
+    await mkdir(path.join(cwd, 'deployments', 'dev'), { recursive: true });
+    expect(repoPrefix(cwd)).toBe('infra/network/');
+    expect(repoPrefix(repo)).toBe('');
+    const file = path.join(cwd, 'policy.sarif');
+    await writeSarif(file, { deployments: [{ findings: findings() }] } as unknown as RunResult, cwd);
+    const sarif = JSON.parse(await readFile(file, 'utf8')) as Sarif;
+    expect(new Set(sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri))).toEqual(
+      new Set([`infra/network/${FILE}`]),
+    );
   });
 
   it('writeSarif alone (without the plugin) still redacts with the engine patterns', async () => {
