@@ -106,5 +106,33 @@ describe('tfo apply on examples/offline with real terraform', () => {
     for (const d of result.deployments.filter((x) => x !== site)) expect(d.status, d.key).toBe('applied');
     expect(code).toBe(2);
     expect(existsSync(path.join(result.run.dir, 'policy.sarif'))).toBe(true);
+
+    // the output contract: every policy finding carries unknown, profile and a fingerprint, in
+    // --json and in the run's result.json alike, and SARIF results carry the same fingerprints
+    type Contract = { source: string; unknown?: unknown; profile?: unknown; fingerprint?: string };
+    const opaFindings = (r: typeof result): Contract[] =>
+      r.deployments
+        .flatMap((d) => (d as unknown as { findings: Contract[] }).findings)
+        .filter((f) => f.source === 'opa');
+    const shown = opaFindings(result);
+    expect(shown.length).toBeGreaterThan(0);
+    for (const f of shown) {
+      expect(typeof f.unknown).toBe('boolean');
+      expect(f.profile).toBe('baseline');
+      expect(f.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    }
+    const saved = JSON.parse(await readFile(path.join(result.run.dir, 'result.json'), 'utf8')) as typeof result;
+    expect(opaFindings(saved)).toEqual(shown);
+    const sarif = JSON.parse(await readFile(path.join(result.run.dir, 'policy.sarif'), 'utf8')) as {
+      runs: Array<{
+        tool: { driver: { rules: Array<{ properties: Record<string, unknown> }> } };
+        results: Array<{ partialFingerprints: Record<string, string>; locations: unknown[] }>;
+      }>;
+    };
+    expect(sarif.runs[0]!.results.map((r) => r.partialFingerprints['tfoFinding/v1']).sort()).toEqual(
+      shown.map((f) => f.fingerprint).sort(),
+    );
+    for (const rule of sarif.runs[0]!.tool.driver.rules)
+      expect(rule.properties['security-severity']).toMatch(/^\d+\.\d$/);
   });
 });

@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { SCRIPT } from '../src/report/assets.js';
 import { escapeHtml, escapeXml } from '../src/report/escape.js';
 import { renderHtml } from '../src/report/html.js';
+import { renderJunit } from '../src/report/junit.js';
+import { renderSummary } from '../src/render/summary.js';
 import { logLimit, prepareReport, type Redactor } from '../src/report/prepare.js';
 import { safeHead, safeTail } from '@tfo/engine';
 import { loadRun, recollectSensitive } from '../src/report/run-files.js';
@@ -105,6 +107,36 @@ describe('HTML report', () => {
     expect(html).not.toContain('data-sev="medium" checked');
     expect(html).toContain('waived until 2027-03-31 by secops: log bucket cannot log to itself');
     expect(html).toContain('***@***');
+  });
+
+  it('marks a finding unknown until apply where findings are listed (HTML, JUnit, terminal)', async () => {
+    const dir = await tmp();
+    const result = await fixtureRun(dir);
+    const blocked = result.deployments.find((d) => d.findings.length > 0)!;
+    blocked.findings = [
+      ...blocked.findings,
+      {
+        ruleId: 'TFO-SQS-001',
+        severity: 'medium',
+        level: 'warn',
+        title: 'Queue without encryption',
+        message: 'kms_master_key_id cannot be decided yet',
+        resource: 'aws_sqs_queue.q',
+        source: 'opa',
+        unknown: true,
+      },
+    ];
+    const data = await prepareReport(result, redactor());
+    const html = renderHtml(data);
+    expect(html).toMatch(
+      /<td class="lvl-warn">warn<br><small class="dim">unknown until apply<\/small><\/td><td class="mono rule">TFO-SQS-001/,
+    );
+    expect(html.match(/unknown until apply/g)).toHaveLength(1);
+    expect(renderJunit(data)).toContain('[warn unknown medium] TFO-SQS-001');
+    const plain = { color: false, bold: String, dim: String, red: String, green: String, yellow: String, cyan: String };
+    const summary = renderSummary(data.result, plain);
+    expect(summary).toContain('[warn, unknown] TFO-SQS-001');
+    expect(summary).not.toMatch(/\[warn, unknown\] TFO-S3-/);
   });
 
   it('trims a huge log to its share, keeping its start and end, with a note', async () => {

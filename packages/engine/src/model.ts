@@ -88,6 +88,12 @@ export interface Finding {
   /** Plugin that reported it. */
   source: string;
   waived?: { reason: string; approver?: string | undefined; expires: string } | undefined;
+  /** The rule could not decide because a value it needs is unknown until apply (always `warn`). */
+  unknown?: boolean | undefined;
+  /** The rule's profile: `baseline` (reported by default) or `strict` (reported in the strict profile). */
+  profile?: 'baseline' | 'strict' | undefined;
+  /** Stable id of this finding across runs (same rule, file, resource and message). */
+  fingerprint?: string | undefined;
 }
 
 export interface ChangeCounts {

@@ -46,11 +46,16 @@
  *   email                 local@domain.tld -> `***@***`.
  *   ipv6                  full, compressed (`::`) and IPv4-embedded (`::ffff:1.2.3.4`) forms,
  *                         validated (8 groups, or fewer with exactly one `::`) -> `***:***`.
- *                         Times (12:30:45) and MAC addresses are not IPv6.
+ *                         Times (12:30:45) and MAC addresses are not IPv6. Kept readable
+ *                         (not secret, and what a reader must see to judge a finding): `::`
+ *                         (so `::/0`) and the instance metadata address `fd00:ec2::254`.
  *   ipv4                  dotted quads with every octet 0-255, not part of a longer dotted or
  *                         word run -> `***.***.***.***`. CIDRs keep their prefix length
  *                         (the `/16` stays); 4-part versions with octets <= 255 (1.2.3.4)
- *                         are masked too; 3-part versions (5.100.0) are not.
+ *                         are masked too; 3-part versions (5.100.0) are not. Kept readable:
+ *                         `0.0.0.0` (so `0.0.0.0/0`) and the link-local metadata addresses
+ *                         `169.254.169.254` (EC2 instance metadata) and `169.254.170.2` (ECS
+ *                         task credentials).
  *   account-id            a run of exactly 12 digits, not touching letters, digits, `_` or `.`
  *                         on either side (so not inside hex digests, longer numbers or decimals,
  *                         and not the last group of a UUID) -> `***`. `-` and `:` and `/` are
@@ -128,7 +133,20 @@ const ACCESS_KEY_ID =
 const EMAIL =
   /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
 
-const IPV4 = /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/g;
+/**
+ * Addresses that are not secret and that a reader needs to see (the open-to-the-world range, the
+ * link-local metadata endpoints): never masked. IPv4 ones are written into the regular expression
+ * below as a look-ahead, so replacement stays one string replace.
+ */
+export const READABLE_IPV4: readonly string[] = ['0.0.0.0', '169.254.169.254', '169.254.170.2'];
+export const READABLE_IPV6: readonly string[] = ['::', 'fd00:ec2::254'];
+const KEEP_IPV6: ReadonlySet<string> = new Set(READABLE_IPV6);
+
+const IPV4 = new RegExp(
+  `(?<![\\w.])(?!(?:${READABLE_IPV4.map(escapeRegExp).join('|')})(?!\\w|\\.\\d))` +
+    /(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\w|\.\d)/.source,
+  'g',
+);
 
 const ACCOUNT_ID = /(?<![\w.]|[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-)\d{12}(?!\w|\.\d)/g;
 
@@ -210,6 +228,7 @@ function redactIPv6(text: string): string {
     if (stop - start > MAX_IPV6 || stop - start < 2 || text.charCodeAt(start) === 46) continue;
     const candidate = text.slice(start, stop);
     if (candidate.indexOf(':') === candidate.lastIndexOf(':') || !isIPv6(candidate)) continue;
+    if (KEEP_IPV6.has(candidate.toLowerCase())) continue;
     parts.push(text.slice(copied, start), `${MASK}:${MASK}`);
     copied = stop;
   }

@@ -55,6 +55,34 @@ describe('redactText: patterns', () => {
     expect(redactText('terraform 1.11.4 at 12:30:45, 999.1.1.1')).toBe('terraform 1.11.4 at 12:30:45, 999.1.1.1');
   });
 
+  it('keeps the open-to-the-world ranges and the link-local metadata addresses readable', () => {
+    const readable = [
+      'ingress 0.0.0.0/0 on port 22',
+      'bind 0.0.0.0:8080',
+      'ingress ::/0 on port 22',
+      'listen [::]:443 and ::',
+      'IMDS at 169.254.169.254/latest/meta-data',
+      'ECS credentials from http://169.254.170.2/v2/credentials',
+      'IMDS over IPv6 at [fd00:ec2::254] or FD00:EC2::254',
+      'cidr_blocks = ["0.0.0.0/0"], ipv6_cidr_blocks = ["::/0"]',
+      JSON.stringify({ message: 'port 3389 open to 0.0.0.0/0 and ::/0' }),
+    ];
+    for (const text of readable) expect(redactText(text)).toBe(text);
+    // beside other addresses, in one text: only the others are masked
+    expect(redactText('0.0.0.0/0 and 10.1.2.3/32; ::/0 and 2001:db8::1; 169.254.169.254 not 169.254.169.253')).toBe(
+      `0.0.0.0/0 and ${MASK}.${MASK}.${MASK}.${MASK}/32; ::/0 and ${MASK}:${MASK}; 169.254.169.254 not ${MASK}.${MASK}.${MASK}.${MASK}`,
+    );
+  });
+
+  it('still masks every other address, also those that contain a readable one', () => {
+    for (const ip of ['10.1.2.3', '203.0.113.7', '10.0.0.0', '100.0.0.0', '169.254.169.25', '169.254.170.20']) {
+      expect(redactText(`host ${ip} up`)).toBe(`host ${MASK}.${MASK}.${MASK}.${MASK} up`);
+    }
+    for (const ip of ['2001:db8::1', 'fd00:ec2::253', 'fd00:ec2::254:1', '::1', 'fe80::1']) {
+      expect(redactText(`host ${ip} up`)).toBe(`host ${MASK}:${MASK} up`);
+    }
+  });
+
   it('masks a multi-line PEM block', () => {
     const pem = [
       '-----BEGIN RSA PRIVATE KEY-----',

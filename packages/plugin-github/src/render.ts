@@ -124,7 +124,8 @@ export function deploymentLine(d: RedactedDeployment): string {
     const icon = f.finding.waived ? '🏳️' : f.finding.level === 'deny' ? '⛔' : '⚠️';
     const on = f.resource ? ` on ${code(f.resource)}` : '';
     const waived = f.finding.waived ? ' (waived)' : '';
-    details.push(`- ${icon} ${code(f.finding.ruleId)}${on}${waived}: ${text(f.message || f.title, 300)}`);
+    const unknown = f.finding.unknown ? ' (unknown until apply)' : '';
+    details.push(`- ${icon} ${code(f.finding.ruleId)}${on}${waived}${unknown}: ${text(f.message || f.title, 300)}`);
   }
   if (shown.length > FINDINGS_LISTED) details.push(`- … and ${shown.length - FINDINGS_LISTED} more findings`);
   return details.length > 0 ? `${head}\n${details.join('\n')}` : head;

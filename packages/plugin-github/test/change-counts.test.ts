@@ -47,3 +47,27 @@ describe('PR comment line counts', () => {
     expect(line).not.toMatch(/moved|imported|forget/);
   });
 });
+
+describe('PR comment findings', () => {
+  it('marks a finding unknown until apply, and only that one', () => {
+    const d = view('planned', { add: 1, change: 0, destroy: 0, replace: 0 });
+    const finding = (ruleId: string, unknown: boolean) => ({
+      finding: {
+        ruleId,
+        severity: 'medium' as const,
+        level: 'warn' as const,
+        title: 't',
+        message: 'm',
+        source: 'opa',
+        unknown,
+      },
+      title: 't',
+      message: `${ruleId} message`,
+      resource: 'aws_sqs_queue.q',
+    });
+    d.findings = [finding('TFO-SQS-001', true), finding('TFO-SQS-002', false)];
+    const line = deploymentLine(d);
+    expect(line).toContain('`TFO-SQS-001` on `aws_sqs_queue.q` (unknown until apply): TFO-SQS-001 message');
+    expect(line).toContain('`TFO-SQS-002` on `aws_sqs_queue.q`: TFO-SQS-002 message');
+  });
+});

@@ -24,7 +24,10 @@ export interface RawFinding {
 export interface EvaluateResult {
   deny: RawFinding[];
   warn: RawFinding[];
-  metadata: Record<string, { title?: string; severity?: string; cis?: string | null; remediation?: string }>;
+  metadata: Record<
+    string,
+    { title?: string; severity?: string; cis?: string | null; remediation?: string; profile?: string }
+  >;
   ms: number;
 }
 

@@ -4,6 +4,7 @@ export {
   opa,
   opaOptionsSchema,
   evaluatePlan,
+  policyMetadata,
   resolvePolicy,
   toFindings,
   FIRST_PARTY_BUNDLE,
@@ -15,7 +16,19 @@ export { compilePolicies, sourceHash, regoSources, opaBinary, buildError, ENTRYP
 export type { CompiledPolicy } from './compile.js';
 export { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
 export type { Waiver } from './waivers.js';
-export { writeSarif, lineOf } from './sarif.js';
+export { buildSarif, writeSarif, lineOf, repoPrefix } from './sarif.js';
+export type { SarifOptions, TextRedactor } from './sarif.js';
+export {
+  checkRuleOverrides,
+  fingerprint,
+  precisionOf,
+  ruleOverrideSchema,
+  ruleProfile,
+  PROFILES,
+  RULE_ID,
+  SECURITY_SEVERITY,
+} from './finding-contract.js';
+export type { Profile, RuleOverride, SelectOptions } from './finding-contract.js';
 export type { EvaluateResult, RawFinding } from './evaluate.worker.js';
 export { runPolicyTests } from './policy-tests.js';
 export type { PolicyTestOptions, PolicyTestResult } from './policy-tests.js';

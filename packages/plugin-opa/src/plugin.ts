@@ -12,10 +12,18 @@ import {
   type Plugin,
   type Severity,
   parsePluginOptions,
+  redactInPool,
 } from '@tfo/engine';
 import { z } from 'zod';
 import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
 import type { EvaluateResult, EvaluateTask, RawFinding } from './evaluate.worker.js';
+import {
+  checkRuleOverrides,
+  fingerprint,
+  ruleOverridesSchema,
+  ruleProfile,
+  type SelectOptions,
+} from './finding-contract.js';
 import { normalisePlan } from './normalize.js';
 import { writeSarif } from './sarif.js';
 import { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
@@ -37,6 +45,10 @@ export const opaOptionsSchema = z
     waivers: z.array(waiverSchema).default([]),
     /** Largest wasm memory per evaluation, in MiB: a larger plan blocks its deployment. */
     maxMemoryMiB: z.number().int().min(1).max(4096).default(512),
+    /** `baseline`: only the findings of baseline rules are reported; `strict`: every rule's. */
+    profile: z.enum(['baseline', 'strict']).default('baseline'),
+    /** Per rule id: `profile` (`off` drops the rule) and `level` (demote a deny, promote a warn). */
+    rules: ruleOverridesSchema.default({}),
     /** Write a SARIF 2.1.0 file of the run's findings (relative to the config folder); default in the run folder. */
     sarif: z.string().min(1).optional(),
   })
@@ -64,13 +76,22 @@ export async function resolvePolicy(dirs: string[], cacheDir: string, cwd: strin
   return compilePolicies(dirs, cacheDir, cwd);
 }
 
-/** Maps the policy set's raw findings to engine findings, refusing any rule without metadata. */
+/**
+ * Maps the policy set's raw findings to engine findings, refusing any rule without metadata.
+ * Keeps the findings of the rules the profile selects (a rule's own profile, or its override;
+ * `off` drops it), applies level overrides, then `failOn`; a finding unknown until apply is
+ * always `warn`. An override naming a rule the bundle lacks is a config error.
+ */
 export function toFindings(
   result: Pick<EvaluateResult, 'deny' | 'warn' | 'metadata'>,
   file: string,
   failOn: 'deny' | 'warn',
+  options: SelectOptions = {},
 ): Finding[] {
-  const map = (raw: RawFinding, level: 'deny' | 'warn'): Finding => {
+  const selected = options.profile ?? 'baseline';
+  const overrides = options.rules ?? {};
+  checkRuleOverrides(overrides, Object.keys(result.metadata));
+  const map = (raw: RawFinding, level: 'deny' | 'warn'): Finding | undefined => {
     const meta = result.metadata[raw.id];
     if (!meta?.title || !meta.severity || !SEVERITIES.has(meta.severity)) {
       throw new TfoError(
@@ -78,34 +99,70 @@ export function toFindings(
         `rule ${raw.id} has no metadata (title, severity critical|high|medium|low): add it to its package's metadata`,
       );
     }
-    const effective = raw.unknown ? 'warn' : level;
+    const override = overrides[raw.id];
+    const profile = override?.profile ?? ruleProfile(raw.id, meta.profile);
+    if (profile === 'off' || (profile === 'strict' && selected === 'baseline')) return undefined;
+    const unknown = raw.unknown === true;
+    const effective = unknown ? 'warn' : (override?.level ?? level);
     return {
       ruleId: raw.id,
       severity: meta.severity as Severity,
-      level: effective === 'warn' && failOn === 'warn' && !raw.unknown ? 'deny' : effective,
+      level: effective === 'warn' && failOn === 'warn' && !unknown ? 'deny' : effective,
       title: meta.title,
       message: raw.message,
       resource: raw.resource,
       remediation: meta.remediation,
       file,
       source: PLUGIN_NAME,
+      unknown,
+      profile,
+      fingerprint: fingerprint(raw.id, file, raw.resource, raw.message),
     };
   };
-  const out = [...result.deny.map((f) => map(f, 'deny')), ...result.warn.map((f) => map(f, 'warn'))];
+  const out = [...result.deny.map((f) => map(f, 'deny')), ...result.warn.map((f) => map(f, 'warn'))].filter(
+    (f): f is Finding => f !== undefined,
+  );
   return out.sort((a, b) => (a.resource ?? '').localeCompare(b.resource ?? '') || a.ruleId.localeCompare(b.ruleId));
 }
 
 /** A finding that blocks a deployment whose policies could not be evaluated: never a pass. */
 function evaluationFailed(file: string, err: unknown): Finding {
+  const message = err instanceof Error ? err.message : String(err);
   return {
     ruleId: 'TFO-OPA-000',
     severity: 'critical',
     level: 'deny',
     title: 'Policies could not be evaluated',
-    message: err instanceof Error ? err.message : String(err),
+    message,
     remediation: 'fix the policy or the plan named; the deployment is blocked until the policies can decide it',
     file,
     source: PLUGIN_NAME,
+    unknown: false,
+    profile: 'baseline',
+    fingerprint: fingerprint('TFO-OPA-000', file, undefined, message),
+  };
+}
+
+/** A plan with no resources: evaluating it yields the bundle's rule metadata only. */
+const EMPTY_PLAN: PlanJson = { format_version: '1.2', resource_changes: [] } as PlanJson;
+
+/** The bundle's rule metadata (id → title, severity, cis, profile, ...), read in a worker. */
+export async function policyMetadata(
+  engine: Engine,
+  policy: CompiledPolicy,
+  options: { data: Record<string, unknown>; maxMemoryMiB: number },
+): Promise<EvaluateResult['metadata']> {
+  return (await evaluatePlan(engine, policy, EMPTY_PLAN, '(metadata)', options)).metadata;
+}
+
+/** Texts redacted in one pool call, joined by a line no rule matches; one call each if a join moved. */
+const SEPARATOR = '\n\u241e\u241e\u241e\n';
+
+function poolRedactor(engine: Engine): (texts: readonly string[]) => Promise<string[]> {
+  return async (texts) => {
+    const out = (await redactInPool(engine, texts.join(SEPARATOR), engine.sensitive)).split(SEPARATOR);
+    if (out.length === texts.length) return out;
+    return Promise.all(texts.map((t) => redactInPool(engine, t, engine.sensitive)));
   };
 }
 
@@ -139,11 +196,18 @@ export function opa(options: OpaOptions): OpaPlugin {
       const { cwd, stateDir } = engine.settings;
       const dirs = opts.policies.map((p) => path.resolve(cwd, p));
       let policy: CompiledPolicy | undefined;
+      /** Rule metadata of the bundle, from prepare (with overrides) or the first evaluation: for SARIF. */
+      let metadata: EvaluateResult['metadata'] = {};
       const stage = { name: PLUGIN_NAME, stage: STAGE.NORMAL };
 
       engine.hooks.prepare.tapPromise(stage, async () => {
         checkWaivers(opts.waivers);
         policy = await resolvePolicy(dirs, path.join(stateDir, 'policy-cache'), cwd);
+        if (Object.keys(opts.rules).length > 0) {
+          // an override of a rule the bundle lacks stops the run before any plan
+          metadata = await policyMetadata(engine, policy, opts);
+          checkRuleOverrides(opts.rules, Object.keys(metadata));
+        }
       });
 
       engine.hooks.validate.tapPromise(stage, async (ctx) => {
@@ -152,7 +216,8 @@ export function opa(options: OpaOptions): OpaPlugin {
         try {
           if (!policy) throw new Error('policies were not prepared');
           const result = await evaluatePlan(engine, policy, ctx.plan.json, ctx.deployment.file, opts);
-          findings = toFindings(result, ctx.deployment.file, opts.failOn);
+          metadata = result.metadata;
+          findings = toFindings(result, ctx.deployment.file, opts.failOn, opts);
         } catch (err) {
           findings = [evaluationFailed(ctx.deployment.file, err)];
         }
@@ -161,7 +226,7 @@ export function opa(options: OpaOptions): OpaPlugin {
 
       engine.hooks.report.tapPromise(stage, async (result) => {
         const file = opts.sarif ? path.resolve(cwd, opts.sarif) : path.join(result.run.dir, 'policy.sarif');
-        await writeSarif(file, result, cwd);
+        await writeSarif(file, result, cwd, { metadata, redact: poolRedactor(engine) });
       });
     },
   };

@@ -1,11 +1,12 @@
 import { TfoError, type Finding } from '@tfo/engine';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { RULE_ID } from './finding-contract.js';
 
 export const waiverSchema = z
   .object({
     /** Rule id, e.g. `TFO-S3-004`. */
-    rule: z.string().regex(/^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$/, 'a rule id like TFO-S3-004'),
+    rule: z.string().regex(RULE_ID, 'a rule id like TFO-S3-004'),
     /** Resource address glob, e.g. `aws_s3_bucket.logs` or `module.site.*`. */
     resource: z.string().min(1),
     /** Limit to deployments whose tfvars path matches (glob); default every deployment. */

@@ -69,7 +69,8 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
         }
         const file = flags.file ?? planFile;
         const result = await evaluatePlan(engine, compiled, plan, file, options);
-        const findings = applyWaivers(toFindings(result, file, options.failOn), options.waivers);
+        // the config's profile and per-rule overrides, as the validate stage applies them
+        const findings = applyWaivers(toFindings(result, file, options.failOn, options), options.waivers);
         const denied = findings.filter((f) => f.level === 'deny' && !f.waived);
         const warned = findings.filter((f) => f.level === 'warn' && !f.waived);
         if (globals.json) {
@@ -78,7 +79,9 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
           for (const f of findings) {
             const tag = f.waived ? 'WAIVED' : f.level === 'deny' ? 'FAIL' : 'WARN';
             process.stdout.write(
-              redactText(`${tag} - ${f.resource ?? ''} - ${f.ruleId} (${f.severity}) ${f.message}\n`),
+              redactText(
+                `${tag}${f.unknown ? ' (unknown)' : ''} - ${f.resource ?? ''} - ${f.ruleId} (${f.severity}) ${f.message}\n`,
+              ),
             );
           }
           process.stdout.write(

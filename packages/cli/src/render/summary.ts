@@ -77,7 +77,8 @@ export function renderSummary(result: RunResult, style: Style): string {
   const notes: string[] = [];
   for (const d of result.deployments) {
     for (const f of d.findings) {
-      const tag = f.waived ? 'waived' : f.level;
+      // unknown: the rule could not decide before apply (always a warning)
+      const tag = f.waived ? 'waived' : f.unknown ? `${f.level}, unknown` : f.level;
       notes.push(
         `${d.file}: [${tag}] ${f.ruleId} (${f.severity}) ${f.title}: ${f.resource ?? ''} ${f.message}`.replace(
           /\s+/g,

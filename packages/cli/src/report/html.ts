@@ -166,7 +166,7 @@ function findingsTable(r: RunResult): string {
       : '<span class="dim">no</span>';
     return (
       `<tr data-sev="${h(f.severity)}"><td><span class="sev sev-${h(f.severity)}">${h(f.severity)}</span></td>` +
-      `<td class="lvl-${h(f.level)}">${h(f.level)}</td><td class="mono rule">${h(f.ruleId)}</td>` +
+      `<td class="lvl-${h(f.level)}">${h(f.level)}${f.unknown ? '<br><small class="dim">unknown until apply</small>' : ''}</td><td class="mono rule">${h(f.ruleId)}</td>` +
       `<td><b>${h(f.title)}</b><br>${h(f.message)}${f.remediation ? `<br><small>fix: ${h(f.remediation)}</small>` : ''}</td>` +
       `<td><small class="mono">${key(d.key)}</small></td><td class="mono">${h(f.resource ?? '')}</td><td>${waived}</td></tr>`
     );

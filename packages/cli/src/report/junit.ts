@@ -20,7 +20,7 @@ function logTail(data: ReportData, d: DeploymentResult): string {
 function findingLine(f: Finding): string {
   const waived = f.waived ? ` (waived until ${f.waived.expires}: ${f.waived.reason})` : '';
   const fix = f.remediation ? `\n    fix: ${f.remediation}` : '';
-  return `[${f.level} ${f.severity}] ${f.ruleId} ${f.title}: ${f.resource ?? ''} ${f.message}${waived}${fix}`;
+  return `[${f.level}${f.unknown ? ' unknown' : ''} ${f.severity}] ${f.ruleId} ${f.title}: ${f.resource ?? ''} ${f.message}${waived}${fix}`;
 }
 
 function testcase(data: ReportData, d: DeploymentResult): string {
