@@ -36,6 +36,10 @@ const findingSchema = z
     file: z.string().optional(),
     source: z.string(),
     waived: z.object({ reason: z.string(), approver: z.string().optional(), expires: z.string() }).optional(),
+    /** Policy findings: decided on a value unknown until apply, the rule's profile, the stable fingerprint. */
+    unknown: z.boolean().optional(),
+    profile: z.enum(['baseline', 'strict']).optional(),
+    fingerprint: z.string().optional(),
   })
   // not strict: a plugin's extra finding fields are dropped, never a reason to lose the record
   .strip();

@@ -70,6 +70,9 @@ describe('toAuditRecord', () => {
             source: 'opa',
             resource: 'aws_s3_bucket.logs',
             waived: { reason: 'log bucket', expires: '2999-01-01' },
+            unknown: false,
+            profile: 'strict',
+            fingerprint: '0123456789abcdef0123456789abcdef',
           },
         ],
       }),
@@ -99,6 +102,12 @@ describe('toAuditRecord', () => {
       approver: 'bob',
     });
     expect(record.planSha256).toBe(planDigest({ resource_changes: [], format_version: '1.2' }));
+    // the policy contract's fields reach the trail (consumers track findings by fingerprint)
+    expect(record.findings[0]).toMatchObject({
+      unknown: false,
+      profile: 'strict',
+      fingerprint: '0123456789abcdef0123456789abcdef',
+    });
     expect(record.waivers).toEqual([
       {
         ruleId: 'S3_LOGGING',
