@@ -131,13 +131,75 @@ test_006_known_ids_join if {
 	count(vpc.warn) == 0 with input as data.testdata.vpc.existing
 }
 
+# terraform-aws-modules/vpc: the flow log's vpc_id is local.vpc_id (unknown until apply), in the same
+# module instance as the only VPC there: joined. Not when the module instance has two VPCs.
+test_006_flow_log_through_local_joined if {
+	count(vpc.deny | vpc.warn) == 0 with input as module_vpc([module_vpc_res("aws_vpc"), module_flow_log])
+	fs := vpc.deny | vpc.warn with input as module_vpc([module_vpc_res("aws_vpc"), object.union(module_vpc_res("aws_vpc"), {"address": "module.vpc.aws_vpc.other", "name": "other", "config_address": "module.vpc.aws_vpc.other"}), module_flow_log])
+	count(hits(fs, "TFO-VPC-006", "module.vpc.aws_vpc.this[0]")) == 1
+}
+
+module_vpc_res(type) := {
+	"address": sprintf("module.vpc.%s.this[0]", [type]), "module": "module.vpc", "type": type, "name": "this",
+	"mode": "managed", "config_address": sprintf("module.vpc.%s.this", [type]), "change": "update", "configures": true,
+	"unknown": ["id", "vpc_id"], "after": {},
+}
+
+module_flow_log := module_vpc_res("aws_flow_log")
+
+module_vpc(resources) := {"resources": resources, "plan": {"configuration": {"root_module": {"module_calls": {"vpc": {"module": {"resources": [
+	{"address": "aws_flow_log.this", "mode": "managed", "expressions": {"vpc_id": {"references": ["local.vpc_id"]}}},
+	{"address": "aws_default_security_group.this", "mode": "managed", "expressions": {"vpc_id": {"references": ["aws_vpc.this[0].id", "aws_vpc.this"]}}},
+]}}}}}}}
+
+# TFO-VPC-012
+test_012_new_vpc_without_default_sg_warns if {
+	[f] := hits(vpc.warn, "TFO-VPC-012", "aws_vpc.legacy") with input as violating_without_default_sg
+	not f.unknown
+}
+
+# module: neither the root VPC nor the module's VPC has its default security group managed.
+test_012_module_vpcs_warn if {
+	count(hits(vpc.warn, "TFO-VPC-012", "aws_vpc.edge")) == 1 with input as module
+	count(hits(vpc.warn, "TFO-VPC-012", "module.network.aws_vpc.this")) == 1 with input as module
+}
+
+violating_without_default_sg := object.union(violating, {"resources": [r | some r in violating.resources; r.type != "aws_default_security_group"]})
+
+test_012_managed_default_sg_passes if {
+	not "TFO-VPC-012" in ids(vpc.warn) with input as violating
+	not "TFO-VPC-012" in ids(vpc.warn) with input as compliant
+	created := [object.union(r, {"change": "create"}) | some r in [module_vpc_res("aws_vpc"), module_vpc_res("aws_default_security_group")]]
+	not "TFO-VPC-012" in ids(vpc.warn) with input as module_vpc(created)
+}
+
+# A default security group whose VPC cannot be traced: no finding (cannot decide).
+test_012_untraced_default_sg_silent if {
+	created := [object.union(r, {"change": "create"}) | some r in [module_vpc_res("aws_vpc"), object.union(module_vpc_res("aws_default_security_group"), {"module": "module.other"})]]
+	fs := vpc.warn with input as object.union(module_vpc(created), {"plan": {"configuration": {"root_module": {}}}})
+	not "TFO-VPC-012" in ids(fs)
+}
+
 # TFO-VPC-007
 test_007_nacl_admin_ports_from_world_denied if {
 	messages(vpc.deny, "TFO-VPC-007", "aws_network_acl.legacy") == {"ingress.0 allows port 22 from 0.0.0.0/0"} with input as violating
-	messages(vpc.deny, "TFO-VPC-007", "aws_network_acl_rule.rdp") == {
-		"the rule allows port 22 from ::/0",
-		"the rule allows port 3389 from ::/0",
-	} with input as violating
+	count(hits(vpc.deny, "TFO-VPC-007", "aws_network_acl_rule.rdp")) == 0 with input as violating
+}
+
+# An allow-all entry on a dedicated ACL warns (security groups decide); on the default ACL it is
+# AWS's stock rule (terraform-aws-modules/vpc adopts it unchanged): not reported.
+test_007_nacl_allow_all_warns_on_dedicated_acl_only if {
+	messages(vpc.warn, "TFO-VPC-007", "aws_network_acl_rule.rdp") == {"the rule allows all traffic from ::/0 (ports 22 and 3389 included)"} with input as violating
+	count(vpc.deny | vpc.warn) == 0 with input as {"resources": [default_acl]}
+}
+
+default_acl := {
+	"address": "module.vpc.aws_default_network_acl.this[0]", "module": "module.vpc", "type": "aws_default_network_acl",
+	"name": "this", "mode": "managed", "config_address": "module.vpc.aws_default_network_acl.this", "change": "create",
+	"configures": true, "unknown": [], "after": {"ingress": [
+		{"action": "allow", "protocol": "-1", "cidr_block": "0.0.0.0/0", "ipv6_cidr_block": "", "from_port": 0, "to_port": 0, "rule_no": 100},
+		{"action": "allow", "protocol": "-1", "cidr_block": "", "ipv6_cidr_block": "::/0", "from_port": 0, "to_port": 0, "rule_no": 101},
+	]},
 }
 
 # compliant: SSH allowed only from 10.0.0.0/8; the 0.0.0.0/0 SSH rule denies.
