@@ -74,6 +74,29 @@ test_002_kms_or_no_environment_passes if {
 	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.old_node")) == 0 with input as violating
 }
 
+# A key created in the same plan (unknown ARN, listed in `set`) is set; an unknown value that is
+# not known to be set cannot be decided.
+test_002_key_of_the_plan_is_set if {
+	count(lambda.warn) == 0 with input as {"resources": [fn({"set": ["kms_key_arn"], "unknown": ["kms_key_arn"]})]}
+	[u] := hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.f") with input as {"resources": [fn({"unknown": ["kms_key_arn"]})]}
+	u.unknown
+}
+
+# A function with every advisory setting, environment variables and a customer managed key.
+fn(patch) := object.union(
+	{
+		"address": "aws_lambda_function.f", "module": "", "type": "aws_lambda_function", "name": "f", "mode": "managed",
+		"config_address": "aws_lambda_function.f", "change": "create", "configures": true, "unknown": [],
+		"after": {
+			"function_name": "f", "runtime": "python3.12", "environment": [{"variables": {"LOG_LEVEL": "info"}}],
+			"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k", "tracing_config": [{"mode": "Active"}],
+			"reserved_concurrent_executions": 5, "dead_letter_config": [{"target_arn": "arn:aws:sqs:us-east-1:123456789012:dlq"}],
+			"vpc_config": [{"subnet_ids": ["subnet-1"]}],
+		},
+	},
+	patch,
+)
+
 # TFO-LAMBDA-003
 test_003_tracing_not_active_warns if {
 	count(hits(lambda.warn, "TFO-LAMBDA-003", "aws_lambda_function.legacy")) == 1 with input as violating
@@ -127,6 +150,28 @@ test_006_dlq_passes if {
 	not "TFO-LAMBDA-006" in ids(lambda.warn) with input as compliant
 }
 
+# An on-failure destination of an event invoke config (by known name, or by configuration reference
+# in the same module) replaces the dead-letter queue.
+test_006_failure_destination_passes if {
+	no_dlq := fn({"after": {"dead_letter_config": []}})
+	count(hits(lambda.warn, "TFO-LAMBDA-006", "aws_lambda_function.f")) == 1 with input as {"resources": [no_dlq]}
+	by_name := invoke_config({"function_name": "f", "destination_config": [{"on_failure": [{"destination": "arn:aws:sqs:us-east-1:1:q"}]}]}, [])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, by_name]}
+	by_ref := invoke_config({"destination_config": [{"on_failure": [{"destination": "arn:aws:sqs:us-east-1:1:q"}]}]}, ["function_name"])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, by_ref], "plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function_event_invoke_config.f", "mode": "managed",
+		"expressions": {"function_name": {"references": ["aws_lambda_function.f.function_name", "aws_lambda_function.f"]}},
+	}]}}}}
+	unknown_dest := invoke_config({"function_name": "f"}, ["destination_config"])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, unknown_dest]}
+}
+
+invoke_config(after, unknown) := {
+	"address": "aws_lambda_function_event_invoke_config.f", "module": "", "type": "aws_lambda_function_event_invoke_config",
+	"name": "f", "mode": "managed", "config_address": "aws_lambda_function_event_invoke_config.f", "change": "create",
+	"configures": true, "unknown": unknown, "after": after,
+}
+
 # TFO-LAMBDA-007
 test_007_public_permission_denied if {
 	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.public")) == 1 with input as violating
@@ -136,6 +181,13 @@ test_007_public_permission_denied if {
 test_007_narrowed_permission_passes if {
 	not "TFO-LAMBDA-007" in ids(lambda.deny) with input as compliant
 	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.from_topic")) == 0 with input as violating
+	perm := {
+		"address": "aws_lambda_permission.p", "module": "", "type": "aws_lambda_permission", "name": "p", "mode": "managed",
+		"config_address": "aws_lambda_permission.p", "change": "create", "configures": true,
+		"unknown": ["source_arn"], "set": ["source_arn"], "after": {"principal": "*"},
+	}
+	count(lambda.deny) == 0 with input as {"resources": [perm]}
+	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.p")) == 1 with input as {"resources": [object.union(perm, {"set": [], "unknown": []})]}
 }
 
 # TFO-LAMBDA-008
