@@ -248,3 +248,42 @@ test_011_default_vpc_warns if {
 test_011_no_default_vpc_passes if {
 	not "TFO-VPC-011" in ids(vpc.warn) with input as compliant
 }
+
+# terraform-aws-modules/security-group shapes: aws_security_group_rule with count/for_each, lists of
+# CIDRs, ipv6 ::/0, self and source security groups; aws_vpc_security_group_*_rule per CIDR.
+sg_rule(name, after) := {
+	"address": sprintf("module.sg.aws_security_group_rule.%s[0]", [name]), "module": "module.sg",
+	"type": "aws_security_group_rule", "name": name, "mode": "managed",
+	"config_address": sprintf("module.sg.aws_security_group_rule.%s", [name]), "change": "create", "configures": true,
+	"unknown": ["security_group_id"], "after": object.union({"description": "from the module"}, after),
+}
+
+vpc_rule(type, name, after) := {
+	"address": sprintf("module.sg.%s.%s[\"%s\"]", [type, name, name]), "module": "module.sg", "type": type, "name": name,
+	"mode": "managed", "config_address": sprintf("module.sg.%s.%s", [type, name]), "change": "create", "configures": true,
+	"unknown": ["security_group_id"], "after": object.union({"description": "from the module"}, after),
+}
+
+test_module_shapes_report_the_open_range if {
+	ssh6 := sg_rule("ingress_with_ipv6_cidr_blocks", {"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22, "ipv6_cidr_blocks": ["::/0"]})
+	pg := sg_rule("ingress_with_cidr_blocks", {"type": "ingress", "protocol": "tcp", "from_port": 5432, "to_port": 5432, "cidr_blocks": ["10.0.0.0/8", "0.0.0.0/0"]})
+	rdp := vpc_rule("aws_vpc_security_group_ingress_rule", "rdp", {"ip_protocol": "tcp", "from_port": 3389, "to_port": 3389, "cidr_ipv4": "0.0.0.0/0"})
+	all6 := vpc_rule("aws_vpc_security_group_ingress_rule", "all", {"ip_protocol": "-1", "cidr_ipv6": "::/0"})
+	fs := vpc.deny with input as {"resources": [ssh6, pg, rdp, all6]}
+	{f.message | some f in fs; f.resource == ssh6.address} == {"the rule allows port 22 from ::/0"}
+	{f.message | some f in fs; f.resource == pg.address} == {"the rule allows database port 5432 from 0.0.0.0/0"}
+	{f.message | some f in fs; f.resource == rdp.address} == {"the rule allows port 3389 from 0.0.0.0/0"}
+	{f.message | some f in fs; f.resource == all6.address; f.id == "TFO-VPC-003"} == {"the rule allows all ports from ::/0"}
+}
+
+# Egress to the internet is normal (strict-only warning), self and source security groups are not open.
+test_module_shapes_egress_self_and_sources_pass if {
+	egress := sg_rule("egress_rules", {"type": "egress", "protocol": "-1", "from_port": 0, "to_port": 0, "cidr_blocks": ["0.0.0.0/0"], "ipv6_cidr_blocks": ["::/0"]})
+	self := sg_rule("ingress_with_self", {"type": "ingress", "protocol": "-1", "from_port": 0, "to_port": 0, "self": true})
+	src := sg_rule("ingress_with_source_security_group_id", {"type": "ingress", "protocol": "tcp", "from_port": 22, "to_port": 22, "source_security_group_id": "sg-1"})
+	egress6 := vpc_rule("aws_vpc_security_group_egress_rule", "all", {"ip_protocol": "-1", "cidr_ipv6": "::/0"})
+	count(vpc.deny) == 0 with input as {"resources": [egress, self, src, egress6]}
+	ws := vpc.warn with input as {"resources": [egress, self, src, egress6]}
+	{f.id | some f in ws} == {"TFO-VPC-008"}
+	vpc.metadata["TFO-VPC-008"].profile == "strict"
+}
