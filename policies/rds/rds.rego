@@ -337,6 +337,7 @@ destroy_loss(r) := "the read replica is destroyed (its source keeps the data)" i
 warn contains lib.finding("TFO-RDS-011", r.address, "skip_final_snapshot is true: no snapshot is taken when the database is deleted") if {
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
+	not replica(r) # AWS takes no final snapshot of a read replica
 	lib.get(r, "skip_final_snapshot", false) == true
 }
 

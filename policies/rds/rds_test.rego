@@ -265,6 +265,7 @@ test_011_skip_final_snapshot_warns if {
 
 test_011_final_snapshot_passes if {
 	not "TFO-RDS-011" in ids(rds.warn) with input as compliant
+	count(rds.warn) == 0 with input as one(db({"after": {"replicate_source_db": "orders", "skip_final_snapshot": true}}), {})
 }
 
 # TFO-RDS-012
