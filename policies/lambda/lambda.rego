@@ -124,15 +124,24 @@ has_environment(r) if env_unknown(r)
 # kms_key_arn is a presence check: a key created in the same plan (unknown ARN) counts as set.
 warn contains lib.finding("TFO-LAMBDA-002", r.address, "environment variables without kms_key_arn: they are encrypted with the AWS managed key") if {
 	some r in functions
-	has_environment(r)
 	not lib.present(r, "kms_key_arn")
 	not lib.presence_unknown(r, "kms_key_arn")
+	has_environment(r)
 }
 
 warn contains lib.unknown_finding("TFO-LAMBDA-002", r.address, "kms_key_arn") if {
 	some r in functions
-	has_environment(r)
 	lib.presence_unknown(r, "kms_key_arn")
+	not set_from_plan(r, "kms_key_arn")
+	has_environment(r)
+}
+
+# Written in the same module as a reference to a managed resource of the plan (a key created here):
+# set, also before the normaliser lists it in `set`.
+set_from_plan(r, attr) if {
+	some c in lib.config_resources(r)
+	some ref in object.get(c, ["expressions", attr, "references"], [])
+	startswith(ref, "aws_")
 }
 
 # --- TFO-LAMBDA-003: tracing ----------------------------------------------------------------------------

@@ -80,6 +80,11 @@ test_002_key_of_the_plan_is_set if {
 	count(lambda.warn) == 0 with input as {"resources": [fn({"set": ["kms_key_arn"], "unknown": ["kms_key_arn"]})]}
 	[u] := hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.f") with input as {"resources": [fn({"unknown": ["kms_key_arn"]})]}
 	u.unknown
+	by_ref := {"resources": [fn({"unknown": ["kms_key_arn"]})], "plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function.f", "mode": "managed",
+		"expressions": {"kms_key_arn": {"references": ["aws_kms_key.env.arn", "aws_kms_key.env"]}},
+	}]}}}}
+	count(lambda.warn) == 0 with input as by_ref
 }
 
 # A function with every advisory setting, environment variables and a customer managed key.

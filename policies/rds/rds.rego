@@ -276,7 +276,8 @@ warn contains lib.finding("TFO-RDS-008", r.address, "copy_tags_to_snapshot is no
 # --- TFO-RDS-009: Performance Insights KMS key ---------------------------------------
 
 # performance_insights_kms_key_id is computed: when it is not written in the configuration,
-# AWS picks the aws/rds managed key; when it is written but unknown, the rule cannot decide.
+# AWS picks the aws/rds managed key; a key of the same plan is set (a presence check); written but
+# unknown from anything else (a variable unknown until apply, a data source), it cannot decide.
 warn contains lib.finding("TFO-RDS-009", r.address, "performance_insights_enabled without performance_insights_kms_key_id: the AWS managed key is used") if {
 	some r in pi_enabled
 	lib.get(r, "performance_insights_kms_key_id", "") == ""
@@ -286,6 +287,17 @@ warn contains lib.finding("TFO-RDS-009", r.address, "performance_insights_enable
 warn contains lib.unknown_finding("TFO-RDS-009", r.address, "performance_insights_kms_key_id") if {
 	some r in pi_enabled
 	lib.set_unknown(r, "performance_insights_kms_key_id")
+	not set_from_plan(r, "performance_insights_kms_key_id")
+}
+
+# An attribute set from a resource of the plan: in the normaliser's `set`, or written in the same
+# module as a reference to a managed resource (its value is unknown until apply, never null).
+set_from_plan(r, attr) if attr in object.get(r, "set", [])
+
+set_from_plan(r, attr) if {
+	some c in lib.config_resources(r)
+	some ref in object.get(c, ["expressions", attr, "references"], [])
+	startswith(ref, "aws_")
 }
 
 pi_enabled contains r if {

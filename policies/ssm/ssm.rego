@@ -215,7 +215,7 @@ warn contains lib.unknown_finding("TFO-SSM-003", r.address, "key_id") if {
 configured_from_managed(r) if {
 	some c in lib.config_resources(r)
 	some ref in object.get(c, ["expressions", "key_id", "references"], [])
-	startswith(ref, "aws_kms_")
+	startswith(ref, "aws_")
 }
 
 # --- TFO-SSM-004: destruction, graded -------------------------------------------------------------------
