@@ -113,6 +113,25 @@ deny contains lib.finding("TFO-LAMBDA-001", r.address, msg) if {
 warn contains lib.unknown_finding("TFO-LAMBDA-001", r.address, "environment.variables") if {
 	some r in functions
 	env_unknown(r)
+	count(secret_sources(r)) == 0
+}
+
+# Values unknown until apply that come from an attribute holding a secret (an access key's secret,
+# a generated password, a private key): the secret is stored in the function's configuration,
+# whatever the variable's name. The configuration lists the references of the whole map.
+deny contains lib.finding("TFO-LAMBDA-001", r.address, msg) if {
+	some r in functions
+	some source in secret_sources(r)
+	msg := sprintf("environment variables take %s: the secret itself is stored in the function's configuration", [source])
+}
+
+secret_reference := `^(random_password\.[^.]+\.(result|bcrypt_hash)|tls_private_key\.[^.]+\.private_key|aws_iam_access_key\.[^.]+\.(secret|ses_smtp_password_v4)|aws_secretsmanager_secret_version\.[^.]+\.secret_string|data\.aws_secretsmanager_secret_version\.[^.]+\.secret_string)`
+
+secret_sources(r) := {ref |
+	some c in lib.config_resources(r)
+	some env in object.get(c, ["expressions", "environment"], [])
+	some ref in object.get(env, ["variables", "references"], [])
+	regex.match(secret_reference, ref)
 }
 
 # --- TFO-LAMBDA-002: KMS key for environment variables ----------------------------------------------

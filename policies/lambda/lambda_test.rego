@@ -52,9 +52,23 @@ test_001_literal_and_sensitive_secrets_denied if {
 	count(hits(lambda.deny, "TFO-LAMBDA-001", "module.fn.aws_lambda_function.this")) == 1 with input as module
 }
 
+# violating: keyed takes aws_iam_access_key.svc.secret (unknown until apply, but a secret).
+test_001_secret_source_denied if {
+	[f] := hits(lambda.deny, "TFO-LAMBDA-001", "aws_lambda_function.keyed") with input as violating
+	contains(f.message, "aws_iam_access_key.svc.secret")
+	count(hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.keyed")) == 0 with input as violating
+}
+
+# Unknown values from anything else cannot be decided.
 test_001_unknown_variables_warn if {
-	[f] := hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.keyed") with input as violating
+	r := fn({"after": {"environment": [{}]}, "unknown": ["environment", "environment.0.variables"]})
+	cfg := {"plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function.f", "mode": "managed",
+		"expressions": {"environment": [{"variables": {"references": ["aws_sqs_queue.q.url", "aws_sqs_queue.q"]}}]},
+	}]}}}}
+	[f] := hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.f") with input as object.union(cfg, {"resources": [r]})
 	f.unknown
+	not "TFO-LAMBDA-001" in ids(lambda.deny) with input as object.union(cfg, {"resources": [r]})
 }
 
 # compliant: LOG_LEVEL, DB_PASSWORD_SECRET_ARN (an ARN), API_TOKEN_PARAMETER (a parameter name).
