@@ -401,11 +401,19 @@ nacl_entries := array.concat(
 deny contains lib.finding("TFO-VPC-007", r.address, msg) if {
 	some [r, label, entry] in nacl_entries
 	not all_ports(entry)
+	not ephemeral_range(entry)
 	some cidr in entry.cidrs
 	cidr in world
 	some port in admin_ports
 	covers(entry, port)
 	msg := sprintf("%s allows port %d from %s", [described(r, label), port, cidr])
+}
+
+# The return-traffic range a stateless ACL needs (1024-65535, 32768-65535, ...): it covers 3389
+# only by width, not to open RDP.
+ephemeral_range(entry) if {
+	entry.from >= 1024
+	entry.to - entry.from >= 1000
 }
 
 warn contains lib.finding("TFO-VPC-007", r.address, msg) if {

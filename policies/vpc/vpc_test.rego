@@ -193,6 +193,21 @@ test_007_nacl_allow_all_warns_on_dedicated_acl_only if {
 	count(vpc.deny | vpc.warn) == 0 with input as {"resources": [default_acl]}
 }
 
+# terraform-aws-modules/vpc network-acls example: the ephemeral return range 1024-65535 is not RDP;
+# the explicit 22 and 3389 entries are.
+test_007_ephemeral_range_is_not_rdp if {
+	fs := vpc.deny with input as {"resources": [nacl_rule(0, 1024, 65535), nacl_rule(3, 22, 22), nacl_rule(4, 3389, 3389)]}
+	{f.resource | some f in fs} == {"module.vpc.aws_network_acl_rule.public_inbound[3]", "module.vpc.aws_network_acl_rule.public_inbound[4]"}
+	count(vpc.deny) == 1 with input as {"resources": [nacl_rule(0, 1000, 3400)]}
+}
+
+nacl_rule(n, from, to) := {
+	"address": sprintf("module.vpc.aws_network_acl_rule.public_inbound[%d]", [n]), "module": "module.vpc",
+	"type": "aws_network_acl_rule", "name": "public_inbound", "mode": "managed",
+	"config_address": "module.vpc.aws_network_acl_rule.public_inbound", "change": "create", "configures": true,
+	"unknown": [], "after": {"egress": false, "rule_action": "allow", "protocol": "tcp", "from_port": from, "to_port": to, "cidr_block": "0.0.0.0/0"},
+}
+
 default_acl := {
 	"address": "module.vpc.aws_default_network_acl.this[0]", "module": "module.vpc", "type": "aws_default_network_acl",
 	"name": "this", "mode": "managed", "config_address": "module.vpc.aws_default_network_acl.this", "change": "create",
