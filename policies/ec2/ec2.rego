@@ -9,78 +9,91 @@ metadata := {
 		"severity": "high",
 		"cis": "5.6",
 		"remediation": "Add metadata_options { http_tokens = \"required\" } to the aws_instance.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-002": {
 		"title": "EC2 instance block device is not encrypted",
 		"severity": "high",
 		"cis": "2.2.1",
 		"remediation": "Set encrypted = true on root_block_device and every ebs_block_device (or enable aws_ebs_encryption_by_default).",
+		"profile": "baseline",
 	},
 	"TFO-EC2-003": {
 		"title": "EC2 instance gets a public IP address",
 		"severity": "high",
 		"cis": null,
 		"remediation": "Set associate_public_ip_address = false and put the instance behind a load balancer, NAT or Session Manager.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-004": {
 		"title": "Secret in EC2 user data",
 		"severity": "critical",
 		"cis": null,
 		"remediation": "Remove credentials from user_data (readable by anyone who can describe the instance or reach IMDS); fetch them at boot from Secrets Manager or SSM Parameter Store with the instance role. Rotate the exposed credential.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-005": {
 		"title": "EC2 user data cannot be inspected for secrets",
 		"severity": "low",
 		"cis": null,
 		"remediation": "The plan only shows a hash of user_data built from expressions; make sure the template it comes from holds no credentials (prefer user_data_base64 or a literal so the gate can check it).",
+		"profile": "strict",
 	},
 	"TFO-EC2-006": {
 		"title": "EBS volume is not encrypted",
 		"severity": "high",
 		"cis": "2.2.1",
 		"remediation": "Set encrypted = true (and kms_key_id for a customer managed key) on aws_ebs_volume.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-007": {
 		"title": "EBS encryption by default is disabled",
 		"severity": "high",
 		"cis": "2.2.1",
 		"remediation": "Set enabled = true on aws_ebs_encryption_by_default.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-008": {
 		"title": "Launch template does not require IMDSv2",
 		"severity": "high",
 		"cis": "5.6",
 		"remediation": "Add metadata_options { http_tokens = \"required\" } to the aws_launch_template.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-009": {
 		"title": "Launch template EBS block device is not encrypted",
 		"severity": "high",
 		"cis": "2.2.1",
 		"remediation": "Set ebs { encrypted = \"true\" } in every block_device_mappings of the aws_launch_template.",
+		"profile": "baseline",
 	},
 	"TFO-EC2-010": {
 		"title": "EC2 detailed monitoring is disabled",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Set monitoring = true on aws_instance (monitoring { enabled = true } on aws_launch_template).",
+		"profile": "strict",
 	},
 	"TFO-EC2-011": {
 		"title": "EC2 instance is not EBS-optimized",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Set ebs_optimized = true (or leave it unset on instance types that are EBS-optimized by default).",
+		"profile": "strict",
 	},
 	"TFO-EC2-012": {
 		"title": "EC2 instance has no IAM instance profile",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Set iam_instance_profile to a profile with a least-privilege role (at least SSM access instead of long-lived keys).",
+		"profile": "strict",
 	},
 	"TFO-EC2-013": {
 		"title": "EBS volume is destroyed (deleted or replaced)",
 		"severity": "high",
 		"cis": null,
 		"remediation": "Check the plan: the volume and its data are destroyed. Snapshot it first, or revert the change that forces the replacement (availability_zone, snapshot_id, encrypted, ...).",
+		"profile": "baseline",
 	},
 }
 
@@ -88,8 +101,7 @@ metadata := {
 
 # EBS encryption by default is turned on by this plan (or kept on).
 encryption_by_default if {
-	some r in input.resources
-	r.type == "aws_ebs_encryption_by_default"
+	some r in lib.of_type("aws_ebs_encryption_by_default")
 	r.change != "delete"
 	lib.get(r, "enabled", false) == true
 }
@@ -261,14 +273,27 @@ warn contains lib.unknown_finding("TFO-EC2-008", r.address, "metadata_options.ht
 }
 
 # --- TFO-EC2-009: launch template block devices --------------------------------------------------------
+# "false" blocks. Left unset, the volume follows its snapshot and the account's encryption by
+# default: fine when this plan turns it on, else the rule cannot decide.
 
 deny contains lib.finding("TFO-EC2-009", r.address, msg) if {
 	some r in lib.configured("aws_launch_template")
+	some [i, ebs] in template_ebs(r)
+	ebs.encrypted == "false"
+	msg := sprintf("block_device_mappings.%d.ebs.encrypted is \"false\"", [i])
+}
+
+warn contains lib.unknown_finding("TFO-EC2-009", r.address, sprintf("block_device_mappings.%d.ebs.encrypted", [i])) if {
+	some r in lib.configured("aws_launch_template")
+	not encryption_by_default
+	some [i, ebs] in template_ebs(r)
+	object.get(ebs, "encrypted", "") in {"", null}
+}
+
+template_ebs(r) := [[i, ebs] |
 	some i, m in lib.get(r, "block_device_mappings", [])
 	some ebs in object.get(m, "ebs", [])
-	not ebs.encrypted == "true"
-	msg := sprintf("block_device_mappings.%d.ebs.encrypted is not \"true\"", [i])
-}
+]
 
 # --- TFO-EC2-010: detailed monitoring -------------------------------------------------------------------
 
@@ -308,8 +333,16 @@ warn contains lib.finding("TFO-EC2-012", r.address, "iam_instance_profile is not
 }
 
 # --- TFO-EC2-013: EBS volume destruction ----------------------------------------------------------------------
+# Graded with lib.destroy_blocks: a volume blocks unless tfo_options.destroy.warn lists aws_ebs_volume.
 
-deny contains lib.finding("TFO-EC2-013", r.address, msg) if {
+deny contains lib.finding("TFO-EC2-013", r.address, volume_destroyed(r)) if {
 	some r in lib.destroyed("aws_ebs_volume")
-	msg := sprintf("aws_ebs_volume is %s: the volume and its data are destroyed", [lib.destroyed_word[r.change]])
+	lib.destroy_blocks(r)
 }
+
+warn contains lib.finding("TFO-EC2-013", r.address, volume_destroyed(r)) if {
+	some r in lib.destroyed("aws_ebs_volume")
+	not lib.destroy_blocks(r)
+}
+
+volume_destroyed(r) := sprintf("aws_ebs_volume is %s: the volume and its data are destroyed", [lib.destroyed_word[r.change]])

@@ -175,9 +175,12 @@ test_008_required_passes if {
 }
 
 # TFO-EC2-009
+# optional_tokens: encrypted = "false" blocks; legacy leaves it to the snapshot and account default.
 test_009_unencrypted_template_devices_denied if {
-	count(hits(ec2.deny, "TFO-EC2-009", "aws_launch_template.legacy")) == 1 with input as violating
 	count(hits(ec2.deny, "TFO-EC2-009", "aws_launch_template.optional_tokens")) == 1 with input as violating
+	count(hits(ec2.deny, "TFO-EC2-009", "aws_launch_template.legacy")) == 0 with input as violating
+	[u] := hits(ec2.warn, "TFO-EC2-009", "aws_launch_template.legacy") with input as violating
+	u.unknown
 }
 
 test_009_encrypted_template_passes if {
@@ -226,6 +229,12 @@ test_013_volume_delete_and_replace_denied if {
 	contains(d.message, "deleted")
 	[r] := hits(ec2.deny, "TFO-EC2-013", "aws_ebs_volume.data") with input as destroy
 	contains(r.message, "replaced")
+}
+
+test_013_destroy_option_downgrades if {
+	fs := ec2.warn with input as destroy with data.tfo_options as {"destroy": {"warn": ["aws_ebs_volume"]}}
+	count(hits(fs, "TFO-EC2-013", "aws_ebs_volume.scratch")) == 1
+	count(ec2.deny) == 0 with input as destroy with data.tfo_options as {"destroy": {"warn": ["aws_ebs_volume"]}}
 }
 
 test_013_volume_update_passes if {

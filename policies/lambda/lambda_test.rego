@@ -52,9 +52,23 @@ test_001_literal_and_sensitive_secrets_denied if {
 	count(hits(lambda.deny, "TFO-LAMBDA-001", "module.fn.aws_lambda_function.this")) == 1 with input as module
 }
 
+# violating: keyed takes aws_iam_access_key.svc.secret (unknown until apply, but a secret).
+test_001_secret_source_denied if {
+	[f] := hits(lambda.deny, "TFO-LAMBDA-001", "aws_lambda_function.keyed") with input as violating
+	contains(f.message, "aws_iam_access_key.svc.secret")
+	count(hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.keyed")) == 0 with input as violating
+}
+
+# Unknown values from anything else cannot be decided.
 test_001_unknown_variables_warn if {
-	[f] := hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.keyed") with input as violating
+	r := fn({"after": {"environment": [{}]}, "unknown": ["environment", "environment.0.variables"]})
+	cfg := {"plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function.f", "mode": "managed",
+		"expressions": {"environment": [{"variables": {"references": ["aws_sqs_queue.q.url", "aws_sqs_queue.q"]}}]},
+	}]}}}}
+	[f] := hits(lambda.warn, "TFO-LAMBDA-001", "aws_lambda_function.f") with input as object.union(cfg, {"resources": [r]})
 	f.unknown
+	not "TFO-LAMBDA-001" in ids(lambda.deny) with input as object.union(cfg, {"resources": [r]})
 }
 
 # compliant: LOG_LEVEL, DB_PASSWORD_SECRET_ARN (an ARN), API_TOKEN_PARAMETER (a parameter name).
@@ -73,6 +87,34 @@ test_002_kms_or_no_environment_passes if {
 	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.keyed")) == 0 with input as violating
 	count(hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.old_node")) == 0 with input as violating
 }
+
+# A key created in the same plan (unknown ARN, listed in `set`) is set; an unknown value that is
+# not known to be set cannot be decided.
+test_002_key_of_the_plan_is_set if {
+	count(lambda.warn) == 0 with input as {"resources": [fn({"set": ["kms_key_arn"], "unknown": ["kms_key_arn"]})]}
+	[u] := hits(lambda.warn, "TFO-LAMBDA-002", "aws_lambda_function.f") with input as {"resources": [fn({"unknown": ["kms_key_arn"]})]}
+	u.unknown
+	by_ref := {"resources": [fn({"unknown": ["kms_key_arn"]})], "plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function.f", "mode": "managed",
+		"expressions": {"kms_key_arn": {"references": ["aws_kms_key.env.arn", "aws_kms_key.env"]}},
+	}]}}}}
+	count(lambda.warn) == 0 with input as by_ref
+}
+
+# A function with every advisory setting, environment variables and a customer managed key.
+fn(patch) := object.union(
+	{
+		"address": "aws_lambda_function.f", "module": "", "type": "aws_lambda_function", "name": "f", "mode": "managed",
+		"config_address": "aws_lambda_function.f", "change": "create", "configures": true, "unknown": [],
+		"after": {
+			"function_name": "f", "runtime": "python3.12", "environment": [{"variables": {"LOG_LEVEL": "info"}}],
+			"kms_key_arn": "arn:aws:kms:us-east-1:123456789012:key/k", "tracing_config": [{"mode": "Active"}],
+			"reserved_concurrent_executions": 5, "dead_letter_config": [{"target_arn": "arn:aws:sqs:us-east-1:123456789012:dlq"}],
+			"vpc_config": [{"subnet_ids": ["subnet-1"]}],
+		},
+	},
+	patch,
+)
 
 # TFO-LAMBDA-003
 test_003_tracing_not_active_warns if {
@@ -127,6 +169,28 @@ test_006_dlq_passes if {
 	not "TFO-LAMBDA-006" in ids(lambda.warn) with input as compliant
 }
 
+# An on-failure destination of an event invoke config (by known name, or by configuration reference
+# in the same module) replaces the dead-letter queue.
+test_006_failure_destination_passes if {
+	no_dlq := fn({"after": {"dead_letter_config": []}})
+	count(hits(lambda.warn, "TFO-LAMBDA-006", "aws_lambda_function.f")) == 1 with input as {"resources": [no_dlq]}
+	by_name := invoke_config({"function_name": "f", "destination_config": [{"on_failure": [{"destination": "arn:aws:sqs:us-east-1:1:q"}]}]}, [])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, by_name]}
+	by_ref := invoke_config({"destination_config": [{"on_failure": [{"destination": "arn:aws:sqs:us-east-1:1:q"}]}]}, ["function_name"])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, by_ref], "plan": {"configuration": {"root_module": {"resources": [{
+		"address": "aws_lambda_function_event_invoke_config.f", "mode": "managed",
+		"expressions": {"function_name": {"references": ["aws_lambda_function.f.function_name", "aws_lambda_function.f"]}},
+	}]}}}}
+	unknown_dest := invoke_config({"function_name": "f"}, ["destination_config"])
+	count(lambda.warn) == 0 with input as {"resources": [no_dlq, unknown_dest]}
+}
+
+invoke_config(after, unknown) := {
+	"address": "aws_lambda_function_event_invoke_config.f", "module": "", "type": "aws_lambda_function_event_invoke_config",
+	"name": "f", "mode": "managed", "config_address": "aws_lambda_function_event_invoke_config.f", "change": "create",
+	"configures": true, "unknown": unknown, "after": after,
+}
+
 # TFO-LAMBDA-007
 test_007_public_permission_denied if {
 	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.public")) == 1 with input as violating
@@ -136,6 +200,13 @@ test_007_public_permission_denied if {
 test_007_narrowed_permission_passes if {
 	not "TFO-LAMBDA-007" in ids(lambda.deny) with input as compliant
 	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.from_topic")) == 0 with input as violating
+	perm := {
+		"address": "aws_lambda_permission.p", "module": "", "type": "aws_lambda_permission", "name": "p", "mode": "managed",
+		"config_address": "aws_lambda_permission.p", "change": "create", "configures": true,
+		"unknown": ["source_arn"], "set": ["source_arn"], "after": {"principal": "*"},
+	}
+	count(lambda.deny) == 0 with input as {"resources": [perm]}
+	count(hits(lambda.deny, "TFO-LAMBDA-007", "aws_lambda_permission.p")) == 1 with input as {"resources": [object.union(perm, {"set": [], "unknown": []})]}
 }
 
 # TFO-LAMBDA-008

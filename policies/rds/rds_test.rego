@@ -47,11 +47,43 @@ test_001_unencrypted_instance_denied if {
 	count(hits(rds.deny, "TFO-RDS-001", "module.db.aws_db_instance.this")) == 1 with input as module
 }
 
-test_001_unknown_cluster_encryption_warns if {
-	[f] := hits(rds.warn, "TFO-RDS-001", "aws_rds_cluster.analytics") with input as violating
-	f.unknown
-	count(hits(rds.deny, "TFO-RDS-001", "aws_rds_cluster.analytics")) == 0 with input as violating
+# violating: an Aurora cluster without storage_encrypted (unknown in the plan, false at AWS).
+test_001_unset_cluster_encryption_denied if {
+	[f] := hits(rds.deny, "TFO-RDS-001", "aws_rds_cluster.analytics") with input as violating
+	contains(f.message, "not set")
+	count(hits(rds.warn, "TFO-RDS-001", "aws_rds_cluster.analytics")) == 0 with input as violating
 }
+
+# Written but unknown until apply (e.g. from a variable only known at apply): cannot decide.
+test_001_written_unknown_encryption_warns if {
+	[f] := hits(rds.warn, "TFO-RDS-001", "aws_db_instance.x") with input as one(db({"unknown": ["storage_encrypted"]}), {"storage_encrypted": {"references": ["var.enc"]}})
+	f.unknown
+}
+
+# A read replica (source set, or set from a resource of the plan), a restored snapshot: inherited.
+test_001_replica_and_snapshot_inherit if {
+	count(rds.deny | rds.warn) == 0 with input as one(db({"after": {"replicate_source_db": "orders", "storage_encrypted": false}}), {})
+	count(rds.deny | rds.warn) == 0 with input as one(db({"set": ["replicate_source_db"], "unknown": ["replicate_source_db", "storage_encrypted"]}), {})
+	count(rds.deny | rds.warn) == 0 with input as one(db({"unknown": ["replicate_source_db", "storage_encrypted"]}), {"replicate_source_db": {"references": ["aws_db_instance.main.identifier"]}})
+	count(rds.deny | rds.warn) == 0 with input as one(db({"after": {"snapshot_identifier": "snap-1"}, "unknown": ["storage_encrypted"]}), {})
+	count(rds.deny | rds.warn) == 0 with input as one(db({"after": {"restore_to_point_in_time": [{"source_db_instance_identifier": "orders"}]}, "unknown": ["storage_encrypted"]}), {})
+}
+
+# A db instance with good settings (everything but what the test changes).
+db(patch) := object.union(
+	{
+		"address": "aws_db_instance.x", "module": "", "type": "aws_db_instance", "name": "x", "mode": "managed",
+		"config_address": "aws_db_instance.x", "change": "create", "configures": true, "unknown": [], "before": null,
+		"after": {
+			"storage_encrypted": true, "backup_retention_period": 7, "deletion_protection": true,
+			"iam_database_authentication_enabled": true, "copy_tags_to_snapshot": true, "skip_final_snapshot": false,
+			"enabled_cloudwatch_logs_exports": ["postgresql"], "engine": "postgres", "restore_to_point_in_time": [],
+		},
+	},
+	patch,
+)
+
+one(r, expressions) := {"resources": [r], "plan": {"configuration": {"root_module": {"resources": [{"address": "aws_db_instance.x", "mode": "managed", "expressions": expressions}]}}}}
 
 test_001_encrypted_passes if {
 	not "TFO-RDS-001" in ids(rds.deny) with input as compliant
@@ -74,13 +106,26 @@ test_002_private_passes if {
 }
 
 # TFO-RDS-003
-test_003_short_retention_denied if {
-	[f] := hits(rds.deny, "TFO-RDS-003", "aws_db_instance.legacy") with input as violating
+# A short retention warns; 0 (backups off) blocks.
+test_003_short_retention_warns if {
+	[f] := hits(rds.warn, "TFO-RDS-003", "aws_db_instance.legacy") with input as violating
 	contains(f.message, "1 days")
+	count(hits(rds.deny, "TFO-RDS-003", "aws_db_instance.legacy")) == 0 with input as violating
 }
 
-test_003_unknown_retention_warns if {
-	count(hits(rds.warn, "TFO-RDS-003", "aws_rds_cluster.analytics")) == 1 with input as violating
+test_003_backups_off_denied if {
+	[f] := hits(rds.deny, "TFO-RDS-003", "aws_db_instance.x") with input as one(db({"after": {"backup_retention_period": 0}}), {})
+	contains(f.message, "disabled")
+	count(rds.deny | rds.warn) == 0 with input as one(db({"after": {"backup_retention_period": 0, "replicate_source_db": "orders"}}), {})
+}
+
+# violating: unset on a cluster (unknown in the plan): AWS's default of 1 day.
+test_003_unset_retention_warns if {
+	[f] := hits(rds.warn, "TFO-RDS-003", "aws_rds_cluster.analytics") with input as violating
+	not f.unknown
+	contains(f.message, "not set")
+	[u] := hits(rds.warn, "TFO-RDS-003", "aws_db_instance.x") with input as one(db({"unknown": ["backup_retention_period"]}), {"backup_retention_period": {"references": ["var.days"]}})
+	u.unknown
 }
 
 test_003_retention_passes if {
@@ -89,7 +134,7 @@ test_003_retention_passes if {
 }
 
 test_003_minimum_is_an_option if {
-	fs := rds.deny with input as compliant with data.tfo_options as {"rds_backup_retention_min_days": 30}
+	fs := rds.warn with input as compliant with data.tfo_options as {"rds_backup_retention_min_days": 30}
 	count(hits(fs, "TFO-RDS-003", "aws_db_instance.app")) == 1
 	count(hits(fs, "TFO-RDS-003", "aws_rds_cluster.reporting")) == 1
 }
@@ -169,9 +214,15 @@ test_009_default_key_warns if {
 	not f.unknown
 }
 
-test_009_unknown_configured_key_warns_unknown if {
-	[f] := hits(rds.warn, "TFO-RDS-009", "module.db.aws_db_instance.this") with input as module
+# module: the key is aws_kms_key.pi of the same module (unknown ARN, but set): no finding.
+# Written from a variable unknown until apply: cannot decide; from the normaliser's `set`: set.
+test_009_unknown_configured_key if {
+	count(hits(rds.warn, "TFO-RDS-009", "module.db.aws_db_instance.this")) == 0 with input as module
+	pi := db({"after": {"performance_insights_enabled": true}, "unknown": ["performance_insights_kms_key_id"]})
+	expr := {"performance_insights_kms_key_id": {"references": ["var.pi_key"]}}
+	[f] := hits(rds.warn, "TFO-RDS-009", "aws_db_instance.x") with input as one(pi, expr)
 	f.unknown
+	count(rds.warn) == 0 with input as one(object.union(pi, {"set": ["performance_insights_kms_key_id"]}), expr)
 }
 
 test_009_customer_key_passes if {
@@ -184,6 +235,27 @@ test_010_delete_and_replace_denied if {
 	contains(d.message, "deleted")
 	[r] := hits(rds.deny, "TFO-RDS-010", "aws_rds_cluster.main") with input as destroy
 	contains(r.message, "replaced")
+}
+
+# Graded: a read replica and a cluster instance warn (the data stays with the source / cluster).
+test_010_replica_and_cluster_instance_warn if {
+	gone := {"change": "delete", "configures": false, "after": null}
+	replica := db(object.union(gone, {"before": {"replicate_source_db": "orders"}}))
+	[r] := hits(rds.warn, "TFO-RDS-010", "aws_db_instance.x") with input as one(replica, {})
+	contains(r.message, "read replica")
+	count(rds.deny) == 0 with input as one(replica, {})
+	member := object.union(db(gone), {"type": "aws_rds_cluster_instance", "address": "aws_rds_cluster_instance.m", "before": {}})
+	[m] := hits(rds.warn, "TFO-RDS-010", "aws_rds_cluster_instance.m") with input as {"resources": [member]}
+	contains(m.message, "cluster instance")
+	count(rds.deny) == 0 with input as {"resources": [member]}
+}
+
+# tfo_options.destroy.warn downgrades a type.
+test_010_destroy_option_downgrades if {
+	fs := rds.deny with input as destroy with data.tfo_options as {"destroy": {"warn": ["aws_db_instance"]}}
+	count(hits(fs, "TFO-RDS-010", "aws_db_instance.old")) == 0
+	ws := rds.warn with input as destroy with data.tfo_options as {"destroy": {"warn": ["aws_db_instance"]}}
+	count(hits(ws, "TFO-RDS-010", "aws_db_instance.old")) == 1
 }
 
 test_010_creation_passes if {
@@ -199,6 +271,7 @@ test_011_skip_final_snapshot_warns if {
 
 test_011_final_snapshot_passes if {
 	not "TFO-RDS-011" in ids(rds.warn) with input as compliant
+	count(rds.warn) == 0 with input as one(db({"after": {"replicate_source_db": "orders", "skip_final_snapshot": true}}), {})
 }
 
 # TFO-RDS-012

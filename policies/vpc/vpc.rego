@@ -9,66 +9,84 @@ metadata := {
 		"severity": "high",
 		"cis": "5.2",
 		"remediation": "Restrict ports 22 and 3389 to known CIDRs (VPN, bastion) or use Session Manager instead of inbound administration ports.",
+		"profile": "baseline",
 	},
 	"TFO-VPC-002": {
 		"title": "Security group allows SSH or RDP from ::/0",
 		"severity": "high",
 		"cis": "5.3",
 		"remediation": "Restrict ports 22 and 3389 to known IPv6 prefixes or use Session Manager instead of inbound administration ports.",
+		"profile": "baseline",
 	},
 	"TFO-VPC-003": {
 		"title": "Security group allows all ports from the internet",
 		"severity": "critical",
 		"cis": null,
 		"remediation": "Open only the ports the service needs, to the sources that need them (protocol \"-1\" or 0-65535 from 0.0.0.0/0 or ::/0 exposes everything).",
+		"profile": "baseline",
 	},
 	"TFO-VPC-004": {
 		"title": "Security group exposes a database port to the internet",
 		"severity": "high",
 		"cis": null,
 		"remediation": "Allow database ports (3306, 5432, 1433, 1521, 6379, 27017) only from application security groups or private CIDRs.",
+		"profile": "baseline",
 	},
 	"TFO-VPC-005": {
 		"title": "Default security group has rules",
 		"severity": "medium",
 		"cis": "5.4",
 		"remediation": "Declare aws_default_security_group with no ingress and no egress blocks, and use dedicated security groups.",
+		"profile": "baseline",
 	},
 	"TFO-VPC-006": {
 		"title": "VPC has no flow log",
 		"severity": "medium",
 		"cis": "3.7",
 		"remediation": "Add an aws_flow_log with vpc_id = aws_vpc.<name>.id (traffic_type ALL or at least REJECT).",
+		"profile": "baseline",
 	},
 	"TFO-VPC-007": {
 		"title": "Network ACL allows SSH or RDP from the internet",
 		"severity": "high",
 		"cis": "5.1",
 		"remediation": "Remove network ACL allow entries for ports 22/3389 from 0.0.0.0/0 or ::/0 (or add lower-numbered deny entries).",
+		"profile": "baseline",
 	},
 	"TFO-VPC-008": {
 		"title": "Security group allows all egress to the internet",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Limit egress to the ports and destinations the workload needs (e.g. 443 to 0.0.0.0/0, database ports to the VPC).",
+		"profile": "strict",
 	},
 	"TFO-VPC-009": {
 		"title": "Security group rule has no description",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Set description on every ingress/egress rule to say who needs it and why.",
+		"profile": "strict",
 	},
 	"TFO-VPC-010": {
 		"title": "Subnet assigns public IPs on launch",
 		"severity": "medium",
 		"cis": null,
 		"remediation": "Set map_public_ip_on_launch = false; give public addresses explicitly (load balancers, NAT, Elastic IPs) where needed.",
+		"profile": "strict",
 	},
 	"TFO-VPC-011": {
 		"title": "Default VPC is managed",
 		"severity": "low",
 		"cis": null,
 		"remediation": "Create dedicated VPCs instead of using the default VPC (and remove the default VPC where possible).",
+		"profile": "strict",
+	},
+	"TFO-VPC-012": {
+		"title": "New VPC's default security group is not restricted",
+		"severity": "medium",
+		"cis": "5.4",
+		"remediation": "Manage the VPC's default security group with no rules: aws_default_security_group { vpc_id = aws_vpc.<name>.id } without ingress/egress blocks (manage_default_security_group = true, the default, in terraform-aws-modules/vpc).",
+		"profile": "baseline",
 	},
 }
 
@@ -212,19 +230,32 @@ deny contains lib.finding("TFO-VPC-005", r.address, msg) if {
 # --- TFO-VPC-006: flow logs ---------------------------------------------------------------------------
 # A VPC passes when an aws_flow_log in the plan (any change but delete, so unchanged ones count)
 # points at it: through its configuration (vpc_id = aws_vpc.x.id in the same module, or a module
-# variable fed with aws_vpc.x.id by the calling module) or by a known vpc_id equal to the VPC's
-# known id. When it has none but some flow log's vpc_id cannot be traced (a data source, a module
-# output, ...), the rule reports "cannot decide" instead of denying.
+# variable fed with aws_vpc.x.id by the calling module), by a known vpc_id equal to the VPC's
+# known id, or, when its vpc_id is unknown until apply and comes through a local (as in
+# terraform-aws-modules/vpc: vpc_id = local.vpc_id), by being in the same module instance as the
+# only VPC there. When a VPC has none but some flow log's vpc_id cannot be traced (a data source,
+# a module output, ...), the rule reports "cannot decide" instead of denying.
 
 flow_logs := [f |
-	some f in input.resources
-	f.type == "aws_flow_log"
+	some f in lib.of_type("aws_flow_log")
 	f.mode == "managed"
 	f.change != "delete"
 ]
 
-# Config addresses (module prefix + aws_vpc.name) a flow log's vpc_id refers to.
-flow_log_vpc_targets(f) := {t |
+vpcs := lib.of_type("aws_vpc")
+
+# Known VPC ids of the plan.
+vpc_ids := {id | some v in vpcs; id := lib.get(v, "id", ""); id != ""}
+
+# Module instance -> number of VPCs of the plan in it.
+vpcs_in_module[m] := n if {
+	some v in vpcs
+	m := v.module
+	n := count([w | some w in vpcs; w.module == m])
+}
+
+# Config addresses (module prefix + aws_vpc.name) a resource's vpc_id refers to.
+vpc_id_targets(f) := {t |
 	some c in lib.config_resources(f)
 	some ref in object.get(c, ["expressions", "vpc_id", "references"], [])
 	some t in vpc_target(lib.module_prefix(f), ref)
@@ -257,31 +288,46 @@ in_module("", address) := address
 
 in_module(prefix, address) := sprintf("%s.%s", [prefix, address]) if prefix != ""
 
-has_flow_log(vpc) if {
-	some f in flow_logs
-	vpc.config_address in flow_log_vpc_targets(f)
-}
+# Whether a resource with a vpc_id (flow log, default security group) points at a VPC of the plan.
+points_at(f, vpc) if vpc.config_address in vpc_id_targets(f)
 
-has_flow_log(vpc) if {
-	some f in flow_logs
+points_at(f, vpc) if {
 	id := lib.get(f, "vpc_id", "")
 	id != ""
 	id == lib.get(vpc, "id", null)
 }
 
-# A flow log whose VPC cannot be traced to a VPC of this plan.
-untraced_flow_log if {
-	some f in flow_logs
-	lib.configured_attr(f, "vpc_id")
-	count(flow_log_vpc_targets(f)) == 0
-	not known_vpc_id(lib.get(f, "vpc_id", ""))
+# vpc_id unknown until apply through a local: the only VPC of the same module instance.
+points_at(f, vpc) if {
+	lib.is_unknown(f, "vpc_id")
+	f.module == vpc.module
+	vpcs_in_module[vpc.module] == 1
+	some c in lib.config_resources(f)
+	some ref in object.get(c, ["expressions", "vpc_id", "references"], [])
+	startswith(ref, "local.")
 }
 
-known_vpc_id(id) if {
-	some v in input.resources
-	v.type == "aws_vpc"
-	id != ""
-	lib.get(v, "id", null) == id
+has_flow_log(vpc) if {
+	some f in flow_logs
+	points_at(f, vpc)
+}
+
+# A flow log whose VPC cannot be traced to a VPC of this plan.
+untraced(f) if {
+	lib.configured_attr(f, "vpc_id")
+	count(vpc_id_targets(f)) == 0
+	not lib.get(f, "vpc_id", "") in vpc_ids
+	not local_in_vpc_module(f)
+}
+
+local_in_vpc_module(f) if {
+	some vpc in vpcs
+	points_at(f, vpc)
+}
+
+untraced_flow_log if {
+	some f in flow_logs
+	untraced(f)
 }
 
 deny contains lib.finding("TFO-VPC-006", vpc.address, "no aws_flow_log in the plan points at this VPC") if {
@@ -294,6 +340,33 @@ warn contains lib.unknown_finding("TFO-VPC-006", vpc.address, "the vpc_id of the
 	some vpc in lib.configured("aws_vpc")
 	not has_flow_log(vpc)
 	untraced_flow_log
+}
+
+# --- TFO-VPC-012: a new VPC's default security group ----------------------------------------------
+# Every VPC gets a default security group that allows all traffic between its members and all
+# egress (CIS 5.4). A VPC this plan creates passes when the plan manages its default security group
+# (TFO-VPC-005 then checks that it has no rules).
+
+default_sgs := [g | some g in lib.of_type("aws_default_security_group"); g.change != "delete"]
+
+has_managed_default_sg(vpc) if {
+	some g in default_sgs
+	points_at(g, vpc)
+}
+
+# A default security group whose VPC cannot be traced: the rule cannot decide.
+untraced_default_sg if {
+	some g in default_sgs
+	count(vpc_id_targets(g)) == 0
+	not lib.get(g, "vpc_id", "") in vpc_ids
+	not local_in_vpc_module(g)
+}
+
+warn contains lib.finding("TFO-VPC-012", vpc.address, "the plan creates this VPC without managing its default security group: it keeps AWS's rules (all traffic between members, all egress)") if {
+	some vpc in lib.configured("aws_vpc")
+	vpc.change == "create"
+	not has_managed_default_sg(vpc)
+	not untraced_default_sg
 }
 
 # --- TFO-VPC-007: network ACLs ------------------------------------------------------------------------
@@ -321,13 +394,35 @@ nacl_entries := array.concat(
 	],
 )
 
+# An entry for specific ports that covers 22 or 3389 from the internet blocks. An entry that allows
+# all traffic is the stock posture of every network ACL (AWS's default ACL, adopted unchanged by
+# terraform-aws-modules/vpc): on the default ACL it is not reported, on a dedicated ACL it warns
+# (security groups are the control that decides; the ACL adds nothing).
 deny contains lib.finding("TFO-VPC-007", r.address, msg) if {
 	some [r, label, entry] in nacl_entries
+	not all_ports(entry)
+	not ephemeral_range(entry)
 	some cidr in entry.cidrs
 	cidr in world
 	some port in admin_ports
 	covers(entry, port)
 	msg := sprintf("%s allows port %d from %s", [described(r, label), port, cidr])
+}
+
+# The return-traffic range a stateless ACL needs (1024-65535, 32768-65535, ...): it covers 3389
+# only by width, not to open RDP.
+ephemeral_range(entry) if {
+	entry.from >= 1024
+	entry.to - entry.from >= 1000
+}
+
+warn contains lib.finding("TFO-VPC-007", r.address, msg) if {
+	some [r, label, entry] in nacl_entries
+	r.type != "aws_default_network_acl"
+	all_ports(entry)
+	some cidr in entry.cidrs
+	cidr in world
+	msg := sprintf("%s allows all traffic from %s (ports 22 and 3389 included)", [described(r, label), cidr])
 }
 
 # --- TFO-VPC-008: all egress to the internet ------------------------------------------------------------

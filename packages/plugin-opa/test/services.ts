@@ -12,4 +12,5 @@ export const SERVICES: readonly string[] = Object.freeze([
   'sqs',
   'cloudwatch',
   'apigateway',
+  'ssm',
 ]);
