@@ -25,6 +25,7 @@ export const DEFAULT_SERVICE_MAP: Readonly<Record<string, string>> = Object.free
   cloudwatch_alarms: 'cloudwatch',
   cloudwatch_log_groups: 'cloudwatch',
   api_gateways: 'apigateway',
+  ssm_parameters: 'ssm',
 });
 
 /** Default region code → region. */

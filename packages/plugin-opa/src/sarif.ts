@@ -19,6 +19,7 @@ const TYPE_SERVICE: ReadonlyArray<readonly [RegExp, string]> = [
   [/^aws_sqs_/, 'sqs'],
   [/^aws_(cloudwatch_|cloudtrail)/, 'cloudwatch'],
   [/^aws_(api_gateway|apigatewayv2)_/, 'apigateway'],
+  [/^aws_ssm_/, 'ssm'],
 ];
 
 /** The tfvars line a finding belongs to: the entry of the variable (golden) or service key that made it. */
