@@ -174,9 +174,24 @@ unknown_marker := "(known after apply)"
 
 # Whether an attribute has a value: known and not null or "", or unknown until apply but set from
 # a reference to a resource of this plan (the normaliser lists those paths in `set`).
-present(r, path) if get(r, path, "") != ""
+present(r, path) if {
+	v := get(r, path, "")
+	v != ""
+	not empty_collection(v)
+}
 
 present(r, path) if path in object.get(r, "set", [])
+
+# An empty block list or map: a block written with nothing in it sets nothing.
+empty_collection(v) if {
+	is_array(v)
+	count(v) == 0
+}
+
+empty_collection(v) if {
+	is_object(v)
+	count(v) == 0
+}
 
 # Whether a presence check cannot decide yet: unknown until apply and not known to be set.
 presence_unknown(r, path) if {

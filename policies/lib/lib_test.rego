@@ -123,6 +123,9 @@ test_present_and_presence_unknown if {
 	not lib.present(unknown, "kms_master_key_id")
 	lib.presence_unknown(unknown, "kms_master_key_id")
 	not lib.present(empty, "kms_master_key_id")
+	not lib.present({"after": {"restore_to_point_in_time": []}}, "restore_to_point_in_time")
+	not lib.present({"after": {"tags": {}}}, "tags")
+	lib.present({"after": {"restore_to_point_in_time": [{"source": "x"}]}}, "restore_to_point_in_time")
 	not lib.presence_unknown(empty, "kms_master_key_id")
 }
 
