@@ -198,11 +198,10 @@ unknown_policies contains r if {
 	lib.doc_unknown(r, "policy")
 }
 
-# Statements open to anyone, without a narrowing condition, whose actions are unknown until apply.
-unknown_action_statements contains r if {
+# Statements open to anyone whose actions are unknown until apply (for 007: not narrowed).
+unknown_action_statements contains [r, s] if {
 	some [r, _, s] in statements
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
 	some a in lib.actions(s)
 	lib.unknown_in_doc(a)
 }
@@ -348,14 +347,13 @@ warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy") if some r i
 deny contains lib.finding("TFO-S3-006", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
 	some a in lib.actions(s)
 	all_s3(a)
 }
 
 warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy") if some r in unknown_policies
 
-warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy Action") if some r in unknown_action_statements
+warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy Action") if some [r, _] in unknown_action_statements
 
 # ---------------------------------------------------------------- TFO-S3-007 writes to anyone
 
@@ -369,7 +367,10 @@ deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s 
 
 warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy") if some r in unknown_policies
 
-warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Action") if some r in unknown_action_statements
+warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Action") if {
+	some [r, s] in unknown_action_statements
+	not lib.narrowed(s)
+}
 
 # ---------------------------------------------------------------- TFO-S3-017 Allow with NotPrincipal
 

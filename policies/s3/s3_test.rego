@@ -448,10 +448,13 @@ test_policy_from_data_source_unknown_action_warns if {
 	f.unknown == true
 }
 
-test_006_007_narrowed_statement_passes if {
-	narrowed := object.union(tls_statement, {"Effect": "Allow", "Action": ["s3:*"], "Condition": {"StringEquals": {"aws:SourceVpce": "vpce-1a2b3c4d"}}})
+# Writes narrowed to the organisation pass; every S3 action to anyone is denied narrowed or not.
+test_007_narrowed_writes_pass_006_still_denied if {
+	narrowed := object.union(tls_statement, {"Effect": "Allow", "Action": ["s3:PutObject"], "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})
 	inp := policy_from_source({"Statement": [tls_statement, narrowed]})
 	ids(s3.deny, "aws_s3_bucket_policy.this") == set() with input as inp
+	all_of_s3 := policy_from_source({"Statement": [tls_statement, object.union(narrowed, {"Action": ["s3:*"]})]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == {"TFO-S3-006"} with input as all_of_s3
 }
 
 # A KMS key set from a resource of this plan is a customer managed key: no 009 finding or warning.
