@@ -19,8 +19,18 @@ test_001_sse_disabled if {
 	denied("TFO-SQS-001", data.testdata.sqs.noncompliant) == {"aws_sqs_queue.open"}
 }
 
-test_001_sse_left_to_provider_is_unknown if {
-	unknown("TFO-SQS-001", data.testdata.sqs.noncompliant) == {"aws_sqs_queue.defaults"}
+# Left out of the configuration, SSE-SQS is AWS's default for new queues: neither a finding nor unknown.
+test_001_sse_left_to_provider_is_aws_default if {
+	not "aws_sqs_queue.defaults" in unknown("TFO-SQS-001", data.testdata.sqs.noncompliant)
+	not "aws_sqs_queue.defaults" in denied("TFO-SQS-001", data.testdata.sqs.noncompliant)
+}
+
+# Written in the configuration but unknown until apply: undecided.
+test_001_sse_configured_unknown_warns if {
+	some i, q in data.testdata.sqs.noncompliant.resources
+	q.address == "aws_sqs_queue.defaults"
+	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "add", "path": "/plan/configuration/root_module/resources/-", "value": {"address": "aws_sqs_queue.defaults", "mode": "managed", "expressions": {"sqs_managed_sse_enabled": {"references": ["aws_ssm_parameter.x.value"]}}}}])
+	unknown("TFO-SQS-001", inp) == {"aws_sqs_queue.defaults"}
 }
 
 test_001_encrypted if {
@@ -95,4 +105,55 @@ test_every_finding_has_metadata if {
 			sqs.metadata[f.id]
 		}
 	}
+}
+
+# ---------------------------------------------------------------- profiles, presence, documents from data sources
+
+test_profiles if {
+	every _, m in sqs.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	sqs.metadata["TFO-SQS-005"].profile == "strict"
+	sqs.metadata["TFO-SQS-006"].profile == "strict"
+	sqs.metadata["TFO-SQS-001"].profile == "baseline"
+	sqs.metadata["TFO-SQS-004"].profile == "baseline"
+}
+
+# The unknown fixture with the normaliser's `set` paths on aws_sqs_queue.jobs.
+jobs_set(paths) := json.patch(data.testdata.sqs.unknown, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}]) if {
+	some i, q in data.testdata.sqs.unknown.resources
+	q.address == "aws_sqs_queue.jobs"
+}
+
+test_key_and_dlq_of_this_plan_are_set if {
+	inp := jobs_set(["kms_master_key_id", "redrive_policy"])
+	findings := sqs.deny | sqs.warn with input as inp with data.tfo_options as kms
+	{f.id | some f in findings; f.resource == "aws_sqs_queue.jobs"} == set()
+	unset := sqs.warn with input as data.testdata.sqs.unknown with data.tfo_options as kms
+	{f.id | some f in unset; f.resource == "aws_sqs_queue.jobs"} == {"TFO-SQS-002", "TFO-SQS-005"}
+}
+
+# The unknown fixture with aws_sqs_queue_policy.jobs built from a data source.
+policy_from_source(doc) := json.patch(data.testdata.sqs.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.jobs"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.sqs.unknown.resources
+	r.address == "aws_sqs_queue_policy.jobs"
+}
+
+test_policy_from_data_source_evaluated if {
+	from_topic := {"Statement": [{"Effect": "Allow", "Principal": {"Service": ["sns.amazonaws.com"]}, "Action": ["sqs:SendMessage"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	count(unknown("TFO-SQS-004", policy_from_source(from_topic))) == 0
+	count(denied("TFO-SQS-004", policy_from_source(from_topic))) == 0
+	anyone := {"Statement": [{"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": ["sqs:SendMessage"], "Resource": ["(known after apply)"]}]}
+	denied("TFO-SQS-004", policy_from_source(anyone)) == {"aws_sqs_queue_policy.jobs"}
+	everything := {"Statement": [{"Sid": "All", "Effect": "Allow", "Principal": "*", "Action": ["sqs:*"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	denied("TFO-SQS-003", policy_from_source(everything)) == {"aws_sqs_queue_policy.jobs"}
+}
+
+test_003_unknown_action_warns if {
+	doc := {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["(known after apply)"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	unknown("TFO-SQS-003", policy_from_source(doc)) == {"aws_sqs_queue_policy.jobs"}
+	count(denied("TFO-SQS-003", policy_from_source(doc))) == 0
 }
