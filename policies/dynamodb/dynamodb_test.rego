@@ -100,11 +100,11 @@ test_profiles if {
 
 # A key of this plan (the normaliser's `set`) is a customer-managed key: no unknown warning.
 test_002_key_of_this_plan_is_set if {
-	some i, t in data.testdata.dynamodb["unknown-key"].resources
+	some i, t in data.testdata.dynamodb.unknown_key.resources
 	t.address == "aws_dynamodb_table.events"
 	kms := {"kms_required": ["dynamodb"]}
 	every paths in [["server_side_encryption.0.kms_key_arn"], ["server_side_encryption"]] {
-		inp := json.patch(data.testdata.dynamodb["unknown-key"], [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}])
+		inp := json.patch(data.testdata.dynamodb.unknown_key, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}])
 		count(unknown("TFO-DYNAMODB-002", inp)) == 0
 		count(denied("TFO-DYNAMODB-002", inp) | warned("TFO-DYNAMODB-002", inp)) == 0 with data.tfo_options as kms
 	}
