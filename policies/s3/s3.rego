@@ -493,7 +493,7 @@ log_target_configs contains sprintf("%s%s", [prefix, target]) if {
 	some ref in object.get(lib.config_of(r), ["expressions", "target_bucket", "references"], [])
 	parts := split(ref, ".")
 	parts[0] == "aws_s3_bucket"
-	target := concat(".", ["aws_s3_bucket", regex.replace(parts[1], `\[.*$`, "")])
+	target := concat(".", ["aws_s3_bucket", split(parts[1], "[")[0]])
 }
 
 module_dot(r) := "" if lib.module_prefix(r) == ""
