@@ -141,9 +141,9 @@ configured_buckets contains b if {
 present(b, key) if {
 	b[key] != null
 	b[key].change != "delete"
+} else if {
+	inline_part(b.bucket, key)
 }
-
-present(b, key) if inline_part(b.bucket, key)
 
 # Legacy inline settings of aws_s3_bucket, counted only where the configuration writes them (the
 # provider computes them otherwise).
@@ -151,19 +151,19 @@ inline_blocks := {"sse": "server_side_encryption_configuration", "logging": "log
 
 inline_part(r, key) if {
 	attr := inline_blocks[key]
-	lib.configured_attr(r, attr)
 	count(lib.get(r, attr, [])) > 0
+	lib.configured_attr(r, attr)
 }
 
 inline_part(r, "versioning") if {
-	lib.configured_attr(r, "versioning")
 	some v in lib.get(r, "versioning", [])
 	v.enabled == true
+	lib.configured_attr(r, "versioning")
 }
 
 inline_part(r, "policy") if {
-	lib.configured_attr(r, "policy")
 	lib.present(r, "policy")
+	lib.configured_attr(r, "policy")
 }
 
 pab_flags := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
