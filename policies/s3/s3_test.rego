@@ -512,3 +512,15 @@ test_015_destroy_graded if {
 	not "TFO-S3-015" in all_ids(s3.deny) with input as data.testdata.s3.destroy with data.tfo_options as opts
 	"TFO-S3-015" in ids(s3.warn, "aws_s3_bucket.gone") with input as data.testdata.s3.destroy with data.tfo_options as opts
 }
+
+# A split part being replaced or created keeps the bucket's view; only one being deleted is missing.
+with_versioning(change) := object.union(inp, {"buckets": {"aws_s3_bucket.b": object.union(inp.buckets["aws_s3_bucket.b"], {"versioning": part})}}) if {
+	inp := bare_view({"bucket": "b"}, {})
+	part := {"address": "aws_s3_bucket_versioning.b", "type": "aws_s3_bucket_versioning", "change": change, "configures": change != "delete"}
+}
+
+test_part_replaced_keeps_view_deleted_is_missing if {
+	not "TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("replace")
+	not "TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("create")
+	"TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("delete")
+}
