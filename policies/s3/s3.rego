@@ -256,6 +256,17 @@ aws_managed_key(id) if endswith(id, "alias/aws/s3")
 deny contains lib.finding("TFO-S3-001", b.address, "no aws_s3_bucket_public_access_block for this bucket") if {
 	some b in configured_buckets
 	not present(b, "public_access_block")
+	not account_blocks_public_access
+}
+
+# The account's public access block (aws_s3_account_public_access_block, kept or configured by this
+# plan) with all four flags true covers every bucket of the account.
+account_blocks_public_access if {
+	some r in lib.of_type("aws_s3_account_public_access_block")
+	r.change in {"create", "update", "replace", "no-op"}
+	every f in pab_flags {
+		object.get(r.after, f, null) == true
+	}
 }
 
 deny contains lib.finding("TFO-S3-001", r.address, sprintf("public access block flags not true: %s", [concat(", ", off)])) if {

@@ -524,3 +524,14 @@ test_part_replaced_keeps_view_deleted_is_missing if {
 	not "TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("create")
 	"TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("delete")
 }
+
+# The account-level public access block with every flag true covers buckets without their own.
+test_001_account_public_access_block_covers_buckets if {
+	inp := bare_view({"bucket": "b"}, {})
+	account := {"address": "aws_s3_account_public_access_block.this", "type": "aws_s3_account_public_access_block", "change": "no-op", "configures": false, "after": {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}, "unknown": []}
+	covered := object.union(inp, {"resources": array.concat(inp.resources, [account])})
+	not "TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as covered
+	partial := object.union(inp, {"resources": array.concat(inp.resources, [json.patch(account, [{"op": "replace", "path": "/after/restrict_public_buckets", "value": false}])])})
+	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as partial
+	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as inp
+}
