@@ -224,10 +224,13 @@ attached contains [r, arn] if {
 	some arn in r.after.managed_policy_arns
 }
 
+# Attachments whose policy ARN is unknown until apply. One set from a resource of this plan (the
+# normaliser's `set`: e.g. an aws_iam_policy's arn) names a customer managed policy, never an AWS
+# managed one such as AdministratorAccess; its document is checked on that resource.
 unknown_attachments contains r if {
 	some type in attachment_types
 	some r in lib.configured(type)
-	lib.is_unknown(r, "policy_arn")
+	lib.presence_unknown(r, "policy_arn")
 }
 
 # The values of a condition key (case-insensitive) under the positive string operators.

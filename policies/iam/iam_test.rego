@@ -388,3 +388,12 @@ test_018_destroy_graded if {
 	opts := {"destroy": {"block": ["aws_iam_role"]}}
 	"TFO-IAM-018" in ids(iam.deny, "aws_iam_role.gone") with input as data.testdata.iam.destroy with data.tfo_options as opts
 }
+
+# A policy ARN set from a resource of this plan (an aws_iam_policy) is a customer managed policy.
+test_005_019_policy_of_this_plan_not_unknown if {
+	some i, r in data.testdata.iam.violating.resources
+	r.address == "aws_iam_policy_attachment.shared"
+	inp := json.patch(data.testdata.iam.violating, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": ["policy_arn"]}])
+	ids(iam.warn, "aws_iam_policy_attachment.shared") == set() with input as inp
+	ids(iam.warn, "aws_iam_policy_attachment.shared") == {"TFO-IAM-005", "TFO-IAM-019"} with input as data.testdata.iam.violating
+}
