@@ -159,14 +159,53 @@ is_dlq(q) if lib.get(q, "name", "") in dlq_names
 
 is_dlq(q) if lib.get(q, "redrive_allow_policy", "") != ""
 
+is_dlq(q) if q.address in separate_policy_queues("aws_sqs_queue_redrive_allow_policy")
+
 is_dlq(q) if {
 	name := trim_suffix(lib.get(q, "name", ""), ".fifo")
 	some suffix in ["-dlq", "_dlq", "-deadletter", "-dead-letter"]
 	endswith(lower(name), suffix)
 }
 
-# Set when known, or built from a reference to a queue of this plan (the normaliser's `set`).
+# Set when known, or built from a reference to a queue of this plan (the normaliser's `set`), or
+# set by a separate aws_sqs_queue_redrive_policy (terraform-aws-modules/sqs does this).
 has_redrive(q) if lib.present(q, "redrive_policy")
+
+has_redrive(q) if q.address in separate_policy_queues("aws_sqs_queue_redrive_policy")
+
+# Addresses of the queues that resources of a type (aws_sqs_queue_redrive_policy,
+# aws_sqs_queue_redrive_allow_policy) configure after this plan: by the configuration's queue_url
+# reference in the same module instance, or by a known queue URL.
+separate_policy_queues(type) := {address |
+	some r in lib.of_type(type)
+	r.change in {"create", "update", "replace", "no-op"}
+	some address in queue_refs(r)
+} | {q.address |
+	some r in lib.of_type(type)
+	r.change in {"create", "update", "replace", "no-op"}
+	is_string(r.after.queue_url)
+	some q in queues
+	q.after.url == r.after.queue_url
+}
+
+queue_refs(r) := {sprintf("%s%s", [module_dot(r), target]) |
+	some ref in object.get(lib.config_of(r), ["expressions", "queue_url", "references"], [])
+	parts := split(ref, ".")
+	count(parts) == 2
+	parts[0] == "aws_sqs_queue"
+	some target in [ref, indexed(ref, r.index)]
+}
+
+# `aws_sqs_queue.x` with the referring resource's own instance key (count.index, each.key).
+indexed(ref, index) := sprintf("%s[%d]", [ref, index]) if is_number(index)
+
+else := sprintf("%s[\"%s\"]", [ref, index]) if is_string(index)
+
+else := ref
+
+module_dot(r) := "" if r.module == ""
+
+else := concat("", [r.module, "."])
 
 warn contains lib.finding("TFO-SQS-005", q.address, "redrive_policy is not set: messages that keep failing are retried until they expire") if {
 	some q in queues
