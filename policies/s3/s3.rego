@@ -481,7 +481,20 @@ warn contains lib.finding("TFO-S3-012", b.address, "no aws_s3_bucket_logging for
 	some b in configured_buckets
 	not present(b, "logging")
 	not log_target(b.bucket)
+	not receives_access_logs(b)
 }
+
+# A bucket whose own settings make it a server access log bucket: its policy lets the S3 logging
+# service write (terraform-aws-modules/s3-bucket's access log delivery policy), or the legacy
+# log-delivery-write ACL.
+receives_access_logs(b) if {
+	some s in b.policy.docs.policy.Statement
+	s.Effect == "Allow"
+	some service in lib.as_list(object.get(object.get(s, "Principal", {}), "Service", []))
+	service == "logging.s3.amazonaws.com"
+}
+
+receives_access_logs(b) if b.acl.after.acl == "log-delivery-write"
 
 # Buckets that receive other buckets' access logs (they need no access logging of their own):
 # by known name, or by a configuration reference from target_bucket.

@@ -535,3 +535,15 @@ test_001_account_public_access_block_covers_buckets if {
 	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as partial
 	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as inp
 }
+
+test_012_bucket_receiving_access_logs_needs_no_logging if {
+	inp := bare_view({"bucket": "central-logs"}, {})
+	"TFO-S3-012" in all_ids(s3.warn) with input as inp
+	delivery := {"Statement": [{"Sid": "AWSAccessLogDeliveryWrite", "Effect": "Allow", "Principal": {"Service": ["logging.s3.amazonaws.com"]}, "Action": ["s3:PutObject"], "Resource": ["(known after apply)"]}]}
+	policy := {"address": "aws_s3_bucket_policy.logs", "type": "aws_s3_bucket_policy", "change": "create", "configures": true, "docs": {"policy": delivery}}
+	by_policy := json.patch(inp, [{"op": "replace", "path": "/buckets/aws_s3_bucket.b/policy", "value": policy}])
+	not "TFO-S3-012" in all_ids(s3.warn) with input as by_policy
+	acl := {"address": "aws_s3_bucket_acl.logs", "type": "aws_s3_bucket_acl", "change": "create", "configures": true, "after": {"acl": "log-delivery-write"}}
+	by_acl := json.patch(inp, [{"op": "replace", "path": "/buckets/aws_s3_bucket.b/acl", "value": acl}])
+	not "TFO-S3-012" in all_ids(s3.warn) with input as by_acl
+}
