@@ -161,7 +161,7 @@ test_003_unknown_action_warns if {
 # terraform-aws-modules/sqs: redrive and redrive-allow policies as separate resources.
 queue(address, after) := {"address": address, "module": "module.q", "type": "aws_sqs_queue", "name": split(address, ".")[2], "mode": "managed", "index": 0, "config_address": "x", "configures": true, "change": "create", "after": after, "unknown": ["redrive_policy", "url"]}
 
-separate(type, name, ref) := {"address": sprintf("module.q.%s.%s[0]", [type, name]), "module": "module.q", "type": type, "name": name, "mode": "managed", "index": 0, "config_address": sprintf("module.q.%s.%s", [type, name]), "configures": true, "change": "create", "after": {}, "unknown": ["queue_url"]}
+separate(type, name) := {"address": sprintf("module.q.%s.%s[0]", [type, name]), "module": "module.q", "type": type, "name": name, "mode": "managed", "index": 0, "config_address": sprintf("module.q.%s.%s", [type, name]), "configures": true, "change": "create", "after": {}, "unknown": ["queue_url"]}
 
 module_queues(resources, refs) := {"resources": resources, "plan": {"configuration": {"root_module": {"module_calls": {"q": {"module": {"resources": [
 	{"address": "aws_sqs_queue_redrive_policy.this", "mode": "managed", "expressions": {"queue_url": {"references": refs}}},
@@ -171,12 +171,12 @@ module_queues(resources, refs) := {"resources": resources, "plan": {"configurati
 test_005_separate_redrive_policy_resources if {
 	main := queue("module.q.aws_sqs_queue.this[0]", {"name": "orders", "sqs_managed_sse_enabled": true})
 	dead := queue("module.q.aws_sqs_queue.dead[0]", {"name": "orders-dead", "sqs_managed_sse_enabled": true})
-	resources := [main, dead, separate("aws_sqs_queue_redrive_policy", "this", []), separate("aws_sqs_queue_redrive_allow_policy", "dlq", [])]
+	resources := [main, dead, separate("aws_sqs_queue_redrive_policy", "this"), separate("aws_sqs_queue_redrive_allow_policy", "dlq")]
 
 	# a literal index in the reference, and count.index (the reference without an index)
 	every refs in [["aws_sqs_queue.this[0].url", "aws_sqs_queue.this[0]", "aws_sqs_queue.this"], ["aws_sqs_queue.this"]] {
 		count(warned("TFO-SQS-005", module_queues(resources, refs))) == 0
 	}
 	warned("TFO-SQS-005", module_queues([main, dead], [])) == {"module.q.aws_sqs_queue.this[0]", "module.q.aws_sqs_queue.dead[0]"}
-	warned("TFO-SQS-005", module_queues([main, dead, separate("aws_sqs_queue_redrive_allow_policy", "dlq", [])], [])) == {"module.q.aws_sqs_queue.this[0]"}
+	warned("TFO-SQS-005", module_queues([main, dead, separate("aws_sqs_queue_redrive_allow_policy", "dlq")], [])) == {"module.q.aws_sqs_queue.this[0]"}
 }
