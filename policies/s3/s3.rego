@@ -180,9 +180,12 @@ kms_algorithms := {"aws:kms", "aws:kms:dsse"}
 # Resources carrying a bucket policy document, and the documents they carry.
 policy_holders contains r if some r in lib.configured("aws_s3_bucket_policy")
 
+# A legacy inline policy, only where the configuration writes it: the provider reads the bucket's
+# current policy (set by an aws_s3_bucket_policy) into `policy` on every update.
 policy_holders contains r if {
 	some r in lib.configured("aws_s3_bucket")
-	r.docs.policy != null # legacy inline policy
+	r.docs.policy != null
+	lib.configured_attr(r, "policy")
 }
 
 # [resource, index, statement] for every statement of every known bucket policy.
