@@ -91,10 +91,17 @@ deny contains lib.finding("TFO-SNS-007", t.address, "kms_master_key_id is the AW
 
 # Topic policies: aws_sns_topic_policy.policy and aws_sns_topic.policy, known or built from an
 # aws_iam_policy_document data source (values unknown until apply shown as lib.unknown_marker).
-policy_docs contains [r.address, doc] if {
-	some type in ["aws_sns_topic_policy", "aws_sns_topic"]
-	some r in lib.configured(type)
-	doc := r.docs.policy
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sns_topic_policy")
+	r.docs.policy
+}
+
+# An inline policy only where the configuration writes it: the provider reads a separate
+# aws_sns_topic_policy's document back into `policy` on every update.
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sns_topic")
+	r.docs.policy
+	lib.configured_attr(r, "policy")
 }
 
 actions(statement) := [lower(a) | some a in object.get(statement, "Action", [])]

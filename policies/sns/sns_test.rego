@@ -151,3 +151,13 @@ test_module_default_topic_policy_passes if {
 	open := object.remove(owner, ["Condition"])
 	denied("TFO-SNS-003", policy_from_source({"Statement": [open]})) == {"aws_sns_topic_policy.events"}
 }
+
+# A topic's `policy` read back from a separate aws_sns_topic_policy (not written inline): checked
+# on the aws_sns_topic_policy only.
+test_003_read_back_inline_policy_not_checked_twice if {
+	some j, c in data.testdata.sns.noncompliant.plan.configuration.root_module.resources
+	c.address == "aws_sns_topic.public"
+	inp := json.patch(data.testdata.sns.noncompliant, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	not "aws_sns_topic.public" in denied("TFO-SNS-003", inp)
+	"aws_sns_topic.public" in denied("TFO-SNS-003", data.testdata.sns.noncompliant)
+}

@@ -102,10 +102,17 @@ warn contains lib.unknown_finding("TFO-SQS-002", q.address, "kms_master_key_id")
 
 # Queue policies (aws_sqs_queue_policy.policy and aws_sqs_queue.policy), known or built from an
 # aws_iam_policy_document data source (values unknown until apply shown as lib.unknown_marker).
-policy_docs contains [r.address, doc] if {
-	some type in ["aws_sqs_queue_policy", "aws_sqs_queue"]
-	some r in lib.configured(type)
-	doc := r.docs.policy
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sqs_queue_policy")
+	r.docs.policy
+}
+
+# An inline policy only where the configuration writes it: the provider reads a separate
+# aws_sqs_queue_policy's document back into `policy` on every update.
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sqs_queue")
+	r.docs.policy
+	lib.configured_attr(r, "policy")
 }
 
 all_actions(statement) if {

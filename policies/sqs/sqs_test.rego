@@ -180,3 +180,13 @@ test_005_separate_redrive_policy_resources if {
 	warned("TFO-SQS-005", module_queues([main, dead], [])) == {"module.q.aws_sqs_queue.this[0]", "module.q.aws_sqs_queue.dead[0]"}
 	warned("TFO-SQS-005", module_queues([main, dead, separate("aws_sqs_queue_redrive_allow_policy", "dlq")], [])) == {"module.q.aws_sqs_queue.this[0]"}
 }
+
+# A queue's `policy` read back from a separate aws_sqs_queue_policy (not written inline): checked
+# on the aws_sqs_queue_policy only.
+test_004_read_back_inline_policy_not_checked_twice if {
+	some j, c in data.testdata.sqs.noncompliant.plan.configuration.root_module.resources
+	c.address == "aws_sqs_queue.open"
+	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	not "aws_sqs_queue.open" in denied("TFO-SQS-004", inp)
+	"aws_sqs_queue.open" in denied("TFO-SQS-004", data.testdata.sqs.noncompliant)
+}
