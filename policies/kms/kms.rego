@@ -72,8 +72,15 @@ policy_holders := array.concat(keys, lib.configured("aws_kms_key_policy"))
 
 statements contains [r, i, s] if {
 	some r in policy_holders
+	written_policy(r)
 	some i, s in r.docs.policy.Statement
 }
+
+# A key's policy where the configuration writes it (the provider reads the current policy, e.g. one
+# set by an aws_kms_key_policy, back into `policy` on updates: that is checked on its own resource).
+written_policy(r) if r.type == "aws_kms_key_policy"
+
+written_policy(r) if lib.configured_attr(r, "policy")
 
 # Key policies unknown until apply and not built from an aws_iam_policy_document data source (those
 # are in r.docs.policy, values unknown until apply shown as lib.unknown_marker; an unknown principal

@@ -281,3 +281,10 @@ test_006_destroy_graded if {
 	not "TFO-KMS-006" in all_ids(kms.deny) with input as data.testdata.kms.destroy with data.tfo_options as opts
 	"TFO-KMS-006" in ids(kms.warn, "aws_kms_key.gone") with input as data.testdata.kms.destroy with data.tfo_options as opts
 }
+
+test_read_back_key_policy_not_checked if {
+	some j, c in data.testdata.kms.violating.plan.configuration.root_module.resources
+	c.address == "aws_kms_key.weak"
+	inp := json.patch(data.testdata.kms.violating, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	ids(kms.deny, "aws_kms_key.weak") & {"TFO-KMS-002", "TFO-KMS-003"} == set() with input as inp
+}
