@@ -166,7 +166,7 @@ is_dlq(q) if lib.get(q, "name", "") in dlq_names
 
 is_dlq(q) if lib.get(q, "redrive_allow_policy", "") != ""
 
-is_dlq(q) if q.address in separate_policy_queues("aws_sqs_queue_redrive_allow_policy")
+is_dlq(q) if q.address in redrive_allow_queues
 
 is_dlq(q) if {
 	name := trim_suffix(lib.get(q, "name", ""), ".fifo")
@@ -178,7 +178,12 @@ is_dlq(q) if {
 # set by a separate aws_sqs_queue_redrive_policy (terraform-aws-modules/sqs does this).
 has_redrive(q) if lib.present(q, "redrive_policy")
 
-has_redrive(q) if q.address in separate_policy_queues("aws_sqs_queue_redrive_policy")
+has_redrive(q) if q.address in redrive_policy_queues
+
+# Computed once per evaluation (rules, not function calls per queue).
+redrive_policy_queues := separate_policy_queues("aws_sqs_queue_redrive_policy")
+
+redrive_allow_queues := separate_policy_queues("aws_sqs_queue_redrive_allow_policy")
 
 # Addresses of the queues that resources of a type (aws_sqs_queue_redrive_policy,
 # aws_sqs_queue_redrive_allow_policy) configure after this plan: by the configuration's queue_url
