@@ -114,3 +114,15 @@ test_every_finding_has_metadata if {
 		}
 	}
 }
+
+test_profiles if {
+	every _, m in apigateway.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	every id in ["TFO-APIGATEWAY-001", "TFO-APIGATEWAY-002", "TFO-APIGATEWAY-005", "TFO-APIGATEWAY-007", "TFO-APIGATEWAY-008"] {
+		apigateway.metadata[id].profile == "strict"
+	}
+	every id in ["TFO-APIGATEWAY-003", "TFO-APIGATEWAY-004", "TFO-APIGATEWAY-006", "TFO-APIGATEWAY-010"] {
+		apigateway.metadata[id].profile == "baseline"
+	}
+}

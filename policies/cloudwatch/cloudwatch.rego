@@ -10,54 +10,63 @@ metadata := {
 		"title": "CloudWatch log group not encrypted with a KMS key",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Set kms_key_id on the aws_cloudwatch_log_group to a customer-managed KMS key whose policy lets logs.<region>.amazonaws.com use it.",
 	},
 	"TFO-CLOUDWATCH-002": {
 		"title": "CloudWatch log group retention below the minimum",
 		"severity": "medium",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set retention_in_days to at least tfo_options.log_retention_min_days (default 365), or 0 to never expire.",
 	},
 	"TFO-CLOUDWATCH-003": {
 		"title": "CloudWatch metric alarm without alarm actions",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set alarm_actions (e.g. an SNS topic ARN) so that someone is told when the alarm fires.",
 	},
 	"TFO-CLOUDWATCH-004": {
 		"title": "Unauthorized API calls metric filter without an alarm",
 		"severity": "medium",
 		"cis": "4.1",
+		"profile": "baseline",
 		"remediation": "Add an aws_cloudwatch_metric_alarm on the filter's metric (same metric_name and namespace) with alarm_actions.",
 	},
 	"TFO-CLOUDWATCH-005": {
 		"title": "Root account usage metric filter without an alarm",
 		"severity": "medium",
 		"cis": "4.3",
+		"profile": "baseline",
 		"remediation": "Add an aws_cloudwatch_metric_alarm on the filter's metric (same metric_name and namespace) with alarm_actions.",
 	},
 	"TFO-CLOUDWATCH-006": {
 		"title": "CloudWatch log group destroyed (delete or replace)",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "A delete or replace loses the group's log events. Keep the log group (check renames), move it in state with a `moved` block, or set skip_destroy = true.",
 	},
 	"TFO-CLOUDWATCH-007": {
 		"title": "CloudTrail trail not multi-region",
 		"severity": "medium",
 		"cis": "3.1",
+		"profile": "baseline",
 		"remediation": "Set is_multi_region_trail = true (and include_global_service_events = true).",
 	},
 	"TFO-CLOUDWATCH-008": {
 		"title": "CloudTrail log file validation disabled",
 		"severity": "medium",
 		"cis": "3.2",
+		"profile": "baseline",
 		"remediation": "Set enable_log_file_validation = true.",
 	},
 	"TFO-CLOUDWATCH-009": {
 		"title": "CloudTrail logs not encrypted with a KMS key",
 		"severity": "medium",
 		"cis": "3.5",
+		"profile": "baseline",
 		"remediation": "Set kms_key_id on the aws_cloudtrail to a customer-managed KMS key.",
 	},
 }
@@ -68,15 +77,16 @@ trails := lib.configured("aws_cloudtrail")
 
 # --- 001 log group encryption -----------------------------------------------------------------
 
+# Set when known, or set from a resource of this plan (e.g. an aws_kms_key's arn).
 deny contains lib.finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id is not set: log events are encrypted only with a service key") if {
 	some g in log_groups
-	lib.get(g, "kms_key_id", "") == ""
-	not lib.unknown_value(g, "kms_key_id")
+	not lib.present(g, "kms_key_id")
+	not lib.presence_unknown(g, "kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id") if {
 	some g in log_groups
-	lib.unknown_value(g, "kms_key_id")
+	lib.presence_unknown(g, "kms_key_id")
 }
 
 # --- 002 retention ----------------------------------------------------------------------------
@@ -116,8 +126,7 @@ warn contains lib.finding("TFO-CLOUDWATCH-003", a.address, "actions_enabled is f
 
 # Alarms that exist after this plan (created, updated, replaced, or left as they are).
 watched_metrics contains [lib.get(a, "namespace", ""), lib.get(a, "metric_name", "")] if {
-	some a in input.resources
-	a.type == "aws_cloudwatch_metric_alarm"
+	some a in lib.of_type("aws_cloudwatch_metric_alarm")
 	a.change in {"create", "update", "replace", "no-op"}
 }
 
@@ -160,9 +169,18 @@ warn contains lib.finding("TFO-CLOUDWATCH-005", f.address, "this root-account-us
 
 # --- 006 log group destruction ----------------------------------------------------------------
 
-deny contains lib.finding("TFO-CLOUDWATCH-006", g.address, sprintf("the plan will %s this log group and lose its log events", [g.change])) if {
+# Graded: a log group warns by default (tfo_options.destroy.block makes it block).
+deny contains destroyed_finding(g) if {
 	some g in lib.destroyed("aws_cloudwatch_log_group")
+	lib.destroy_blocks(g)
 }
+
+warn contains destroyed_finding(g) if {
+	some g in lib.destroyed("aws_cloudwatch_log_group")
+	not lib.destroy_blocks(g)
+}
+
+destroyed_finding(g) := lib.finding("TFO-CLOUDWATCH-006", g.address, sprintf("the plan will %s this log group and lose its log events", [g.change]))
 
 # --- 007 / 008 / 009 CloudTrail ---------------------------------------------------------------
 
@@ -180,11 +198,11 @@ deny contains lib.finding("TFO-CLOUDWATCH-008", t.address, "enable_log_file_vali
 
 deny contains lib.finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id is not set: trail logs use SSE-S3 only") if {
 	some t in trails
-	lib.get(t, "kms_key_id", "") == ""
-	not lib.unknown_value(t, "kms_key_id")
+	not lib.present(t, "kms_key_id")
+	not lib.presence_unknown(t, "kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id") if {
 	some t in trails
-	lib.unknown_value(t, "kms_key_id")
+	lib.presence_unknown(t, "kms_key_id")
 }

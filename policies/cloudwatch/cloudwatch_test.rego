@@ -70,7 +70,12 @@ test_005_root_usage_filter_with_alarm if {
 }
 
 test_006_log_group_destroyed if {
-	denied("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.destroy) == {"aws_cloudwatch_log_group.old[0]", "aws_cloudwatch_log_group.renamed"}
+	# a log group's destruction warns by default; tfo_options.destroy.block makes it block
+	warned("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.destroy) == {"aws_cloudwatch_log_group.old[0]", "aws_cloudwatch_log_group.renamed"}
+	count(denied("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.destroy)) == 0
+	blocking := {"destroy": {"block": ["aws_cloudwatch_log_group"]}}
+	d := denied("TFO-CLOUDWATCH-006", data.testdata.cloudwatch.destroy) with data.tfo_options as blocking
+	d == {"aws_cloudwatch_log_group.old[0]", "aws_cloudwatch_log_group.renamed"}
 }
 
 test_006_created if {
@@ -101,4 +106,30 @@ test_every_finding_has_metadata if {
 			cloudwatch.metadata[f.id]
 		}
 	}
+}
+
+# ---------------------------------------------------------------- profiles, presence
+
+test_profiles if {
+	every _, m in cloudwatch.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	cloudwatch.metadata["TFO-CLOUDWATCH-002"].profile == "strict"
+	cloudwatch.metadata["TFO-CLOUDWATCH-003"].profile == "strict"
+	cloudwatch.metadata["TFO-CLOUDWATCH-001"].profile == "baseline"
+	cloudwatch.metadata["TFO-CLOUDWATCH-007"].profile == "baseline"
+}
+
+# Keys set from a resource of this plan (the normaliser's `set`) are set: no unknown warning.
+test_001_009_key_of_this_plan_is_set if {
+	some i, g in data.testdata.cloudwatch.unknown.resources
+	g.address == "aws_cloudwatch_log_group.app"
+	some j, t in data.testdata.cloudwatch.unknown.resources
+	t.address == "aws_cloudtrail.main"
+	inp := json.patch(data.testdata.cloudwatch.unknown, [
+		{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": ["kms_key_id"]},
+		{"op": "add", "path": sprintf("/resources/%d/set", [j]), "value": ["kms_key_id", "cloud_watch_logs_role_arn"]},
+	])
+	count(unknown("TFO-CLOUDWATCH-001", inp) | unknown("TFO-CLOUDWATCH-009", inp)) == 0
+	count(denied("TFO-CLOUDWATCH-001", inp) | denied("TFO-CLOUDWATCH-009", inp)) == 0
 }

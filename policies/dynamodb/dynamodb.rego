@@ -9,36 +9,42 @@ metadata := {
 		"title": "DynamoDB table without point-in-time recovery",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Add `point_in_time_recovery { enabled = true }` to the aws_dynamodb_table.",
 	},
 	"TFO-DYNAMODB-002": {
 		"title": "DynamoDB table not encrypted with a customer-managed KMS key",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Add `server_side_encryption { enabled = true, kms_key_arn = <customer KMS key ARN> }`. A deny when tfo_options.kms_required contains \"dynamodb\", else a warning.",
 	},
 	"TFO-DYNAMODB-003": {
 		"title": "DynamoDB table without deletion protection",
 		"severity": "medium",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set deletion_protection_enabled = true on the aws_dynamodb_table.",
 	},
 	"TFO-DYNAMODB-004": {
 		"title": "DynamoDB table destroyed (delete or replace)",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "A delete or replace loses the table's data. Keep the table (check renames of the resource, its name, hash/range key), or move it in state with a `moved` block; remove it deliberately outside the gated pipeline.",
 	},
 	"TFO-DYNAMODB-005": {
 		"title": "Provisioned DynamoDB table without capacity autoscaling",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Add aws_appautoscaling_target (service_namespace dynamodb, resource_id table/<name>) for read and write capacity, or use billing_mode = \"PAY_PER_REQUEST\".",
 	},
 	"TFO-DYNAMODB-006": {
 		"title": "DynamoDB global table replica without point-in-time recovery",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Set point_in_time_recovery = true in every replica block.",
 	},
 }
@@ -73,12 +79,25 @@ cmk_set(t) if {
 	s.kms_key_arn != ""
 }
 
+# Set from a key of this plan (the normaliser's `set`: the nested path, or the block when the
+# configuration names kms_key_arn in it).
+cmk_set(t) if "server_side_encryption.0.kms_key_arn" in object.get(t, "set", [])
+
+cmk_set(t) if {
+	"server_side_encryption" in object.get(t, "set", [])
+	cmk_configured(t)
+}
+
+cmk_configured(t) if {
+	some block in object.get(lib.config_of(t), ["expressions", "server_side_encryption"], [])
+	block.kms_key_arn
+}
+
 # Unknown only when the configuration names a key (server_side_encryption is computed: a table
 # without the block, or without kms_key_arn in it, plans it unknown and gets an AWS owned key).
 cmk_unknown(t) if {
 	lib.unknown_value(t, "server_side_encryption.0.kms_key_arn")
-	some block in object.get(lib.config_of(t), ["expressions", "server_side_encryption"], [])
-	block.kms_key_arn
+	cmk_configured(t)
 }
 
 cmk_missing_message := "server_side_encryption does not name a customer-managed KMS key (kms_key_arn): the table uses an AWS owned key"
@@ -118,9 +137,17 @@ warn contains lib.unknown_finding("TFO-DYNAMODB-003", t.address, "deletion_prote
 
 # --- 004 destruction --------------------------------------------------------------------------
 
-deny contains lib.finding("TFO-DYNAMODB-004", t.address, sprintf("the plan will %s this table and lose its data", [t.change])) if {
+deny contains destroyed_finding(t) if {
 	some t in lib.destroyed("aws_dynamodb_table")
+	lib.destroy_blocks(t)
 }
+
+warn contains destroyed_finding(t) if {
+	some t in lib.destroyed("aws_dynamodb_table")
+	not lib.destroy_blocks(t)
+}
+
+destroyed_finding(t) := lib.finding("TFO-DYNAMODB-004", t.address, sprintf("the plan will %s this table and lose its data", [t.change]))
 
 # --- 005 provisioned capacity without autoscaling ---------------------------------------------
 
@@ -133,8 +160,7 @@ autoscaled_table_names contains name if {
 
 # Targets that this plan leaves untouched still exist.
 autoscaled_table_names contains name if {
-	some a in input.resources
-	a.type == "aws_appautoscaling_target"
+	some a in lib.of_type("aws_appautoscaling_target")
 	a.change == "no-op"
 	lib.get(a, "service_namespace", "") == "dynamodb"
 	startswith(lib.get(a, "resource_id", ""), "table/")

@@ -85,3 +85,33 @@ test_every_finding_has_metadata if {
 		}
 	}
 }
+
+# ---------------------------------------------------------------- profiles, presence, graded destroys
+
+test_profiles if {
+	every _, m in dynamodb.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	dynamodb.metadata["TFO-DYNAMODB-003"].profile == "strict"
+	dynamodb.metadata["TFO-DYNAMODB-005"].profile == "strict"
+	dynamodb.metadata["TFO-DYNAMODB-001"].profile == "baseline"
+	dynamodb.metadata["TFO-DYNAMODB-004"].profile == "baseline"
+}
+
+# A key of this plan (the normaliser's `set`) is a customer-managed key: no unknown warning.
+test_002_key_of_this_plan_is_set if {
+	some i, t in data.testdata.dynamodb.unknown_key.resources
+	t.address == "aws_dynamodb_table.events"
+	kms := {"kms_required": ["dynamodb"]}
+	every paths in [["server_side_encryption.0.kms_key_arn"], ["server_side_encryption"]] {
+		inp := json.patch(data.testdata.dynamodb.unknown_key, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}])
+		count(unknown("TFO-DYNAMODB-002", inp)) == 0
+		count(denied("TFO-DYNAMODB-002", inp) | warned("TFO-DYNAMODB-002", inp)) == 0 with data.tfo_options as kms
+	}
+}
+
+test_004_destroy_configurable if {
+	opts := {"destroy": {"warn": ["aws_dynamodb_table"]}}
+	count(denied("TFO-DYNAMODB-004", data.testdata.dynamodb.destroy)) == 0 with data.tfo_options as opts
+	warned("TFO-DYNAMODB-004", data.testdata.dynamodb.destroy) == {"aws_dynamodb_table.sessions[0]", "aws_dynamodb_table.carts"} with data.tfo_options as opts
+}

@@ -10,114 +10,133 @@ metadata := {
 		"title": "IAM policy allows all actions",
 		"severity": "critical",
 		"cis": "1.16",
+		"profile": "baseline",
 		"remediation": "Replace Action \"*\" (or \"*:*\") with the actions the principal needs.",
 	},
 	"TFO-IAM-002": {
 		"title": "IAM policy allows every action of a service on all resources",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Replace \"<service>:*\" on Resource \"*\" with the actions needed, on the resources needed.",
 	},
 	"TFO-IAM-003": {
 		"title": "IAM policy allows write actions on all resources",
 		"severity": "medium",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Scope write actions (anything but Get*, List*, Describe* and similar) to resource ARNs instead of \"*\".",
 	},
 	"TFO-IAM-004": {
 		"title": "IAM policy allows with NotAction",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "List the allowed actions with Action; NotAction with Allow grants every other action, including ones added to AWS later.",
 	},
 	"TFO-IAM-005": {
 		"title": "AdministratorAccess attached",
 		"severity": "high",
 		"cis": "1.16",
+		"profile": "baseline",
 		"remediation": "Attach a policy granting only the permissions needed instead of arn:aws:iam::aws:policy/AdministratorAccess.",
 	},
 	"TFO-IAM-006": {
 		"title": "IAM policy attached directly to a user",
 		"severity": "medium",
 		"cis": "1.15",
+		"profile": "baseline",
 		"remediation": "Attach policies to groups (or roles) and make users members of the groups.",
 	},
 	"TFO-IAM-007": {
 		"title": "IAM role trust policy allows any principal",
 		"severity": "critical",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Name the trusted principals, or narrow Principal \"*\" with a condition such as aws:PrincipalOrgID or aws:PrincipalAccount.",
 	},
 	"TFO-IAM-008": {
 		"title": "GitHub Actions OIDC trust without a subject condition",
 		"severity": "critical",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Add StringEquals/StringLike on token.actions.githubusercontent.com:sub, e.g. \"repo:<org>/<repo>:ref:refs/heads/main\".",
 	},
 	"TFO-IAM-009": {
 		"title": "GitHub Actions OIDC trust with a wildcard subject",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Pin token.actions.githubusercontent.com:sub to your organisation and repository (\"repo:<org>/<repo>:...\"), not \"*\" or \"repo:*\".",
 	},
 	"TFO-IAM-010": {
 		"title": "GitHub Actions OIDC trust without the sts.amazonaws.com audience",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Add StringEquals token.actions.githubusercontent.com:aud = \"sts.amazonaws.com\".",
 	},
 	"TFO-IAM-011": {
 		"title": "IAM user with a console password",
 		"severity": "medium",
 		"cis": "1.21",
+		"profile": "baseline",
 		"remediation": "Give people access through IAM Identity Center or federation instead of aws_iam_user_login_profile.",
 	},
 	"TFO-IAM-012": {
 		"title": "Access key created for a user who has a console password",
 		"severity": "high",
 		"cis": "1.11",
+		"profile": "baseline",
 		"remediation": "Do not create access keys for console users; use roles or Identity Center for programmatic access.",
 	},
 	"TFO-IAM-013": {
 		"title": "IAM access key managed by Terraform",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Prefer roles (instance profiles, OIDC, IAM Roles Anywhere); a key created by Terraform has its secret in the state.",
 	},
 	"TFO-IAM-014": {
 		"title": "Password policy minimum length below 14",
 		"severity": "medium",
 		"cis": "1.8",
+		"profile": "baseline",
 		"remediation": "Set minimum_password_length = 14 or more in aws_iam_account_password_policy.",
 	},
 	"TFO-IAM-015": {
 		"title": "Password policy remembers fewer than 24 passwords",
 		"severity": "medium",
 		"cis": "1.9",
+		"profile": "baseline",
 		"remediation": "Set password_reuse_prevention = 24 in aws_iam_account_password_policy.",
 	},
 	"TFO-IAM-016": {
 		"title": "IAM role maximum session duration above the limit",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Lower max_session_duration (the limit is data.tfo_options.iam_max_session_seconds, default 14400 seconds).",
 	},
 	"TFO-IAM-017": {
 		"title": "IAM role without a permissions boundary",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set permissions_boundary to the organisation's boundary policy.",
 	},
 	"TFO-IAM-018": {
 		"title": "IAM role deleted or replaced",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Check that nothing (instance profiles, trust from other accounts, pipelines) still assumes the role; a replaced role gets a new unique id and breaks trust policies that named it.",
 	},
 	"TFO-IAM-019": {
 		"title": "AWSCloudShellFullAccess attached",
 		"severity": "medium",
 		"cis": "1.22",
+		"profile": "baseline",
 		"remediation": "Do not attach arn:aws:iam::aws:policy/AWSCloudShellFullAccess; it allows file upload and download through CloudShell.",
 	},
 }
@@ -138,9 +157,18 @@ allows contains [r, i, s] if {
 	s.Effect == "Allow"
 }
 
+# Policies unknown until apply and not built from an aws_iam_policy_document data source (those are
+# in r.docs.policy, values unknown until apply shown as lib.unknown_marker).
 unknown_policies contains r if {
 	some r in policy_resources
-	lib.is_unknown(r, "policy")
+	lib.doc_unknown(r, "policy")
+}
+
+# Allow statements whose actions are unknown until apply: the rules on actions cannot decide them.
+unknown_actions contains r if {
+	some [r, _, s] in allows
+	some a in lib.actions(s)
+	lib.unknown_in_doc(a)
 }
 
 all_actions(a) if a in {"*", "*:*"}
@@ -162,6 +190,7 @@ read_action(a) if {
 }
 
 write_action(a) if {
+	not lib.unknown_in_doc(a)
 	not all_actions(a)
 	not service_wildcard(a)
 	not read_action(a)
@@ -195,10 +224,13 @@ attached contains [r, arn] if {
 	some arn in r.after.managed_policy_arns
 }
 
+# Attachments whose policy ARN is unknown until apply. One set from a resource of this plan (the
+# normaliser's `set`: e.g. an aws_iam_policy's arn) names a customer managed policy, never an AWS
+# managed one such as AdministratorAccess; its document is checked on that resource.
 unknown_attachments contains r if {
 	some type in attachment_types
 	some r in lib.configured(type)
-	lib.is_unknown(r, "policy_arn")
+	lib.presence_unknown(r, "policy_arn")
 }
 
 # The values of a condition key (case-insensitive) under the positive string operators.
@@ -218,14 +250,53 @@ positive_string_op(op) if contains(op, "stringlike")
 
 github_oidc := "token.actions.githubusercontent.com"
 
-# [role, statement] for every Allow statement trusting GitHub's OIDC provider.
-github_trusts contains [r, s] if {
+# Allow statements of role trust policies.
+trust_allows contains [r, s] if {
 	some r in lib.configured("aws_iam_role")
 	some s in r.docs.assume_role_policy.Statement
 	s.Effect == "Allow"
-	some p in object.get(object.get(s, "Principal", {}), "Federated", [])
+}
+
+federated(s) := object.get(object.get(s, "Principal", {}), "Federated", [])
+
+# [role, statement] for every Allow statement trusting GitHub's OIDC provider.
+github_trusts contains [r, s] if {
+	some [r, s] in trust_allows
+	some p in federated(s)
 	endswith(p, github_oidc)
 }
+
+# A federated principal unknown until apply (a provider created in this plan) with conditions on
+# GitHub's token claims is GitHub's.
+github_trusts contains [r, s] if {
+	some [r, s] in trust_allows
+	lib.unknown_in_doc(federated(s))
+	github_claims(s)
+}
+
+github_claims(s) if {
+	some key in condition_keys(s)
+	startswith(key, sprintf("%s:", [github_oidc]))
+}
+
+condition_keys(s) := {lower(k) | some _, kv in s.Condition; some k, _ in kv}
+
+# A federated principal unknown until apply, with no condition on a subject claim: if it is
+# GitHub's provider, IAM-008 applies; it cannot be decided yet.
+unknown_federated_without_subject contains r if {
+	some [r, s] in trust_allows
+	lib.unknown_in_doc(federated(s))
+	not github_claims(s)
+	not subject_condition(s)
+}
+
+subject_condition(s) if {
+	some key in condition_keys(s)
+	endswith(key, ":sub")
+}
+
+# A condition key unknown until apply may be the subject claim.
+subject_condition(s) if lib.unknown_marker in condition_keys(s)
 
 broad_subject(v) if v == "*"
 
@@ -245,6 +316,8 @@ deny contains lib.finding("TFO-IAM-001", r.address, sprintf("policy %s allows Ac
 
 warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy") if some r in unknown_policies
 
+warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy Action") if some r in unknown_actions
+
 # ---------------------------------------------------------------- TFO-IAM-002 service:* on *
 
 deny contains lib.finding("TFO-IAM-002", r.address, sprintf("policy %s allows %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
@@ -256,6 +329,8 @@ deny contains lib.finding("TFO-IAM-002", r.address, sprintf("policy %s allows %s
 
 warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy") if some r in unknown_policies
 
+warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy Action") if some r in unknown_actions
+
 # ---------------------------------------------------------------- TFO-IAM-003 writes on *
 
 deny contains lib.finding("TFO-IAM-003", r.address, sprintf("policy %s allows write action %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
@@ -266,6 +341,8 @@ deny contains lib.finding("TFO-IAM-003", r.address, sprintf("policy %s allows wr
 }
 
 warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy") if some r in unknown_policies
+
+warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy Action") if some r in unknown_actions
 
 # ---------------------------------------------------------------- TFO-IAM-004 NotAction
 
@@ -322,7 +399,7 @@ deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy 
 
 warn contains lib.unknown_finding("TFO-IAM-007", r.address, "assume_role_policy") if {
 	some r in lib.configured("aws_iam_role")
-	lib.is_unknown(r, "assume_role_policy")
+	lib.doc_unknown(r, "assume_role_policy")
 }
 
 # ---------------------------------------------------------------- TFO-IAM-008..010 GitHub OIDC
@@ -331,6 +408,8 @@ deny contains lib.finding("TFO-IAM-008", r.address, sprintf("trusts %s without a
 	some [r, s] in github_trusts
 	count(string_condition(s, "token.actions.githubusercontent.com:sub")) == 0
 }
+
+warn contains lib.unknown_finding("TFO-IAM-008", r.address, "assume_role_policy Principal Federated") if some r in unknown_federated_without_subject
 
 deny contains lib.finding("TFO-IAM-009", r.address, sprintf("%s:sub allows %s", [github_oidc, v])) if {
 	some [r, s] in github_trusts
@@ -409,7 +488,16 @@ warn contains lib.finding("TFO-IAM-017", r.address, "permissions_boundary is not
 
 # ---------------------------------------------------------------- TFO-IAM-018 destroyed roles
 
-warn contains lib.finding("TFO-IAM-018", r.address, sprintf("role is %s", [verb])) if {
+deny contains destroyed_finding(r) if {
 	some r in lib.destroyed("aws_iam_role")
+	lib.destroy_blocks(r)
+}
+
+warn contains destroyed_finding(r) if {
+	some r in lib.destroyed("aws_iam_role")
+	not lib.destroy_blocks(r)
+}
+
+destroyed_finding(r) := lib.finding("TFO-IAM-018", r.address, sprintf("role is %s", [verb])) if {
 	verb := {"delete": "deleted", "replace": "replaced"}[r.change]
 }

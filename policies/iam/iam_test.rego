@@ -301,5 +301,99 @@ test_metadata_shape if {
 		is_string(m.title)
 		is_string(m.remediation)
 		"cis" in object.keys(m)
+		m.profile in {"baseline", "strict"}
 	}
+}
+
+# ---------------------------------------------------------------- profiles, documents from data sources, destroys
+
+test_profiles_advisory_rules_strict if {
+	every id in ["TFO-IAM-003", "TFO-IAM-016", "TFO-IAM-017"] {
+		iam.metadata[id].profile == "strict"
+	}
+	every id in ["TFO-IAM-001", "TFO-IAM-005", "TFO-IAM-007", "TFO-IAM-008", "TFO-IAM-014", "TFO-IAM-018"] {
+		iam.metadata[id].profile == "baseline"
+	}
+}
+
+# The unknown fixture with aws_iam_role.reader's trust policy built from a data source.
+trust_from_source(doc) := json.patch(data.testdata.iam.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"assume_role_policy": "data.aws_iam_policy_document.trust"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/assume_role_policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.iam.unknown.resources
+	r.address == "aws_iam_role.reader"
+}
+
+# The unknown fixture with aws_iam_policy.reader's document built from a data source.
+policy_from_source(doc) := json.patch(data.testdata.iam.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.reader"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.iam.unknown.resources
+	r.address == "aws_iam_policy.reader"
+}
+
+trust(principal, condition) := {"Statement": [{"Effect": "Allow", "Principal": principal, "Action": ["sts:AssumeRoleWithWebIdentity"], "Condition": condition}]}
+
+test_trust_from_data_source_evaluated if {
+	named := trust({"AWS": ["(known after apply)"]}, {})
+	ids(iam.warn, "aws_iam_role.reader") == set() with input as trust_from_source(named)
+	ids(iam.deny, "aws_iam_role.reader") == set() with input as trust_from_source(named)
+	ids(iam.deny, "aws_iam_role.reader") == {"TFO-IAM-007"} with input as trust_from_source(trust("*", {}))
+	not "TFO-IAM-007" in ids(iam.deny, "aws_iam_role.reader") with input as trust_from_source(trust("*", {"StringEquals": {"aws:PrincipalOrgID": "(known after apply)"}}))
+}
+
+test_github_trust_with_provider_of_this_plan if {
+	gh := {"Federated": ["(known after apply)"]}
+	pinned := {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:acme/app:ref:refs/heads/main"}}
+	ids(iam.deny, "aws_iam_role.reader") == set() with input as trust_from_source(trust(gh, pinned))
+	ids(iam.warn, "aws_iam_role.reader") == set() with input as trust_from_source(trust(gh, pinned))
+	any_repo := {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}, "StringLike": {"token.actions.githubusercontent.com:sub": "repo:*"}}
+	ids(iam.deny, "aws_iam_role.reader") == {"TFO-IAM-009"} with input as trust_from_source(trust(gh, any_repo))
+	aud_only := {"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}
+	ids(iam.deny, "aws_iam_role.reader") == {"TFO-IAM-008"} with input as trust_from_source(trust(gh, aud_only))
+	ids(iam.warn, "aws_iam_role.reader") == set() with input as trust_from_source(trust(gh, aud_only))
+}
+
+test_unknown_federated_provider_without_subject_warns if {
+	inp := trust_from_source(trust({"Federated": ["(known after apply)"]}, {}))
+	ids(iam.deny, "aws_iam_role.reader") == set() with input as inp
+	some f in iam.warn with input as inp
+	f.id == "TFO-IAM-008"
+	f.unknown == true
+
+	# another provider's subject claim (an EKS cluster): not GitHub's
+	eks := {"StringEquals": {"oidc.eks.us-east-1.amazonaws.com/id/ABC:sub": "system:serviceaccount:kube-system:app"}}
+	ids(iam.warn, "aws_iam_role.reader") == set() with input as trust_from_source(trust({"Federated": ["(known after apply)"]}, eks))
+}
+
+test_policy_from_data_source_evaluated if {
+	scoped := {"Statement": [{"Effect": "Allow", "Action": ["s3:PutObject"], "Resource": ["(known after apply)"]}]}
+	ids(iam.warn, "aws_iam_policy.reader") == set() with input as policy_from_source(scoped)
+	ids(iam.deny, "aws_iam_policy.reader") == set() with input as policy_from_source(scoped)
+	admin := {"Statement": [{"Effect": "Allow", "Action": ["*"], "Resource": ["*"]}]}
+	ids(iam.deny, "aws_iam_policy.reader") == {"TFO-IAM-001"} with input as policy_from_source(admin)
+}
+
+test_unknown_action_warns_never_denies if {
+	inp := policy_from_source({"Statement": [{"Effect": "Allow", "Action": ["(known after apply)"], "Resource": ["*"]}]})
+	ids(iam.deny, "aws_iam_policy.reader") == set() with input as inp
+	ids(iam.warn, "aws_iam_policy.reader") == {"TFO-IAM-001", "TFO-IAM-002", "TFO-IAM-003"} with input as inp
+}
+
+test_018_destroy_graded if {
+	"TFO-IAM-018" in ids(iam.warn, "aws_iam_role.gone") with input as data.testdata.iam.destroy
+	not "TFO-IAM-018" in all_ids(iam.deny) with input as data.testdata.iam.destroy
+	opts := {"destroy": {"block": ["aws_iam_role"]}}
+	"TFO-IAM-018" in ids(iam.deny, "aws_iam_role.gone") with input as data.testdata.iam.destroy with data.tfo_options as opts
+}
+
+# A policy ARN set from a resource of this plan (an aws_iam_policy) is a customer managed policy.
+test_005_019_policy_of_this_plan_not_unknown if {
+	some i, r in data.testdata.iam.violating.resources
+	r.address == "aws_iam_policy_attachment.shared"
+	inp := json.patch(data.testdata.iam.violating, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": ["policy_arn"]}])
+	ids(iam.warn, "aws_iam_policy_attachment.shared") == set() with input as inp
+	ids(iam.warn, "aws_iam_policy_attachment.shared") == {"TFO-IAM-005", "TFO-IAM-019"} with input as data.testdata.iam.violating
 }

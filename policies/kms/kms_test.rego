@@ -18,8 +18,8 @@ test_compliant_passes if {
 }
 
 test_violating_weak_key if {
-	ids(kms.deny, "aws_kms_key.weak") == {"TFO-KMS-001", "TFO-KMS-002", "TFO-KMS-003", "TFO-KMS-004", "TFO-KMS-008"} with input as data.testdata.kms.violating
-	ids(kms.warn, "aws_kms_key.weak") == {"TFO-KMS-005", "TFO-KMS-007"} with input as data.testdata.kms.violating
+	ids(kms.deny, "aws_kms_key.weak") == {"TFO-KMS-001", "TFO-KMS-002", "TFO-KMS-003", "TFO-KMS-008"} with input as data.testdata.kms.violating
+	ids(kms.warn, "aws_kms_key.weak") == {"TFO-KMS-004", "TFO-KMS-005", "TFO-KMS-007"} with input as data.testdata.kms.violating
 }
 
 # ---------------------------------------------------------------- TFO-KMS-001 rotation
@@ -106,12 +106,13 @@ test_default_policy_not_reported_unknown if {
 
 test_004_short_window if {
 	f := {"id": "TFO-KMS-004", "resource": "aws_kms_key.weak", "message": "deletion_window_in_days is 7 (minimum 14)"}
-	f in kms.deny with input as data.testdata.kms.violating
+	f in kms.warn with input as data.testdata.kms.violating
+	not "TFO-KMS-004" in all_ids(kms.deny) with input as data.testdata.kms.violating
 }
 
 test_004_window_14_and_default_pass if {
-	not "TFO-KMS-004" in all_ids(kms.deny) with input as data.testdata.kms.compliant
-	not "TFO-KMS-004" in ids(kms.deny, "aws_kms_key.default") with input as data.testdata.kms.violating
+	not "TFO-KMS-004" in all_ids(kms.warn) with input as data.testdata.kms.compliant
+	not "TFO-KMS-004" in ids(kms.warn, "aws_kms_key.default") with input as data.testdata.kms.violating
 }
 
 test_004_unknown_window_warns if {
@@ -195,5 +196,95 @@ test_metadata_shape if {
 		is_string(m.title)
 		is_string(m.remediation)
 		"cis" in object.keys(m)
+		m.profile in {"baseline", "strict"}
 	}
+}
+
+# ---------------------------------------------------------------- profiles, stock key policies, data sources
+
+test_profiles if {
+	every _, m in kms.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	every id in ["TFO-KMS-004", "TFO-KMS-005", "TFO-KMS-007"] {
+		kms.metadata[id].profile == "strict"
+	}
+	every id in ["TFO-KMS-001", "TFO-KMS-002", "TFO-KMS-003", "TFO-KMS-006", "TFO-KMS-008"] {
+		kms.metadata[id].profile == "baseline"
+	}
+}
+
+# The compliant fixture's aws_kms_key.data with its policy replaced by `doc`, built from a data source.
+data_key_policy(doc) := json.patch(data.testdata.kms.compliant, [
+	{"op": "replace", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.this"}},
+	{"op": "add", "path": sprintf("/resources/%d/unknown/-", [i]), "value": "policy"},
+]) if {
+	some i, r in data.testdata.kms.compliant.resources
+	r.address == "aws_kms_key.data"
+}
+
+root_admin := {"Sid": "Default", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}, "Action": ["kms:*"], "Resource": ["*"]}
+
+# The default EBS key policy: the account root administers; every principal of the account may use
+# the key through EBS (kms:CallerAccount + kms:ViaService).
+test_stock_ebs_key_policy_passes if {
+	through_ebs := {
+		"Sid": "Allow access through EBS for all principals in the account that are authorized to use EBS",
+		"Effect": "Allow",
+		"Principal": {"AWS": ["*"]},
+		"Action": ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:CreateGrant", "kms:DescribeKey"],
+		"Resource": ["*"],
+		"Condition": {"StringEquals": {"kms:CallerAccount": "111122223333", "kms:ViaService": "ec2.us-east-1.amazonaws.com"}},
+	}
+	inp := data_key_policy({"Statement": [root_admin, through_ebs]})
+	ids(kms.deny, "aws_kms_key.data") == set() with input as inp
+	ids(kms.warn, "aws_kms_key.data") == set() with input as inp
+}
+
+# terraform-aws-modules/kms's default policy: root, key owners, administrators, users and service
+# users (a grant condition), principals unknown until apply where they are roles of this plan.
+test_module_default_key_policy_from_data_source_passes if {
+	doc := {"Statement": [
+		root_admin,
+		{"Sid": "KeyOwner", "Effect": "Allow", "Principal": {"AWS": ["(known after apply)"]}, "Action": ["kms:*"], "Resource": ["*"]},
+		{"Sid": "KeyAdministration", "Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:role/admin"]}, "Action": ["kms:Create*", "kms:Describe*", "kms:Enable*", "kms:Put*", "kms:ScheduleKeyDeletion"], "Resource": ["*"]},
+		{"Sid": "KeyUsage", "Effect": "Allow", "Principal": {"AWS": ["(known after apply)"]}, "Action": ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey*"], "Resource": ["*"]},
+		{"Sid": "KeyServiceUsage", "Effect": "Allow", "Principal": {"AWS": ["(known after apply)"]}, "Action": ["kms:CreateGrant", "kms:ListGrants", "kms:RevokeGrant"], "Resource": ["*"], "Condition": {"Bool": {"kms:GrantIsForAWSResource": ["true"]}}},
+		{"Sid": "CloudWatchLogs", "Effect": "Allow", "Principal": {"Service": ["logs.us-east-1.amazonaws.com"]}, "Action": ["kms:Encrypt*", "kms:Decrypt*"], "Resource": ["*"], "Condition": {"ArnLike": {"kms:EncryptionContext:aws:logs:arn": ["(known after apply)"]}}},
+	]}
+	inp := data_key_policy(doc)
+	ids(kms.deny, "aws_kms_key.data") == set() with input as inp
+	ids(kms.warn, "aws_kms_key.data") == set() with input as inp
+}
+
+test_policy_from_data_source_open_statement_denied if {
+	open := {"Sid": "Open", "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["kms:Decrypt"], "Resource": ["*"]}
+	ids(kms.deny, "aws_kms_key.data") == {"TFO-KMS-002"} with input as data_key_policy({"Statement": [root_admin, open]})
+
+	# narrowed by a condition whose value is unknown until apply: still narrowed
+	narrowed := object.union(open, {"Condition": {"StringEquals": {"aws:SourceAccount": "(known after apply)"}}})
+	ids(kms.deny, "aws_kms_key.data") == set() with input as data_key_policy({"Statement": [root_admin, narrowed]})
+
+	# an action unknown until apply for anyone: a warning, not a pass
+	unknown_action := object.union(open, {"Action": ["(known after apply)"]})
+	inp := data_key_policy({"Statement": [root_admin, unknown_action]})
+	ids(kms.deny, "aws_kms_key.data") == {"TFO-KMS-002"} with input as inp
+	some f in kms.warn with input as inp
+	f.id == "TFO-KMS-003"
+	f.unknown == true
+}
+
+test_006_destroy_graded if {
+	ids(kms.deny, "aws_kms_key.gone") == {"TFO-KMS-006"} with input as data.testdata.kms.destroy
+	opts := {"destroy": {"warn": ["aws_kms_key"]}}
+	not "TFO-KMS-006" in all_ids(kms.deny) with input as data.testdata.kms.destroy with data.tfo_options as opts
+	"TFO-KMS-006" in ids(kms.warn, "aws_kms_key.gone") with input as data.testdata.kms.destroy with data.tfo_options as opts
+}
+
+test_read_back_key_policy_not_checked if {
+	some j, c in data.testdata.kms.violating.plan.configuration.root_module.resources
+	c.address == "aws_kms_key.weak"
+	inp := json.patch(data.testdata.kms.violating, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	ids(kms.deny, "aws_kms_key.weak") & {"TFO-KMS-002", "TFO-KMS-003"} == set() with input as inp
 }

@@ -233,3 +233,19 @@ number_option(key, default_value) := n if {
 set_option(key, default_value) := {x | some x in data.tfo_options[key]} if {
 	is_array(data.tfo_options[key])
 } else := default_value
+
+# Whether a document attribute cannot be evaluated: unknown until apply and not built from an
+# aws_iam_policy_document data source (then `docs[attr]` holds the document, markers and all).
+doc_unknown(r, attr) if {
+	unknown_value(r, attr)
+	not doc_from_source(r, attr)
+}
+
+# Whether a statement's Principal is unknown until apply, wholly or in any of its values.
+unknown_principal(statement) if unknown_in_doc(statement.Principal)
+
+unknown_principal(statement) if {
+	is_object(statement.Principal)
+	some values in statement.Principal
+	unknown_in_doc(values)
+}

@@ -153,3 +153,13 @@ test_doc_from_source_and_unknown_in_doc if {
 	lib.unknown_in_doc(["arn:aws:s3:::b", "(known after apply)"])
 	not lib.unknown_in_doc("*")
 }
+
+test_doc_unknown_and_unknown_principal if {
+	lib.doc_unknown({"after": {}, "unknown": ["policy"]}, "policy")
+	not lib.doc_unknown({"after": {}, "unknown": ["policy"], "docs_from": {"policy": "data.aws_iam_policy_document.p"}}, "policy")
+	not lib.doc_unknown({"after": {"policy": "{}"}, "unknown": []}, "policy")
+	lib.unknown_principal({"Principal": "(known after apply)"})
+	lib.unknown_principal({"Principal": {"AWS": ["arn:aws:iam::111122223333:root", "(known after apply)"]}})
+	not lib.unknown_principal({"Principal": "*"})
+	not lib.unknown_principal({"Principal": {"Service": ["sns.amazonaws.com"]}})
+}

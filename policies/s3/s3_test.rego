@@ -198,8 +198,13 @@ test_legacy_inline_bucket_policy_checked if {
 	b := data.testdata.s3.public.resources[i]
 	b.address == "aws_s3_bucket.grants"
 	p := [r | some r in data.testdata.s3.public.resources; r.address == "aws_s3_bucket_policy.site"][0]
-	doc := json.patch(data.testdata.s3.public, [{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": p.docs.policy}])
+	read_back := json.patch(data.testdata.s3.public, [{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": p.docs.policy}])
+	doc := json.patch(read_back, [{"op": "add", "path": "/plan/configuration/root_module/resources/0/expressions/policy", "value": {"constant_value": "{}"}}])
+	data.testdata.s3.public.plan.configuration.root_module.resources[0].address == "aws_s3_bucket.grants"
 	{"TFO-S3-005", "TFO-S3-006", "TFO-S3-007", "TFO-S3-017"} & ids(s3.deny, "aws_s3_bucket.grants") == {"TFO-S3-005", "TFO-S3-006", "TFO-S3-007", "TFO-S3-017"} with input as doc
+
+	# the policy of an aws_s3_bucket_policy read back into an updated bucket: not checked twice
+	ids(s3.deny, "aws_s3_bucket.grants") & {"TFO-S3-005", "TFO-S3-006", "TFO-S3-007", "TFO-S3-017"} == set() with input as read_back
 }
 
 test_unknown_policy_warns_never_denies if {
@@ -388,6 +393,7 @@ test_metadata_shape if {
 		is_string(m.title)
 		is_string(m.remediation)
 		"cis" in object.keys(m)
+		m.profile in {"baseline", "strict"}
 	}
 }
 
@@ -402,4 +408,147 @@ test_main_entry_points if {
 	some w in data.tfo.main.warn with input as data.testdata.s3.public
 	w.id == "TFO-S3-016"
 	data.tfo.main.metadata["TFO-S3-001"].cis == "2.1.4"
+}
+
+# ---------------------------------------------------------------- profiles, presence, documents from data sources
+
+test_profiles_advisory_rules_strict if {
+	every id in ["TFO-S3-010", "TFO-S3-012", "TFO-S3-013", "TFO-S3-014", "TFO-S3-016"] {
+		s3.metadata[id].profile == "strict"
+	}
+	every id in ["TFO-S3-001", "TFO-S3-002", "TFO-S3-004", "TFO-S3-005", "TFO-S3-008", "TFO-S3-011", "TFO-S3-015"] {
+		s3.metadata[id].profile == "baseline"
+	}
+}
+
+# The unknown fixture with its bucket policy built from a data source (docs_from) holding `doc`.
+policy_from_source(doc) := json.patch(data.testdata.s3.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.this"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.s3.unknown.resources
+	r.address == "aws_s3_bucket_policy.this"
+}
+
+tls_statement := {"Sid": "DenyInsecureTransport", "Effect": "Deny", "Principal": "*", "Action": ["s3:*"], "Resource": ["(known after apply)"], "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+
+test_policy_from_data_source_evaluated_not_unknown if {
+	inp := policy_from_source({"Statement": [tls_statement, {"Effect": "Allow", "Principal": {"AWS": ["(known after apply)"]}, "Action": ["s3:PutObject"], "Resource": ["(known after apply)"]}]})
+	ids(s3.warn, "aws_s3_bucket_policy.this") == set() with input as inp
+	ids(s3.deny, "aws_s3_bucket_policy.this") == set() with input as inp
+}
+
+test_policy_from_data_source_open_statement_denied if {
+	inp := policy_from_source({"Statement": [tls_statement, {"Sid": "Open", "Effect": "Allow", "Principal": "*", "Action": ["s3:PutObject"], "Resource": ["(known after apply)"]}]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == {"TFO-S3-005", "TFO-S3-007"} with input as inp
+	no_tls := policy_from_source({"Statement": [{"Effect": "Allow", "Principal": {"AWS": ["arn:aws:iam::111122223333:root"]}, "Action": ["s3:GetObject"], "Resource": ["(known after apply)"]}]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == {"TFO-S3-004"} with input as no_tls
+}
+
+test_policy_from_data_source_unknown_action_warns if {
+	inp := policy_from_source({"Statement": [tls_statement, {"Effect": "Allow", "Principal": "*", "Action": ["(known after apply)"], "Resource": ["(known after apply)"]}]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == {"TFO-S3-005"} with input as inp
+	some f in s3.warn with input as inp
+	f.id == "TFO-S3-007"
+	f.unknown == true
+}
+
+# Writes narrowed to the organisation pass; every S3 action to anyone is denied narrowed or not.
+test_007_narrowed_writes_pass_006_still_denied if {
+	narrowed := object.union(tls_statement, {"Effect": "Allow", "Action": ["s3:PutObject"], "Condition": {"StringEquals": {"aws:PrincipalOrgID": "o-abc123"}}})
+	inp := policy_from_source({"Statement": [tls_statement, narrowed]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == set() with input as inp
+	all_of_s3 := policy_from_source({"Statement": [tls_statement, object.union(narrowed, {"Action": ["s3:*"]})]})
+	ids(s3.deny, "aws_s3_bucket_policy.this") == {"TFO-S3-006"} with input as all_of_s3
+}
+
+# A KMS key set from a resource of this plan is a customer managed key: no 009 finding or warning.
+test_009_key_set_from_plan_resource if {
+	some i, r in data.testdata.s3.unknown.resources
+	r.address == "aws_s3_bucket_server_side_encryption_configuration.this"
+	some p in r.unknown
+	endswith(p, ".kms_master_key_id")
+	inp := json.patch(data.testdata.s3.unknown, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": [p]}])
+	findings := s3.deny | s3.warn with input as inp with data.tfo_options as kms
+	not "TFO-S3-009" in all_ids(findings)
+	unset := s3.warn with input as data.testdata.s3.unknown with data.tfo_options as kms
+	"TFO-S3-009" in all_ids(unset)
+}
+
+# A bucket view: a created bucket with the given after/configuration, every split part missing.
+bare_view(after, expressions) := {"resources": [bucket], "buckets": {"aws_s3_bucket.b": view}, "plan": {"configuration": {"root_module": {"resources": [{"address": "aws_s3_bucket.b", "mode": "managed", "expressions": expressions}]}}}} if {
+	bucket := {"address": "aws_s3_bucket.b", "config_address": "aws_s3_bucket.b", "type": "aws_s3_bucket", "name": "b", "mode": "managed", "module": "", "configures": true, "change": "create", "after": after, "unknown": [], "docs": {}}
+	view := {"address": "aws_s3_bucket.b", "bucket": bucket, "versioning": null, "sse": null, "public_access_block": null, "policy": null, "logging": null, "lifecycle": null, "acl": null, "ownership": null}
+}
+
+test_legacy_inline_settings_count_as_present if {
+	after := {"bucket": "b", "versioning": [{"enabled": true}], "server_side_encryption_configuration": [{"rule": []}], "logging": [{"target_bucket": "logs"}], "lifecycle_rule": [{"enabled": true}]}
+	expr := {"versioning": [{}], "server_side_encryption_configuration": [{}], "logging": [{}], "lifecycle_rule": [{}]}
+	found := all_ids(s3.deny | s3.warn) with input as bare_view(after, expr)
+	found & {"TFO-S3-008", "TFO-S3-011", "TFO-S3-012", "TFO-S3-013"} == set()
+
+	# computed by the provider, not written: still missing
+	missing := all_ids(s3.deny | s3.warn) with input as bare_view(after, {})
+	missing & {"TFO-S3-008", "TFO-S3-011", "TFO-S3-012", "TFO-S3-013"} == {"TFO-S3-008", "TFO-S3-011", "TFO-S3-012", "TFO-S3-013"}
+
+	# inline versioning written but disabled
+	off := all_ids(s3.deny) with input as bare_view(object.union(after, {"versioning": [{"enabled": false}]}), expr)
+	"TFO-S3-011" in off
+}
+
+test_012_log_target_bucket_needs_no_logging if {
+	inp := bare_view({"bucket": "central-logs"}, {})
+	logging := {"address": "aws_s3_bucket_logging.x", "config_address": "aws_s3_bucket_logging.x", "type": "aws_s3_bucket_logging", "name": "x", "mode": "managed", "module": "", "configures": true, "change": "create", "after": {"target_bucket": "central-logs"}, "unknown": []}
+	with_name := object.union(inp, {"resources": array.concat(inp.resources, [logging])})
+	not "TFO-S3-012" in all_ids(s3.warn) with input as with_name
+	"TFO-S3-012" in all_ids(s3.warn) with input as inp
+
+	# target_bucket unknown until apply: joined through the configuration reference
+	by_ref := object.union(with_name, {
+		"resources": array.concat(inp.resources, [object.union(logging, {"after": {}, "unknown": ["target_bucket"]})]),
+		"plan": {"configuration": {"root_module": {"resources": array.concat(inp.plan.configuration.root_module.resources, [{"address": "aws_s3_bucket_logging.x", "mode": "managed", "expressions": {"target_bucket": {"references": ["aws_s3_bucket.b[0].id", "aws_s3_bucket.b"]}}}])}}},
+	})
+	not "TFO-S3-012" in all_ids(s3.warn) with input as by_ref
+}
+
+test_015_destroy_graded if {
+	"TFO-S3-015" in ids(s3.deny, "aws_s3_bucket.gone") with input as data.testdata.s3.destroy
+	opts := {"destroy": {"warn": ["aws_s3_bucket"]}}
+	not "TFO-S3-015" in all_ids(s3.deny) with input as data.testdata.s3.destroy with data.tfo_options as opts
+	"TFO-S3-015" in ids(s3.warn, "aws_s3_bucket.gone") with input as data.testdata.s3.destroy with data.tfo_options as opts
+}
+
+# A split part being replaced or created keeps the bucket's view; only one being deleted is missing.
+with_versioning(change) := object.union(inp, {"buckets": {"aws_s3_bucket.b": object.union(inp.buckets["aws_s3_bucket.b"], {"versioning": part})}}) if {
+	inp := bare_view({"bucket": "b"}, {})
+	part := {"address": "aws_s3_bucket_versioning.b", "type": "aws_s3_bucket_versioning", "change": change, "configures": change != "delete"}
+}
+
+test_part_replaced_keeps_view_deleted_is_missing if {
+	not "TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("replace")
+	not "TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("create")
+	"TFO-S3-011" in ids(s3.deny, "aws_s3_bucket.b") with input as with_versioning("delete")
+}
+
+# The account-level public access block with every flag true covers buckets without their own.
+test_001_account_public_access_block_covers_buckets if {
+	inp := bare_view({"bucket": "b"}, {})
+	account := {"address": "aws_s3_account_public_access_block.this", "type": "aws_s3_account_public_access_block", "change": "no-op", "configures": false, "after": {"block_public_acls": true, "block_public_policy": true, "ignore_public_acls": true, "restrict_public_buckets": true}, "unknown": []}
+	covered := object.union(inp, {"resources": array.concat(inp.resources, [account])})
+	not "TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as covered
+	partial := object.union(inp, {"resources": array.concat(inp.resources, [json.patch(account, [{"op": "replace", "path": "/after/restrict_public_buckets", "value": false}])])})
+	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as partial
+	"TFO-S3-001" in ids(s3.deny, "aws_s3_bucket.b") with input as inp
+}
+
+test_012_bucket_receiving_access_logs_needs_no_logging if {
+	inp := bare_view({"bucket": "central-logs"}, {})
+	"TFO-S3-012" in all_ids(s3.warn) with input as inp
+	delivery := {"Statement": [{"Sid": "AWSAccessLogDeliveryWrite", "Effect": "Allow", "Principal": {"Service": ["logging.s3.amazonaws.com"]}, "Action": ["s3:PutObject"], "Resource": ["(known after apply)"]}]}
+	policy := {"address": "aws_s3_bucket_policy.logs", "type": "aws_s3_bucket_policy", "change": "create", "configures": true, "docs": {"policy": delivery}}
+	by_policy := json.patch(inp, [{"op": "replace", "path": "/buckets/aws_s3_bucket.b/policy", "value": policy}])
+	not "TFO-S3-012" in all_ids(s3.warn) with input as by_policy
+	acl := {"address": "aws_s3_bucket_acl.logs", "type": "aws_s3_bucket_acl", "change": "create", "configures": true, "after": {"acl": "log-delivery-write"}}
+	by_acl := json.patch(inp, [{"op": "replace", "path": "/buckets/aws_s3_bucket.b/acl", "value": acl}])
+	not "TFO-S3-012" in all_ids(s3.warn) with input as by_acl
 }

@@ -9,42 +9,49 @@ metadata := {
 		"title": "SNS topic not encrypted at rest",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Set kms_master_key_id on the aws_sns_topic (a customer KMS key, or alias/aws/sns).",
 	},
 	"TFO-SNS-002": {
 		"title": "SNS topic policy allows anyone",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Name the principals (accounts, roles, services) instead of \"*\", or narrow the statement with a condition such as aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
 	},
 	"TFO-SNS-003": {
 		"title": "SNS topic policy lets anyone publish or subscribe",
 		"severity": "critical",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Remove sns:Publish / sns:Subscribe (and wildcards) for Principal \"*\", or narrow the statement with aws:SourceAccount, aws:SourceArn or aws:PrincipalOrgID.",
 	},
 	"TFO-SNS-004": {
 		"title": "SNS subscription over plain HTTP",
 		"severity": "high",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Use protocol = \"https\" with an https:// endpoint.",
 	},
 	"TFO-SNS-005": {
 		"title": "SNS topic without delivery status logging",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set a <protocol>_failure_feedback_role_arn (and optionally success feedback) for the protocols the topic delivers to.",
 	},
 	"TFO-SNS-006": {
 		"title": "FIFO SNS topic without content-based deduplication",
 		"severity": "low",
 		"cis": null,
+		"profile": "strict",
 		"remediation": "Set content_based_deduplication = true, or make sure every publisher sends a MessageDeduplicationId.",
 	},
 	"TFO-SNS-007": {
 		"title": "SNS topic not encrypted with a customer-managed KMS key",
 		"severity": "medium",
 		"cis": null,
+		"profile": "baseline",
 		"remediation": "Set kms_master_key_id to a customer-managed key (not alias/aws/sns). Applies when tfo_options.kms_required contains \"sns\".",
 	},
 }
@@ -58,15 +65,16 @@ key_id(t) := k if {
 	k != ""
 }
 
+# Set when known, or set from a resource of this plan (e.g. an aws_kms_key's arn).
 deny contains lib.finding("TFO-SNS-001", t.address, "kms_master_key_id is not set: the topic is not encrypted at rest") if {
 	some t in topics
-	not key_id(t)
-	not lib.unknown_value(t, "kms_master_key_id")
+	not lib.present(t, "kms_master_key_id")
+	not lib.presence_unknown(t, "kms_master_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-SNS-001", t.address, "kms_master_key_id") if {
 	some t in topics
-	lib.unknown_value(t, "kms_master_key_id")
+	lib.presence_unknown(t, "kms_master_key_id")
 }
 
 aws_managed_key(k) if lower(k) == "alias/aws/sns"
@@ -81,12 +89,19 @@ deny contains lib.finding("TFO-SNS-007", t.address, "kms_master_key_id is the AW
 
 # --- 002 / 003 topic policies -----------------------------------------------------------------
 
-# Topic policies: aws_sns_topic_policy.policy and aws_sns_topic.policy.
-policy_docs contains [r.address, doc] if {
-	some r in input.resources
-	r.type in {"aws_sns_topic_policy", "aws_sns_topic"}
-	r.configures
-	doc := r.docs.policy
+# Topic policies: aws_sns_topic_policy.policy and aws_sns_topic.policy, known or built from an
+# aws_iam_policy_document data source (values unknown until apply shown as lib.unknown_marker).
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sns_topic_policy")
+	r.docs.policy
+}
+
+# An inline policy only where the configuration writes it: the provider reads a separate
+# aws_sns_topic_policy's document back into `policy` on every update.
+policy_docs contains [r.address, r.docs.policy] if {
+	some r in lib.configured("aws_sns_topic")
+	r.docs.policy
+	lib.configured_attr(r, "policy")
 }
 
 actions(statement) := [lower(a) | some a in object.get(statement, "Action", [])]
@@ -132,7 +147,7 @@ feedback_protocols := ["application", "firehose", "http", "lambda", "sqs"]
 has_feedback(t) if {
 	some p in feedback_protocols
 	some kind in ["failure", "success"]
-	lib.get(t, sprintf("%s_%s_feedback_role_arn", [p, kind]), "") != ""
+	lib.present(t, sprintf("%s_%s_feedback_role_arn", [p, kind]))
 }
 
 has_feedback(t) if {
@@ -157,5 +172,5 @@ warn contains lib.finding("TFO-SNS-006", t.address, "fifo_topic is true and cont
 
 warn contains lib.unknown_finding("TFO-SNS-002", r.address, "policy") if {
 	some r in lib.configured("aws_sns_topic_policy")
-	lib.unknown_value(r, "policy")
+	lib.doc_unknown(r, "policy")
 }

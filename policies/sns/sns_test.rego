@@ -109,3 +109,55 @@ test_every_finding_has_metadata if {
 		}
 	}
 }
+
+# ---------------------------------------------------------------- profiles, presence, documents from data sources
+
+test_profiles if {
+	every _, m in sns.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	sns.metadata["TFO-SNS-005"].profile == "strict"
+	sns.metadata["TFO-SNS-006"].profile == "strict"
+	sns.metadata["TFO-SNS-001"].profile == "baseline"
+	sns.metadata["TFO-SNS-003"].profile == "baseline"
+}
+
+# A key set from a resource of this plan (the normaliser's `set`) is set: no unknown warning.
+test_001_key_of_this_plan_is_set if {
+	some i, t in data.testdata.sns.unknown.resources
+	t.address == "aws_sns_topic.events"
+	inp := json.patch(data.testdata.sns.unknown, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": ["kms_master_key_id", "sqs_failure_feedback_role_arn"]}])
+	count(unknown("TFO-SNS-001", inp)) == 0
+	count(denied("TFO-SNS-001", inp)) == 0
+	count(warned("TFO-SNS-005", inp)) == 0
+}
+
+# The unknown fixture with aws_sns_topic_policy.events built from a data source.
+policy_from_source(doc) := json.patch(data.testdata.sns.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.events"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.sns.unknown.resources
+	r.address == "aws_sns_topic_policy.events"
+}
+
+# terraform-aws-modules/sns's default statement: the topic's owner actions to AWS "*" narrowed by
+# AWS:SourceAccount (the condition key in its own case).
+test_module_default_topic_policy_passes if {
+	owner := {"Sid": "__default_statement_ID", "Effect": "Allow", "Principal": {"AWS": ["*"]}, "Action": ["sns:Subscribe", "sns:Publish", "sns:SetTopicAttributes"], "Resource": ["(known after apply)"], "Condition": {"StringEquals": {"AWS:SourceAccount": ["123456789012"]}}}
+	inp := policy_from_source({"Statement": [owner]})
+	count(unknown("TFO-SNS-002", inp)) == 0
+	count(denied("TFO-SNS-002", inp) | denied("TFO-SNS-003", inp)) == 0
+	open := object.remove(owner, ["Condition"])
+	denied("TFO-SNS-003", policy_from_source({"Statement": [open]})) == {"aws_sns_topic_policy.events"}
+}
+
+# A topic's `policy` read back from a separate aws_sns_topic_policy (not written inline): checked
+# on the aws_sns_topic_policy only.
+test_003_read_back_inline_policy_not_checked_twice if {
+	some j, c in data.testdata.sns.noncompliant.plan.configuration.root_module.resources
+	c.address == "aws_sns_topic.public"
+	inp := json.patch(data.testdata.sns.noncompliant, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	not "aws_sns_topic.public" in denied("TFO-SNS-003", inp)
+	"aws_sns_topic.public" in denied("TFO-SNS-003", data.testdata.sns.noncompliant)
+}

@@ -19,8 +19,18 @@ test_001_sse_disabled if {
 	denied("TFO-SQS-001", data.testdata.sqs.noncompliant) == {"aws_sqs_queue.open"}
 }
 
-test_001_sse_left_to_provider_is_unknown if {
-	unknown("TFO-SQS-001", data.testdata.sqs.noncompliant) == {"aws_sqs_queue.defaults"}
+# Left out of the configuration, SSE-SQS is AWS's default for new queues: neither a finding nor unknown.
+test_001_sse_left_to_provider_is_aws_default if {
+	not "aws_sqs_queue.defaults" in unknown("TFO-SQS-001", data.testdata.sqs.noncompliant)
+	not "aws_sqs_queue.defaults" in denied("TFO-SQS-001", data.testdata.sqs.noncompliant)
+}
+
+# Written in the configuration but unknown until apply: undecided.
+test_001_sse_configured_unknown_warns if {
+	some i, q in data.testdata.sqs.noncompliant.resources
+	q.address == "aws_sqs_queue.defaults"
+	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "add", "path": "/plan/configuration/root_module/resources/-", "value": {"address": "aws_sqs_queue.defaults", "mode": "managed", "expressions": {"sqs_managed_sse_enabled": {"references": ["aws_ssm_parameter.x.value"]}}}}])
+	unknown("TFO-SQS-001", inp) == {"aws_sqs_queue.defaults"}
 }
 
 test_001_encrypted if {
@@ -95,4 +105,88 @@ test_every_finding_has_metadata if {
 			sqs.metadata[f.id]
 		}
 	}
+}
+
+# ---------------------------------------------------------------- profiles, presence, documents from data sources
+
+test_profiles if {
+	every _, m in sqs.metadata {
+		m.profile in {"baseline", "strict"}
+	}
+	sqs.metadata["TFO-SQS-005"].profile == "strict"
+	sqs.metadata["TFO-SQS-006"].profile == "strict"
+	sqs.metadata["TFO-SQS-001"].profile == "baseline"
+	sqs.metadata["TFO-SQS-004"].profile == "baseline"
+}
+
+# The unknown fixture with the normaliser's `set` paths on aws_sqs_queue.jobs.
+jobs_set(paths) := json.patch(data.testdata.sqs.unknown, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}]) if {
+	some i, q in data.testdata.sqs.unknown.resources
+	q.address == "aws_sqs_queue.jobs"
+}
+
+test_key_and_dlq_of_this_plan_are_set if {
+	inp := jobs_set(["kms_master_key_id", "redrive_policy"])
+	findings := sqs.deny | sqs.warn with input as inp with data.tfo_options as kms
+	{f.id | some f in findings; f.resource == "aws_sqs_queue.jobs"} == set()
+	unset := sqs.warn with input as data.testdata.sqs.unknown with data.tfo_options as kms
+	{f.id | some f in unset; f.resource == "aws_sqs_queue.jobs"} == {"TFO-SQS-002", "TFO-SQS-005"}
+}
+
+# The unknown fixture with aws_sqs_queue_policy.jobs built from a data source.
+policy_from_source(doc) := json.patch(data.testdata.sqs.unknown, [
+	{"op": "add", "path": sprintf("/resources/%d/docs_from", [i]), "value": {"policy": "data.aws_iam_policy_document.jobs"}},
+	{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": doc},
+]) if {
+	some i, r in data.testdata.sqs.unknown.resources
+	r.address == "aws_sqs_queue_policy.jobs"
+}
+
+test_policy_from_data_source_evaluated if {
+	from_topic := {"Statement": [{"Effect": "Allow", "Principal": {"Service": ["sns.amazonaws.com"]}, "Action": ["sqs:SendMessage"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	count(unknown("TFO-SQS-004", policy_from_source(from_topic))) == 0
+	count(denied("TFO-SQS-004", policy_from_source(from_topic))) == 0
+	anyone := {"Statement": [{"Sid": "Anyone", "Effect": "Allow", "Principal": "*", "Action": ["sqs:SendMessage"], "Resource": ["(known after apply)"]}]}
+	denied("TFO-SQS-004", policy_from_source(anyone)) == {"aws_sqs_queue_policy.jobs"}
+	everything := {"Statement": [{"Sid": "All", "Effect": "Allow", "Principal": "*", "Action": ["sqs:*"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	denied("TFO-SQS-003", policy_from_source(everything)) == {"aws_sqs_queue_policy.jobs"}
+}
+
+test_003_unknown_action_warns if {
+	doc := {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": ["(known after apply)"], "Resource": ["(known after apply)"], "Condition": {"ArnEquals": {"aws:SourceArn": "(known after apply)"}}}]}
+	unknown("TFO-SQS-003", policy_from_source(doc)) == {"aws_sqs_queue_policy.jobs"}
+	count(denied("TFO-SQS-003", policy_from_source(doc))) == 0
+}
+
+# terraform-aws-modules/sqs: redrive and redrive-allow policies as separate resources.
+queue(address, after) := {"address": address, "module": "module.q", "type": "aws_sqs_queue", "name": split(address, ".")[2], "mode": "managed", "index": 0, "config_address": "x", "configures": true, "change": "create", "after": after, "unknown": ["redrive_policy", "url"]}
+
+separate(type, name) := {"address": sprintf("module.q.%s.%s[0]", [type, name]), "module": "module.q", "type": type, "name": name, "mode": "managed", "index": 0, "config_address": sprintf("module.q.%s.%s", [type, name]), "configures": true, "change": "create", "after": {}, "unknown": ["queue_url"]}
+
+module_queues(resources, refs) := {"resources": resources, "plan": {"configuration": {"root_module": {"module_calls": {"q": {"module": {"resources": [
+	{"address": "aws_sqs_queue_redrive_policy.this", "mode": "managed", "expressions": {"queue_url": {"references": refs}}},
+	{"address": "aws_sqs_queue_redrive_allow_policy.dlq", "mode": "managed", "expressions": {"queue_url": {"references": ["aws_sqs_queue.dead[0].url", "aws_sqs_queue.dead[0]", "aws_sqs_queue.dead"]}}},
+]}}}}}}}
+
+test_005_separate_redrive_policy_resources if {
+	main := queue("module.q.aws_sqs_queue.this[0]", {"name": "orders", "sqs_managed_sse_enabled": true})
+	dead := queue("module.q.aws_sqs_queue.dead[0]", {"name": "orders-dead", "sqs_managed_sse_enabled": true})
+	resources := [main, dead, separate("aws_sqs_queue_redrive_policy", "this"), separate("aws_sqs_queue_redrive_allow_policy", "dlq")]
+
+	# a literal index in the reference, and count.index (the reference without an index)
+	every refs in [["aws_sqs_queue.this[0].url", "aws_sqs_queue.this[0]", "aws_sqs_queue.this"], ["aws_sqs_queue.this"]] {
+		count(warned("TFO-SQS-005", module_queues(resources, refs))) == 0
+	}
+	warned("TFO-SQS-005", module_queues([main, dead], [])) == {"module.q.aws_sqs_queue.this[0]", "module.q.aws_sqs_queue.dead[0]"}
+	warned("TFO-SQS-005", module_queues([main, dead, separate("aws_sqs_queue_redrive_allow_policy", "dlq")], [])) == {"module.q.aws_sqs_queue.this[0]"}
+}
+
+# A queue's `policy` read back from a separate aws_sqs_queue_policy (not written inline): checked
+# on the aws_sqs_queue_policy only.
+test_004_read_back_inline_policy_not_checked_twice if {
+	some j, c in data.testdata.sqs.noncompliant.plan.configuration.root_module.resources
+	c.address == "aws_sqs_queue.open"
+	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	not "aws_sqs_queue.open" in denied("TFO-SQS-004", inp)
+	"aws_sqs_queue.open" in denied("TFO-SQS-004", data.testdata.sqs.noncompliant)
 }
