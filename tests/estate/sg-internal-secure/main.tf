@@ -1,5 +1,7 @@
-# Secure by default: security groups open only inside the VPC (HTTPS and PostgreSQL from the VPC
-# CIDR, the database only from the app group), described rules, egress limited to HTTPS.
+# Secure by default: security groups open only inside the VPC: HTTPS from the VPC CIDR to the app
+# tier, PostgreSQL to the database tier only from the app group, every rule described. The app
+# tier's egress is HTTPS only; the database group keeps the postgresql submodule's default egress
+# (all traffic to anywhere: its auto_egress_rules, which egress_rules = [] does not remove).
 
 locals {
   vpc_cidr = "10.40.0.0/16"
