@@ -104,10 +104,25 @@ async function rewriteSources(dir, link) {
   }
 }
 
+const byAddress = (a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0);
+
+function sortChildModules(mod) {
+  if (!mod || !Array.isArray(mod.child_modules)) return;
+  mod.child_modules.sort(byAddress);
+  for (const child of mod.child_modules) sortChildModules(child);
+}
+
 /** The plan's JSON with machine-specific paths put back to the placeholder and a fixed timestamp. */
 export function portablePlan(text, { corpusModules, caseDir }) {
   const plan = JSON.parse(text.replaceAll(corpusModules, PLACEHOLDER).replaceAll(caseDir, '.'));
   if ('timestamp' in plan) plan.timestamp = FIXED_TIMESTAMP;
+  // terraform lists module instances (for_each over a module) and relevant_attributes in no stable order
+  sortChildModules(plan.planned_values?.root_module);
+  sortChildModules(plan.prior_state?.values?.root_module);
+  if (Array.isArray(plan.relevant_attributes)) {
+    const key = (r) => JSON.stringify([r.resource, r.attribute]);
+    plan.relevant_attributes.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
   return plan;
 }
 

@@ -168,7 +168,9 @@ export function formatReport(scores: readonly FileScore[]): string {
     `precision ${pct(t.precision)} (${t.matched}/${t.reported})  recall ${pct(t.recall)} (${t.recalled}/${t.expected})`,
   );
   const fps = scores.flatMap((s) =>
-    s.falsePositives.map((f) => `  FP   ${s.plan}: ${f.level} ${f.ruleId} ${f.resource ?? ''}`),
+    s.falsePositives.map(
+      (f) => `  FP   ${s.plan}: ${f.level} ${f.ruleId} ${f.resource ?? ''}${f.message ? ` (${f.message})` : ''}`,
+    ),
   );
   const misses = scores.flatMap((s) => s.misses.map((m) => `  MISS ${s.plan}: ${m.level} ${m.id} ${m.resource}`));
   if (fps.length > 0) lines.push('', `false positives (${fps.length}):`, ...fps);
