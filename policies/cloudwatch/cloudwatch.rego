@@ -11,7 +11,7 @@ metadata := {
 		"severity": "medium",
 		"cis": null,
 		"profile": "baseline",
-		"remediation": "Set kms_key_id on the aws_cloudwatch_log_group to a customer-managed KMS key whose policy lets logs.<region>.amazonaws.com use it.",
+		"remediation": "Set kms_key_id on the aws_cloudwatch_log_group to a customer-managed KMS key whose policy lets logs.<region>.amazonaws.com use it. A deny when tfo_options.kms_required contains \"cloudwatch\", else an advisory warning (strict profile).",
 	},
 	"TFO-CLOUDWATCH-002": {
 		"title": "CloudWatch log group retention below the minimum",
@@ -78,13 +78,29 @@ trails := lib.configured("aws_cloudtrail")
 # --- 001 log group encryption -----------------------------------------------------------------
 
 # Set when known, or set from a resource of this plan (e.g. an aws_kms_key's arn).
-deny contains lib.finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id is not set: log events are encrypted only with a service key") if {
-	some g in log_groups
+# Log events are always encrypted (a service key): a customer key blocks only when
+# tfo_options.kms_required contains "cloudwatch", else it is advisory (strict).
+cmk_missing(g) if {
 	not lib.present(g, "kms_key_id")
 	not lib.presence_unknown(g, "kms_key_id")
 }
 
+cmk_missing_message := "kms_key_id is not set: log events are encrypted only with a service key"
+
+deny contains lib.finding("TFO-CLOUDWATCH-001", g.address, cmk_missing_message) if {
+	lib.kms_required("cloudwatch")
+	some g in log_groups
+	cmk_missing(g)
+}
+
+warn contains lib.advisory(lib.finding("TFO-CLOUDWATCH-001", g.address, cmk_missing_message)) if {
+	not lib.kms_required("cloudwatch")
+	some g in log_groups
+	cmk_missing(g)
+}
+
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id") if {
+	lib.kms_required("cloudwatch")
 	some g in log_groups
 	lib.presence_unknown(g, "kms_key_id")
 }

@@ -13,13 +13,32 @@ test_compliant_has_no_findings if {
 	count(cloudwatch.warn) == 0 with input as data.testdata.cloudwatch.compliant
 }
 
-test_001_unencrypted_log_group if {
-	denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_group.app"}
+required := {"kms_required": ["cloudwatch"]}
+
+test_001_unencrypted_log_group_denied_when_required if {
+	denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.noncompliant) == {"aws_cloudwatch_log_group.app"} with data.tfo_options as required
 }
 
-test_001_unknown_key if {
-	unknown("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.unknown) == {"aws_cloudwatch_log_group.app"}
-	count(denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.unknown)) == 0
+test_001_unencrypted_log_group_advisory_otherwise if {
+	count(denied("TFO-CLOUDWATCH-001", data.testdata.cloudwatch.noncompliant)) == 0
+	advisory := [f |
+		some f in cloudwatch.warn with input as data.testdata.cloudwatch.noncompliant
+		f.id == "TFO-CLOUDWATCH-001"
+	]
+	[f.profile | some f in advisory] == ["strict"]
+}
+
+test_001_unknown_key_only_when_required if {
+	group := {"address": "aws_cloudwatch_log_group.g", "type": "aws_cloudwatch_log_group", "configures": true, "after": {"name": "g"}, "unknown": ["kms_key_id"], "set": []}
+	unknown("TFO-CLOUDWATCH-001", {"resources": [group]}) == {"aws_cloudwatch_log_group.g"} with data.tfo_options as required
+	count(denied("TFO-CLOUDWATCH-001", {"resources": [group]})) == 0 with data.tfo_options as required
+	count(unknown("TFO-CLOUDWATCH-001", {"resources": [group]})) == 0
+}
+
+test_001_key_of_this_plan_is_set if {
+	group := {"address": "aws_cloudwatch_log_group.g", "type": "aws_cloudwatch_log_group", "configures": true, "after": {"name": "g"}, "unknown": ["kms_key_id"], "set": ["kms_key_id"]}
+	count(unknown("TFO-CLOUDWATCH-001", {"resources": [group]})) == 0 with data.tfo_options as required
+	count(denied("TFO-CLOUDWATCH-001", {"resources": [group]})) == 0 with data.tfo_options as required
 }
 
 test_001_encrypted if {

@@ -109,7 +109,8 @@ deny contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if
 	not cmk_unknown(t)
 }
 
-warn contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
+# without kms_required an AWS owned key still encrypts the table: a customer key is advisory (strict)
+warn contains lib.advisory(lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message)) if {
 	not lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
@@ -117,6 +118,7 @@ warn contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-002", t.address, "server_side_encryption.kms_key_arn") if {
+	lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
 	cmk_unknown(t)

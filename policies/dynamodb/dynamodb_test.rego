@@ -37,7 +37,7 @@ test_002_aws_owned_key_denied_when_kms_required if {
 }
 
 test_002_unknown_key_is_neither_pass_nor_deny if {
-	unknown("TFO-DYNAMODB-002", data.testdata.dynamodb.unknown_key) == {"aws_dynamodb_table.events"}
+	unknown("TFO-DYNAMODB-002", data.testdata.dynamodb.unknown_key) == {"aws_dynamodb_table.events"} with data.tfo_options as {"kms_required": ["dynamodb"]}
 	count(denied("TFO-DYNAMODB-002", data.testdata.dynamodb.unknown_key)) == 0 with data.tfo_options as {"kms_required": ["dynamodb"]}
 }
 

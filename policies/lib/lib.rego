@@ -17,6 +17,10 @@ of_type(type) := [input.resources[i] | some i in input.types[type]] if {
 	is_object(input.types)
 } else := [r | some r in input.resources; r.type == type]
 
+# A finding of a rule's advisory branch: reported only in the strict profile, whatever the rule's
+# profile (e.g. a customer-managed key that tfo_options.kms_required does not ask for).
+advisory(f) := object.union(f, {"profile": "strict"})
+
 # Resources of a type that this plan creates, updates or replaces.
 configured(type) := [r | some r in of_type(type); r.configures]
 

@@ -261,9 +261,9 @@ vpc_id_targets(f) := {t |
 	some t in vpc_target(lib.module_prefix(f), ref)
 }
 
-vpc_target(prefix, ref) := {in_module(prefix, sprintf("aws_vpc.%s", [parts[1]]))} if {
+vpc_target(prefix, ref) := {in_module(prefix, sprintf("%s.%s", [parts[0], parts[1]]))} if {
 	parts := split(ref, ".")
-	parts[0] == "aws_vpc"
+	parts[0] in vpc_types
 	count(parts) >= 2
 }
 
@@ -277,10 +277,10 @@ vpc_target(prefix, ref) := targets if {
 	call := segments[n - 1]
 	parent := concat(".", array.slice(segments, 0, n - 2))
 	refs := object.get(lib.config_module(parent), ["module_calls", call, "expressions", parts[1], "references"], [])
-	targets := {in_module(parent, sprintf("aws_vpc.%s", [p[1]])) |
+	targets := {in_module(parent, sprintf("%s.%s", [p[0], p[1]])) |
 		some pref in refs
 		p := split(pref, ".")
-		p[0] == "aws_vpc"
+		p[0] in vpc_types
 	}
 }
 
@@ -330,14 +330,19 @@ untraced_flow_log if {
 	untraced(f)
 }
 
+# The default VPC too, when the plan manages it (CIS 3.7 covers every VPC).
+vpc_types := {"aws_vpc", "aws_default_vpc"}
+
+flow_log_vpcs := array.concat(lib.configured("aws_vpc"), lib.configured("aws_default_vpc"))
+
 deny contains lib.finding("TFO-VPC-006", vpc.address, "no aws_flow_log in the plan points at this VPC") if {
-	some vpc in lib.configured("aws_vpc")
+	some vpc in flow_log_vpcs
 	not has_flow_log(vpc)
 	not untraced_flow_log
 }
 
 warn contains lib.unknown_finding("TFO-VPC-006", vpc.address, "the vpc_id of the plan's flow logs") if {
-	some vpc in lib.configured("aws_vpc")
+	some vpc in flow_log_vpcs
 	not has_flow_log(vpc)
 	untraced_flow_log
 }

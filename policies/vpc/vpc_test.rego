@@ -111,6 +111,7 @@ test_005_empty_default_sg_passes if {
 # TFO-VPC-006
 test_006_vpc_without_flow_log_denied if {
 	count(hits(vpc.deny, "TFO-VPC-006", "aws_vpc.legacy")) == 1 with input as violating
+	count(hits(vpc.deny, "TFO-VPC-006", "aws_default_vpc.default")) == 1 with input as violating # the default VPC too (CIS 3.7)
 }
 
 # compliant: same-module reference; module: inside a module, and through a module variable.

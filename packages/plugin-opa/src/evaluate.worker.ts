@@ -19,6 +19,8 @@ export interface RawFinding {
   resource?: string;
   message: string;
   unknown?: boolean;
+  /** Set by a rule's advisory branch (`lib.advisory`): this finding belongs to `strict` whatever the rule's profile. */
+  profile?: string;
 }
 
 export interface EvaluateResult {

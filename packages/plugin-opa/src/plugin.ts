@@ -78,8 +78,8 @@ export async function resolvePolicy(dirs: string[], cacheDir: string, cwd: strin
 
 /**
  * Maps the policy set's raw findings to engine findings, refusing any rule without metadata.
- * Keeps the findings of the rules the profile selects (a rule's own profile, or its override;
- * `off` drops it), applies level overrides, then `failOn`; a finding unknown until apply is
+ * Keeps the findings of the rules the profile selects (a rule's own profile, or `strict` for a
+ * finding its rule marks advisory, or the rule's override; `off` drops it), applies level overrides, then `failOn`; a finding unknown until apply is
  * always `warn`. An override naming a rule the bundle lacks is a config error.
  */
 export function toFindings(
@@ -100,7 +100,8 @@ export function toFindings(
       );
     }
     const override = overrides[raw.id];
-    const profile = override?.profile ?? ruleProfile(raw.id, meta.profile);
+    // an advisory branch of a baseline rule (`lib.advisory`) is strict; an override wins over both
+    const profile = override?.profile ?? (raw.profile === 'strict' ? 'strict' : ruleProfile(raw.id, meta.profile));
     if (profile === 'off' || (profile === 'strict' && selected === 'baseline')) return undefined;
     const unknown = raw.unknown === true;
     const effective = unknown ? 'warn' : (override?.level ?? level);

@@ -66,6 +66,23 @@ describe('toFindings: profiles', () => {
     ]);
   });
 
+  it('an advisory finding of a baseline rule (lib.advisory) is strict; an override still wins', () => {
+    const advisory: Result = {
+      deny: [],
+      warn: [
+        { id: 'TFO-A-001', resource: 'aws_cloudwatch_log_group.g', message: 'no customer key', profile: 'strict' },
+      ],
+      metadata: METADATA,
+    };
+    expect(toFindings(advisory, FILE, 'deny')).toEqual([]);
+    expect(rows(toFindings(advisory, FILE, 'deny', { profile: 'strict' }))).toEqual([
+      'warn TFO-A-001 aws_cloudwatch_log_group.g strict',
+    ]);
+    expect(rows(toFindings(advisory, FILE, 'deny', { rules: { 'TFO-A-001': { profile: 'baseline' } } }))).toEqual([
+      'warn TFO-A-001 aws_cloudwatch_log_group.g baseline',
+    ]);
+  });
+
   it('per-rule overrides: off drops a rule, baseline brings a strict rule into the baseline profile', () => {
     const out = toFindings(RESULT, FILE, 'deny', {
       rules: { 'TFO-A-003': { profile: 'off' }, 'TFO-A-002': { profile: 'baseline' } },
