@@ -4,17 +4,17 @@ import type { NormalisedResource } from './normalize.js';
 /**
  * `set` paths: attributes unknown until apply that are known to be non-null, because every place
  * their configuration expression can take its value from (config-refs.ts) is an attribute of a
- * managed resource created or kept in this plan, or something known at plan time, and at least
- * one is such a resource attribute.
+ * managed resource created or kept in this plan (or an instance key), and at least one is.
  *
  * The plan JSON keeps only an expression's references, never its functions or conditionals, so
  * the reference list is what is judged: `try(aws_kms_key.this[0].arn, null)` lists only the key
- * (the `null` is no reference) and is set. Conservative by design, a path is not set when any
- * branch is a local value, a whole module object, a data source, a resource with no live instance
- * in the plan, an attribute that the referenced instance leaves null, or a value known at plan
- * time (a root variable, an input left to its default or given a constant): with one of those
- * next to a resource attribute the expression may be a conditional that picks the known value,
- * as in `var.key != null ? null : var.flag`, which is unknown while `var.key` is but ends null.
+ * (the `null` is no reference) and is set; a resource with no instance at all (count 0) gives no
+ * value and is passed over. Conservative by design, a path is not set when any branch is a local
+ * value, a whole module object, a data source, a resource whose instances are all deleted, an
+ * attribute that the referenced instance leaves null, or a value known at plan time (a root
+ * variable, an input left to its default or given a constant): next to a resource attribute, the
+ * expression may be a conditional that picks the known value, as in
+ * `var.key != null ? null : var.flag`, unknown while `var.key` is, and null in the end.
  * Instance keys (`count.index`, `each.key`) are not values and do not count.
  */
 export class SetPaths {
@@ -73,15 +73,23 @@ export class SetPaths {
       }
       if (l.kind === 'opaque' || l.mode !== 'managed') return false;
       if (l.keyOnly) continue;
-      if (!this.liveAttribute(l)) return false;
-      fromResource = true;
+      const state = this.attributeState(l);
+      if (state === 'null') return false;
+      if (state === 'set') fromResource = true;
     }
     return fromResource;
   }
 
-  /** Whether the resource has an instance created or kept in this plan whose attribute is not null. */
-  private liveAttribute(l: Extract<Leaf, { kind: 'resource' }>): boolean {
-    const instances = (this.byConfig.get(l.address) ?? []).filter(
+  /**
+   * `set` when the resource has an instance created or kept in this plan whose attribute is not
+   * null; `absent` when the resource has no instance at all (count or for_each of zero: an
+   * alternative of a `try()` that gives no value, as in `try(aws_kms_key.this[0].arn,
+   * aws_kms_replica_key.this[0].arn, null)`); else `null`.
+   */
+  private attributeState(l: Extract<Leaf, { kind: 'resource' }>): 'set' | 'absent' | 'null' {
+    const all = this.byConfig.get(l.address) ?? [];
+    if (all.length === 0) return 'absent';
+    const instances = all.filter(
       (i) =>
         i.mode === 'managed' &&
         i.change !== 'delete' &&
@@ -89,9 +97,13 @@ export class SetPaths {
         (l.index.kind !== 'literal' || i.index === l.index.value),
     );
     const top = l.attr?.[0];
-    if (top === undefined) return instances.length > 0; // the attribute is hidden by a dynamic index
-    return instances.some(
-      (i) => i.unknown.includes(top) || ((i.after as Record<string, unknown> | null)?.[top] ?? null) !== null,
-    );
+    // with a dynamic index the attribute is hidden: any live instance
+    const live =
+      top === undefined
+        ? instances.length > 0
+        : instances.some(
+            (i) => i.unknown.includes(top) || ((i.after as Record<string, unknown> | null)?.[top] ?? null) !== null,
+          );
+    return live ? 'set' : 'null';
   }
 }
