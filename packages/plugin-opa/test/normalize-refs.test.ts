@@ -11,7 +11,7 @@ import { documentFromStatements, KNOWN_AFTER_APPLY } from '../src/policy-doc-sou
 
 const FIXTURES = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/normalize');
 const planOf = (name: string): PlanJson =>
-  JSON.parse(readFileSync(path.join(FIXTURES, name, 'plan.json'), 'utf8')) as PlanJson;
+  JSON.parse(readFileSync(path.join(FIXTURES, name, `${name}.plan.json`), 'utf8')) as PlanJson;
 const load = (name: string): PolicyInput => normalisePlan(planOf(name), `${name}.tfvars`);
 
 const byAddress = (input: PolicyInput) => new Map(input.resources.map((r) => [r.address, r]));
