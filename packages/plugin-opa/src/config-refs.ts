@@ -147,11 +147,21 @@ export class ConfigRefs {
     walk((plan.configuration as { root_module?: Record<string, unknown> } | undefined)?.root_module, '');
   }
 
-  /** Where the value of an expression of `block` can come from (deduplicated leaves). */
-  resolveExpression(block: ConfigBlock, expr: { references?: string[] } | undefined): Leaf[] {
+  private readonly byExpression = new WeakMap<object, Leaf[]>();
+
+  /**
+   * Where the value of an expression of `block` can come from (deduplicated leaves; resolved
+   * once per expression, shared by every instance of the block: do not modify).
+   */
+  resolveExpression(block: ConfigBlock, expr: { references?: string[] } | undefined): readonly Leaf[] {
     const refs = expr?.references;
-    if (!refs || refs.length === 0) return [VALUE];
-    return this.resolveList(refs, block, []);
+    if (!expr || !refs || refs.length === 0) return [VALUE];
+    let leaves = this.byExpression.get(expr);
+    if (!leaves) {
+      leaves = this.resolveList(refs, block, []);
+      this.byExpression.set(expr, leaves);
+    }
+    return leaves;
   }
 
   private resolveList(refs: readonly string[], block: ConfigBlock, rest: string[]): Leaf[] {

@@ -64,7 +64,7 @@ export class SetPaths {
     return v;
   }
 
-  private leavesSet(leaves: Leaf[]): boolean {
+  private leavesSet(leaves: readonly Leaf[]): boolean {
     let fromResource = false;
     for (const l of leaves) {
       if (l.kind === 'known') {
