@@ -46,7 +46,12 @@ export type Leaf =
    * or, with `value`, a value that can stand for the expression's (a root variable, an input left
    * to its default, a constant passed to an input).
    */
-  | { kind: 'known'; value?: true }
+  | {
+      kind: 'known';
+      value?: true;
+      /** The value itself, when the configuration shows it: `{ is: <value> }`. */
+      constant?: { is: unknown };
+    }
   /** Not resolvable from the plan JSON (locals, self, cycles); `module` for a whole module object. */
   | { kind: 'opaque'; ref: string; module?: string };
 
@@ -62,6 +67,8 @@ export interface ConfigBlock {
 
 interface ModuleCall extends ConfigBlock {
   outputs: Record<string, { expression?: { references?: string[] } }>;
+  /** The called module's variable declarations (`default` when it has one). */
+  variables: Record<string, { default?: unknown }>;
 }
 
 interface Expression {
@@ -107,6 +114,7 @@ export function expressionAt(expressions: Record<string, unknown>, path: string)
 
 const MAX_DEPTH = 64;
 const VALUE: Leaf = { kind: 'known', value: true };
+const valueOf = (v: unknown): Leaf => ({ kind: 'known', value: true, constant: { is: v } });
 
 /** The configuration of one plan, indexed once, and a memoising resolver over it. */
 export class ConfigRefs {
@@ -116,7 +124,10 @@ export class ConfigRefs {
   private readonly memo = new Map<string, Leaf[]>();
   private readonly active = new Set<string>();
 
+  private readonly rootVariables: Record<string, { value?: unknown }>;
+
   constructor(plan: PlanJson) {
+    this.rootVariables = (plan.variables as Record<string, { value?: unknown }> | undefined) ?? {};
     const walk = (mod: Record<string, unknown> | undefined, path: string): void => {
       if (!mod) return;
       const prefix = path ? `${path}.` : '';
@@ -140,6 +151,7 @@ export class ConfigRefs {
           forEach: refsOf(c.for_each_expression),
           count: refsOf(c.count_expression),
           outputs: (module?.outputs as ModuleCall['outputs']) ?? {},
+          variables: (module?.variables as ModuleCall['variables']) ?? {},
         });
         walk(module, child);
       }
@@ -212,13 +224,17 @@ export class ConfigRefs {
       case 'var': {
         const name = 'name' in steps[1]! ? steps[1].name : '';
         const call = this.calls.get(block.module);
-        if (!call) return [VALUE]; // a root variable: known at plan time
         const tail = names(2);
+        const whole = tail !== null && tail.length === 0;
+        // a root variable: known at plan time
+        if (!call) return [whole && name in this.rootVariables ? valueOf(this.rootVariables[name]!.value) : VALUE];
         if (tail === null) return [{ kind: 'opaque', ref }];
-        const e = call.expressions[name];
-        if (!e) return [VALUE]; // not passed: the variable's default
+        const e = call.expressions[name] as Expression | undefined;
+        // not passed: the variable's default
+        if (!e) return [whole ? valueOf(call.variables[name]?.default ?? null) : VALUE];
         const refs = refsOf(e);
-        return refs?.length ? this.resolveList(refs, call, tail) : [VALUE];
+        if (refs?.length) return this.resolveList(refs, call, tail);
+        return [whole && 'constant_value' in e ? valueOf(e.constant_value) : VALUE];
       }
       case 'module': {
         const name = steps[1] && 'name' in steps[1] ? steps[1].name : '';

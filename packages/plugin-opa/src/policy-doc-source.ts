@@ -1,6 +1,7 @@
 import type { PlanJson } from '@tfo/engine';
 import { expressionAt, type ConfigRefs } from './config-refs.js';
 import { pickInstance, type Instance } from './instances.js';
+import { mergeStatements, sourceDocuments } from './policy-doc-merge.js';
 import { policyDocument, stripIndexes, type NormalisedResource, type PolicyDocument } from './normalize.js';
 
 /** The value standing for anything the data source will only know at apply. */
@@ -84,12 +85,27 @@ export function docsFromSources(
     if (docLeaves.some((l) => l.attr?.length !== 1 || !['json', 'minified_json'].includes(l.attr[0]!))) continue;
     const source = pickInstance(leaf, r, block.module, sources.get(leaf.address) ?? []);
     if (!source) continue;
-    const doc = policyDocument(source.after.json) ?? documentFromStatements(source.after, source.afterUnknown);
+    const doc = documentOf(source, refs, sources, 0);
     if (!doc) continue;
     docs[attr] = doc;
     from[attr] = source.address;
   }
   return { docs, from };
+}
+
+const MAX_MERGE_DEPTH = 4;
+
+/** The document a data source renders: its json when known, else built from its statements and the documents it merges. */
+function documentOf(
+  source: DocSource,
+  refs: ConfigRefs,
+  sources: Map<string, DocSource[]>,
+  depth: number,
+): PolicyDocument | undefined {
+  const known = policyDocument(source.after.json);
+  if (known || depth > MAX_MERGE_DEPTH) return known;
+  const merged = sourceDocuments(source, refs, sources, (s) => documentOf(s, refs, sources, depth + 1));
+  return merged && documentFromStatements(source.after, source.afterUnknown, merged);
 }
 
 type Mask = Record<string, unknown> | undefined;
@@ -108,12 +124,18 @@ function list(values: unknown, mask: unknown): string[] | undefined {
  * The policy document an `aws_iam_policy_document` data source will render, from its planned
  * statement blocks, in the normalised shape of parsed documents (policies/README.md): principal
  * type `*` renders `"*"`, other principals `{ type: [identifiers] }`, conditions
- * `{ test: { variable: [values] } }`. Undefined when the statements themselves are unknown or the
- * document merges other documents (source_/override_ documents or JSON).
+ * `{ test: { variable: [values] } }`. `merged`: the documents of `source_policy_documents`
+ * (policy-doc-merge.ts), whose statements come first. Undefined when the statements themselves are
+ * unknown or the document merges documents it was not given (source_/override_ documents or JSON).
  */
-export function documentFromStatements(after: Record<string, unknown>, unknown: unknown): PolicyDocument | undefined {
+export function documentFromStatements(
+  after: Record<string, unknown>,
+  unknown: unknown,
+  merged?: PolicyDocument[],
+): PolicyDocument | undefined {
   const mask = (unknown && typeof unknown === 'object' ? unknown : {}) as Record<string, unknown>;
-  for (const k of ['source_policy_documents', 'override_policy_documents', 'source_json', 'override_json']) {
+  const merges = ['override_policy_documents', 'source_json', 'override_json'];
+  for (const k of merged ? merges : ['source_policy_documents', ...merges]) {
     const v = after[k];
     if (anyTrue(mask[k]) || (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)))
       return undefined;
@@ -144,7 +166,10 @@ export function documentFromStatements(after: Record<string, unknown>, unknown: 
     if (c !== undefined) st.Condition = c;
     Statement.push(st);
   }
-  const doc: PolicyDocument = { Version: typeof after.version === 'string' ? after.version : '2012-10-17', Statement };
+  const doc: PolicyDocument = {
+    Version: typeof after.version === 'string' ? after.version : '2012-10-17',
+    Statement: merged ? mergeStatements(merged, Statement) : Statement,
+  };
   if (typeof after.policy_id === 'string') doc.Id = after.policy_id;
   return doc;
 }

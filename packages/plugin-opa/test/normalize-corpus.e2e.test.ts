@@ -58,6 +58,7 @@ module "kms" {
 module "bucket" {
   source = "${modules}/s3-bucket"
   bucket = "norm-corpus-bucket"
+  attach_deny_insecure_transport_policy = true
   versioning = {
     enabled = true
   }
@@ -162,6 +163,21 @@ describe.skipIf(!CORPUS)('normaliser on the public modules of the corpus', () =>
     expect(view.sse?.address).toBe('module.bucket.aws_s3_bucket_server_side_encryption_configuration.this[0]');
     expect(view.public_access_block?.address).toBe('module.bucket.aws_s3_bucket_public_access_block.this[0]');
     for (const r of input.resources.filter((x) => x.type.startsWith('aws_s3_bucket_'))) expect(r.bucket).toBe(bucket);
+  });
+
+  it("builds the s3-bucket module's merged bucket policy", () => {
+    const policy = at('module.bucket.aws_s3_bucket_policy.this[0]');
+    expect(policy.docs_from).toEqual({ policy: 'module.bucket.data.aws_iam_policy_document.combined[0]' });
+    expect(policy.docs.policy!.Statement).toEqual([
+      {
+        Sid: 'denyInsecureTransport',
+        Effect: 'Deny',
+        Action: ['s3:*'],
+        Resource: [KNOWN_AFTER_APPLY, KNOWN_AFTER_APPLY],
+        Principal: '*',
+        Condition: { Bool: { 'aws:SecureTransport': ['false'] } },
+      },
+    ]);
   });
 
   it('holds a KMS key from the kms module as set, through its try() output', () => {

@@ -64,6 +64,7 @@ describe('split S3 resources joined to their bucket', () => {
       'module.many_settings["b"].aws_s3_bucket_server_side_encryption_configuration.this':
         'module.many["b"].aws_s3_bucket.this[0]',
       'aws_s3_bucket_ownership_controls.many_b': 'module.many["b"].aws_s3_bucket.this[0]',
+      'module.policy_bucket.aws_s3_bucket_policy.this': 'module.policy_bucket.aws_s3_bucket.this',
     });
   });
 });
@@ -131,6 +132,29 @@ describe('policy documents from aws_iam_policy_document', () => {
     expect(rw.docs.policy!.Statement).toEqual([
       { Sid: 'ReadWrite', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: [KNOWN_AFTER_APPLY] },
       { Effect: 'Deny', NotAction: ['s3:*'], Resource: ['*'] },
+    ]);
+  });
+
+  it('merges source_policy_documents: gated documents that exist and a policy passed as a string', () => {
+    const policy = byAddress(load('modules')).get('module.policy_bucket.aws_s3_bucket_policy.this')!;
+    expect(policy.docs_from).toEqual({ policy: 'module.policy_bucket.data.aws_iam_policy_document.combined' });
+    expect(policy.set).toEqual(['bucket', 'policy']);
+    expect(policy.docs.policy!.Statement).toEqual([
+      {
+        Sid: 'denyInsecureTransport',
+        Effect: 'Deny',
+        Action: ['s3:*'],
+        Resource: [KNOWN_AFTER_APPLY, KNOWN_AFTER_APPLY],
+        Principal: '*',
+        Condition: { Bool: { 'aws:SecureTransport': ['false'] } },
+      },
+      {
+        Sid: 'ReadOnly',
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111111111111:root'] },
+        Action: ['s3:GetObject'],
+        Resource: ['*'],
+      },
     ]);
   });
 
@@ -214,8 +238,10 @@ describe('input.types', () => {
       'module.queue.aws_sqs_queue.this',
       'module.queue_plain.aws_sqs_queue.this',
     ]);
-    expect(input.types.aws_iam_policy_document!.map((i) => input.resources[i]!.address)).toEqual([
+    expect(input.types.aws_iam_policy_document!.map((i) => input.resources[i]!.address).sort()).toEqual([
       'data.aws_iam_policy_document.rw',
+      'module.policy_bucket.data.aws_iam_policy_document.combined',
+      'module.policy_bucket.data.aws_iam_policy_document.deny_insecure_transport[0]',
       'module.queue.data.aws_iam_policy_document.this[0]',
     ]);
   });
