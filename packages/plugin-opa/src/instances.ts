@@ -15,11 +15,19 @@ const SEGMENT = /module\.([A-Za-z0-9_-]+)(?:\[("(?:[^"\\]|\\.)*"|\d+)\])?/g;
 
 /** `module.a["k"].module.b` → [{ name: 'a', key: 'k' }, { name: 'b', key: null }]. */
 export function moduleSegments(module: string): Array<{ name: string; key: string | number | null }> {
-  return [...module.matchAll(SEGMENT)].map((m) => ({
-    name: m[1]!,
-    key: m[2] === undefined ? null : (JSON.parse(m[2]) as string | number),
-  }));
+  let segments = segmentCache.get(module);
+  if (!segments) {
+    segments = [...module.matchAll(SEGMENT)].map((m) => ({
+      name: m[1]!,
+      key: m[2] === undefined ? null : (JSON.parse(m[2]) as string | number),
+    }));
+    if (segmentCache.size > 10_000) segmentCache.clear();
+    segmentCache.set(module, segments);
+  }
+  return segments;
 }
+
+const segmentCache = new Map<string, Array<{ name: string; key: string | number | null }>>();
 
 const configDepth = (configModule: string): string[] => (configModule ? configModule.split('.module.') : []);
 
