@@ -1,4 +1,8 @@
 import { TfoError, type PlanJson } from '@tfo/engine';
+import { joinBuckets } from './bucket-join.js';
+import { ConfigRefs } from './config-refs.js';
+import { docsFromSources, docSources } from './policy-doc-source.js';
+import { SetPaths } from './set-paths.js';
 
 /**
  * The policy input: the plan as terraform wrote it plus a normalised view that Rego compiled to
@@ -11,6 +15,8 @@ export interface PolicyInput {
   buckets: Record<string, BucketView>;
   variables: Record<string, unknown>;
   file: string;
+  /** Resource type → indexes into `resources` of every resource of that type. */
+  types: Record<string, number[]>;
 }
 
 export type ChangeKind = 'create' | 'update' | 'replace' | 'delete' | 'no-op' | 'read' | 'forget';
@@ -31,6 +37,10 @@ export interface NormalisedResource {
   unknown: string[];
   sensitive: string[];
   docs: Record<string, PolicyDocument>;
+  /** Attribute → address of the `aws_iam_policy_document` its (unknown) document was built from. */
+  docs_from: Record<string, string>;
+  /** Unknown paths known to be set: taken from attributes of managed resources in this plan. */
+  set: string[];
   bucket: string | null;
 }
 
@@ -54,27 +64,8 @@ export interface BucketView {
 
 export const SENSITIVE = '(sensitive)';
 
-/** Split S3 resources (AWS provider v4+) and the bucket view field each fills. */
-const BUCKET_PARTS: Readonly<Record<string, keyof Omit<BucketView, 'address' | 'bucket'>>> = Object.freeze({
-  aws_s3_bucket_versioning: 'versioning',
-  aws_s3_bucket_server_side_encryption_configuration: 'sse',
-  aws_s3_bucket_public_access_block: 'public_access_block',
-  aws_s3_bucket_policy: 'policy',
-  aws_s3_bucket_logging: 'logging',
-  aws_s3_bucket_lifecycle_configuration: 'lifecycle',
-  aws_s3_bucket_acl: 'acl',
-  aws_s3_bucket_ownership_controls: 'ownership',
-});
-
 /** Plan JSON format versions this normaliser understands (major version). */
 const SUPPORTED_MAJOR = 1;
-
-interface ConfigResource {
-  /** Full config address: `module.a.aws_s3_bucket.this`. */
-  address: string;
-  module: string;
-  expressions: Record<string, unknown>;
-}
 
 /** Removes instance keys: `module.a["x"].aws_s3_bucket.this["k"]` → `module.a.aws_s3_bucket.this`. */
 export function stripIndexes(address: string): string {
@@ -85,24 +76,6 @@ export function changeOf(actions: readonly string[]): ChangeKind {
   if (actions.includes('create') && actions.includes('delete')) return 'replace';
   const first = actions[0] ?? 'no-op';
   return (['create', 'update', 'delete', 'no-op', 'read', 'forget'] as const).find((a) => a === first) ?? 'no-op';
-}
-
-function configResources(plan: PlanJson): Map<string, ConfigResource> {
-  const out = new Map<string, ConfigResource>();
-  const walk = (mod: Record<string, unknown> | undefined, prefix: string): void => {
-    if (!mod) return;
-    for (const r of (mod.resources as Array<{ address: string; expressions?: Record<string, unknown> }>) ?? []) {
-      const address = `${prefix}${r.address}`;
-      out.set(address, { address, module: prefix.replace(/\.$/, ''), expressions: r.expressions ?? {} });
-    }
-    for (const [name, call] of Object.entries(
-      (mod.module_calls as Record<string, { module?: Record<string, unknown> }>) ?? {},
-    )) {
-      walk(call.module, `${prefix}module.${name}.`);
-    }
-  };
-  walk((plan.configuration as { root_module?: Record<string, unknown> } | undefined)?.root_module, '');
-  return out;
 }
 
 /** Dotted paths of every `true` leaf in a terraform after_unknown / after_sensitive mask. */
@@ -179,7 +152,7 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
       { file },
     );
   }
-  const config = configResources(plan);
+  const refs = new ConfigRefs(plan);
   const resources: NormalisedResource[] = (plan.resource_changes ?? []).map((rc) => {
     const raw = rc as typeof rc & { index?: string | number; name?: string; mode?: string; module_address?: string };
     const change = changeOf(rc.change.actions);
@@ -200,11 +173,32 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
       unknown: withParents(truePaths(rc.change.after_unknown)),
       sensitive: truePaths(rc.change.after_sensitive),
       docs: docsOf(after),
+      docs_from: {},
+      set: [],
       bucket: null,
     };
   });
-  const buckets = joinBuckets(resources, config);
-  return { plan, resources, buckets, variables: variablesOf(plan), file };
+  const types: Record<string, number[]> = {};
+  const byConfig = new Map<string, NormalisedResource[]>();
+  for (const [i, r] of resources.entries()) {
+    (types[r.type] ??= []).push(i);
+    const same = byConfig.get(r.config_address);
+    if (same) same.push(r);
+    else byConfig.set(r.config_address, [r]);
+  }
+  const setPaths = new SetPaths(refs, byConfig);
+  const sources = docSources(plan);
+  for (const r of resources) {
+    if (r.unknown.length === 0) continue;
+    const set = setPaths.of(r);
+    const fromSources = docsFromSources(r, refs, sources);
+    Object.assign(r.docs, fromSources.docs);
+    r.docs_from = fromSources.from;
+    // a document built from a policy document data source is there, only not yet rendered
+    r.set = [...new Set([...set, ...Object.keys(fromSources.from)])].sort();
+  }
+  const buckets = joinBuckets(resources, refs);
+  return { plan, resources, buckets, variables: variablesOf(plan), file, types };
 }
 
 function variablesOf(plan: PlanJson): Record<string, unknown> {
@@ -215,59 +209,4 @@ function variablesOf(plan: PlanJson): Record<string, unknown> {
     out[name] = declared?.[name]?.sensitive ? SENSITIVE : v.value;
   }
   return out;
-}
-
-/** Joins each split S3 resource to its bucket through configuration references, else by bucket name. */
-function joinBuckets(resources: NormalisedResource[], config: Map<string, ConfigResource>): Record<string, BucketView> {
-  const managed = resources.filter((r) => r.mode === 'managed');
-  const bucketsByConfig = new Map<string, NormalisedResource[]>();
-  const views: Record<string, BucketView> = {};
-  for (const r of managed.filter((r) => r.type === 'aws_s3_bucket')) {
-    bucketsByConfig.set(r.config_address, [...(bucketsByConfig.get(r.config_address) ?? []), r]);
-    views[r.address] = {
-      address: r.address,
-      bucket: r,
-      versioning: null,
-      sse: null,
-      public_access_block: null,
-      policy: null,
-      logging: null,
-      lifecycle: null,
-      acl: null,
-      ownership: null,
-    };
-  }
-  for (const part of managed.filter((r) => r.type in BUCKET_PARTS)) {
-    const bucket = bucketFor(part, config, bucketsByConfig, managed);
-    if (!bucket) continue;
-    part.bucket = bucket.address;
-    const view = views[bucket.address]!;
-    const field = BUCKET_PARTS[part.type]!;
-    // a part being created or updated wins over one being deleted
-    if (!view[field] || (!view[field]!.configures && part.configures)) view[field] = part;
-  }
-  return views;
-}
-
-function bucketFor(
-  part: NormalisedResource,
-  config: Map<string, ConfigResource>,
-  bucketsByConfig: Map<string, NormalisedResource[]>,
-  managed: NormalisedResource[],
-): NormalisedResource | undefined {
-  const conf = config.get(part.config_address);
-  const refs = (conf?.expressions.bucket as { references?: string[] } | undefined)?.references ?? [];
-  const prefix = conf?.module ? `${conf.module}.` : '';
-  for (const ref of refs) {
-    const target = stripIndexes(ref).match(/^(aws_s3_bucket\.[A-Za-z0-9_-]+)/)?.[1];
-    if (!target) continue;
-    const candidates = bucketsByConfig.get(`${prefix}${target}`) ?? [];
-    const sameIndex = candidates.find((b) => b.index === part.index && b.module === part.module);
-    const single = candidates.length === 1 ? candidates[0] : undefined;
-    if (sameIndex ?? single) return sameIndex ?? single;
-  }
-  // no reference (a literal bucket name): join on the known name
-  const name = (part.after as { bucket?: unknown } | null)?.bucket;
-  if (typeof name !== 'string') return undefined;
-  return managed.find((b) => b.type === 'aws_s3_bucket' && (b.after as { bucket?: unknown } | null)?.bucket === name);
 }
