@@ -69,6 +69,15 @@ encrypted(q) if kms_key(q)
 
 encrypted(q) if sse_sqs(q)
 
+# The either/or of the terraform-aws-modules/sqs shape, `sqs_managed_sse_enabled = <key> != null ?
+# null : <flag>`, with a key only known at apply (through a local the plan JSON does not show): both
+# are written and both unknown. A key unknown at plan time comes from something created at apply,
+# so the queue gets that key, or else the flag (true unless the configuration says false).
+encrypted(q) if {
+	lib.set_unknown(q, "kms_master_key_id")
+	lib.set_unknown(q, "sqs_managed_sse_enabled")
+}
+
 encryption_unknown(q) if lib.presence_unknown(q, "kms_master_key_id")
 
 encryption_unknown(q) if lib.set_unknown(q, "sqs_managed_sse_enabled")

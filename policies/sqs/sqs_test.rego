@@ -190,3 +190,15 @@ test_004_read_back_inline_policy_not_checked_twice if {
 	not "aws_sqs_queue.open" in denied("TFO-SQS-004", inp)
 	"aws_sqs_queue.open" in denied("TFO-SQS-004", data.testdata.sqs.noncompliant)
 }
+
+test_001_key_or_flag_both_unknown_is_encrypted if {
+	queue := {"address": "module.q.aws_sqs_queue.dlq[0]", "type": "aws_sqs_queue", "name": "dlq", "config_address": "module.q.aws_sqs_queue.dlq", "configures": true, "after": {"name": "q-dlq"}, "unknown": ["kms_master_key_id", "sqs_managed_sse_enabled"], "set": []}
+	plan := {"configuration": {"root_module": {"module_calls": {"q": {"module": {"resources": [{"address": "aws_sqs_queue.dlq", "mode": "managed", "expressions": {"kms_master_key_id": {"references": ["local.dlq_kms_master_key_id"]}, "sqs_managed_sse_enabled": {"references": ["local.dlq_kms_master_key_id", "local.dlq_sqs_managed_sse_enabled"]}}}]}}}}}}
+	inp := {"resources": [object.union(queue, {"mode": "managed"})], "plan": plan}
+	count([f | some f in sqs.warn with input as inp; f.id == "TFO-SQS-001"]) == 0
+	count([f | some f in sqs.deny with input as inp; f.id == "TFO-SQS-001"]) == 0
+
+	# only the flag unknown (no key written): still unknown
+	flag_only := object.union(queue, {"mode": "managed", "unknown": ["sqs_managed_sse_enabled"]})
+	count([f | some f in sqs.warn with input as {"resources": [flag_only], "plan": plan}; f.id == "TFO-SQS-001"; f.unknown]) == 1
+}

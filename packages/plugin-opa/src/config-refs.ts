@@ -116,6 +116,17 @@ const MAX_DEPTH = 64;
 const VALUE: Leaf = { kind: 'known', value: true };
 const valueOf = (v: unknown): Leaf => ({ kind: 'known', value: true, constant: { is: v } });
 
+/** A known value, then attribute names inside it (`var.defaults.policy`); a name the map lacks is null. */
+function valueAt(v: unknown, tail: readonly string[]): Leaf {
+  let at = v;
+  for (const name of tail) {
+    if (at === null || at === undefined) return valueOf(null);
+    if (typeof at !== 'object' || Array.isArray(at)) return VALUE;
+    at = (at as Record<string, unknown>)[name] ?? null;
+  }
+  return valueOf(at);
+}
+
 /** The configuration of one plan, indexed once, and a memoising resolver over it. */
 export class ConfigRefs {
   /** Resources and data sources by config address. */
@@ -227,14 +238,15 @@ export class ConfigRefs {
         const tail = names(2);
         const whole = tail !== null && tail.length === 0;
         // a root variable: known at plan time
-        if (!call) return [whole && name in this.rootVariables ? valueOf(this.rootVariables[name]!.value) : VALUE];
+        if (!call)
+          return [tail !== null && name in this.rootVariables ? valueAt(this.rootVariables[name]!.value, tail) : VALUE];
         if (tail === null) return [{ kind: 'opaque', ref }];
         const e = call.expressions[name] as Expression | undefined;
         // not passed: the variable's default
-        if (!e) return [whole ? valueOf(call.variables[name]?.default ?? null) : VALUE];
+        if (!e) return [tail !== null ? valueAt(call.variables[name]?.default ?? null, tail) : VALUE];
         const refs = refsOf(e);
         if (refs?.length) return this.resolveList(refs, call, tail);
-        return [whole && 'constant_value' in e ? valueOf(e.constant_value) : VALUE];
+        return [tail !== null && 'constant_value' in e ? valueAt(e.constant_value, tail) : VALUE];
       }
       case 'module': {
         const name = steps[1] && 'name' in steps[1] ? steps[1].name : '';

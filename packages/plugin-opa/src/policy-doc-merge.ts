@@ -41,6 +41,12 @@ export function sourceDocuments(
       if (!l.constant) return undefined;
       const v = l.constant.is;
       if (v === null || v === '' || typeof v === 'boolean' || typeof v === 'number') continue;
+      // a map or list the value is picked from (`each.value.policy` of a wrapper's items): it can
+      // only yield a policy document if it holds one
+      if (typeof v === 'object') {
+        if (holdsDocument(v)) return undefined;
+        continue;
+      }
       const doc = policyDocument(v);
       if (!doc) return undefined;
       out.push(doc);
@@ -55,6 +61,13 @@ export function sourceDocuments(
     out.push(doc);
   }
   return out;
+}
+
+/** Whether a map or list holds, at any depth, a string that is a JSON policy document. */
+function holdsDocument(v: unknown): boolean {
+  if (typeof v === 'string') return policyDocument(v) !== undefined;
+  if (!v || typeof v !== 'object') return false;
+  return Object.values(v as Record<string, unknown>).some(holdsDocument);
 }
 
 /** Statements of the merged documents, then the document's own; an own statement replaces one with its Sid. */

@@ -76,13 +76,18 @@ export function docsFromSources(
     if (attr.includes('.') || attr in r.docs) continue;
     const expr = expressionAt(block.expressions, attr);
     if (!expr?.references?.length) continue;
-    const leaves = refs.resolveExpression(block, expr);
+    // `each.key` picks the instance (`data.x.doc[each.key].json`): a key, not a value of the attribute
+    const leaves = refs.resolveExpression(block, expr).filter((l) => !(l.kind === 'resource' && l.keyOnly));
     if (leaves.some((l) => l.kind === 'opaque' || (l.kind === 'resource' && !DOC_ADDRESS.test(l.address)))) continue;
     const docLeaves = leaves.filter((l) => l.kind === 'resource');
     const addresses = new Set(docLeaves.map((l) => l.address));
     const leaf = docLeaves[0];
     if (!leaf || addresses.size !== 1 || leaf.mode !== 'data') continue;
-    if (docLeaves.some((l) => l.attr?.length !== 1 || !['json', 'minified_json'].includes(l.attr[0]!))) continue;
+    // `data.x.tls[count.index].json` reaches the plan JSON as `data.x.tls` + `count.index`, without
+    // the attribute: a policy attribute taken from a policy document can only be its JSON
+    const jsonOf = (attr: readonly string[] | null | undefined): boolean =>
+      !attr || attr.length === 0 || (attr.length === 1 && ['json', 'minified_json'].includes(attr[0]!));
+    if (!docLeaves.every((l) => jsonOf(l.attr))) continue;
     const source = pickInstance(leaf, r, block.module, sources.get(leaf.address) ?? []);
     if (!source) continue;
     const doc = documentOf(source, refs, sources, 0);
