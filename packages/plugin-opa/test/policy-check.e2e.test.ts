@@ -40,7 +40,7 @@ describe('tfo policy check', () => {
     const clean = await check(fixture('s3', 'compliant'));
     expect(clean.stdout).not.toMatch(/^FAIL/m);
     expect(clean.exitCode, clean.stdout).toBe(0);
-    const warned = await check(fixture('golden', 'aws-prod-orders'), '--fail-on-warn');
+    const warned = await check(fixture('cloudwatch', 'destroy'), '--fail-on-warn');
     expect(warned.stdout).toMatch(/^WARN/m);
     expect(warned.stdout).not.toMatch(/^FAIL/m);
     expect(warned.exitCode, warned.stdout).toBe(1);
