@@ -17,8 +17,27 @@ test_001_unencrypted_topic if {
 	denied("TFO-SNS-001", data.testdata.sns.noncompliant) == {"aws_sns_topic.public"}
 }
 
+# A topic whose kms_master_key_id is unknown until apply and not traced to a resource of this plan
+# (a local, a data source): undecided. Listed in `set`, it is present.
+topic_key_unknown(set_paths) := {"resources": [{
+	"address": "aws_sns_topic.t", "module": "", "type": "aws_sns_topic", "name": "t", "mode": "managed",
+	"index": null, "config_address": "aws_sns_topic.t", "configures": true, "change": "create",
+	"after": {"name": "t"}, "unknown": ["kms_master_key_id"], "set": set_paths,
+}]}
+
 test_001_unknown_key if {
-	unknown("TFO-SNS-001", data.testdata.sns.unknown) == {"aws_sns_topic.events"}
+	unknown("TFO-SNS-001", topic_key_unknown([])) == {"aws_sns_topic.t"}
+	count(denied("TFO-SNS-001", topic_key_unknown([]))) == 0
+	count(unknown("TFO-SNS-001", topic_key_unknown(["kms_master_key_id"])) | denied("TFO-SNS-001", topic_key_unknown(["kms_master_key_id"]))) == 0
+}
+
+# The unknown fixture: events takes kms_master_key_id from aws_kms_key.topic of the same plan (in
+# `set`): encrypted.
+test_001_key_created_by_the_same_plan if {
+	some t in data.testdata.sns.unknown.resources
+	t.address == "aws_sns_topic.events"
+	"kms_master_key_id" in t.set
+	count(unknown("TFO-SNS-001", data.testdata.sns.unknown)) == 0
 	count(denied("TFO-SNS-001", data.testdata.sns.unknown)) == 0
 }
 

@@ -46,11 +46,30 @@ test_002_not_required_by_default if {
 	count(denied("TFO-SQS-002", data.testdata.sqs.compliant)) == 0
 }
 
+# A queue of this plan, hand-made: `after` as given, `unknown` paths not known to be set.
+plain_queue(after, unknown_paths) := {"address": "aws_sqs_queue.q", "module": "", "type": "aws_sqs_queue", "name": "q", "mode": "managed", "index": null, "config_address": "aws_sqs_queue.q", "configures": true, "change": "create", "after": after, "unknown": unknown_paths, "set": []}
+
+# A key unknown until apply that the normaliser cannot trace to a resource of this plan (a local,
+# a data source): undecided, neither a pass nor a deny.
 test_002_unknown_key if {
+	inp := {"resources": [plain_queue({"name": "q", "sqs_managed_sse_enabled": true}, ["kms_master_key_id"])]}
+	u := unknown("TFO-SQS-002", inp) with data.tfo_options as kms
+	u == {"aws_sqs_queue.q"}
+	d := denied("TFO-SQS-002", inp) with data.tfo_options as kms
+	count(d) == 0
+}
+
+# The unknown fixture: jobs takes kms_master_key_id from aws_kms_key.queue.arn of the same plan
+# (the normaliser lists it in `set`): a customer-managed key, neither unknown nor denied (the DLQ,
+# SSE-SQS only, is).
+test_002_key_created_by_the_same_plan if {
+	some q in data.testdata.sqs.unknown.resources
+	q.address == "aws_sqs_queue.jobs"
+	"kms_master_key_id" in q.set
 	u := unknown("TFO-SQS-002", data.testdata.sqs.unknown) with data.tfo_options as kms
-	u == {"aws_sqs_queue.jobs"}
+	count(u) == 0
 	d := denied("TFO-SQS-002", data.testdata.sqs.unknown) with data.tfo_options as kms
-	not "aws_sqs_queue.jobs" in d
+	d == {"aws_sqs_queue.dlq"}
 }
 
 test_003_everything_to_anyone if {
@@ -81,9 +100,27 @@ test_005_no_dlq if {
 	warned("TFO-SQS-005", data.testdata.sqs.noncompliant) == {"aws_sqs_queue.open", "aws_sqs_queue.defaults"}
 }
 
+# The unknown fixture: jobs' redrive_policy references aws_sqs_queue.dlq.arn of the same plan (in
+# `set`): it has a dead-letter queue; fx-jobs-dlq is one.
 test_005_dlq_created_by_the_same_plan if {
-	unknown("TFO-SQS-005", data.testdata.sqs.unknown) == {"aws_sqs_queue.jobs"}
+	some q in data.testdata.sqs.unknown.resources
+	q.address == "aws_sqs_queue.jobs"
+	"redrive_policy" in q.set
+	count(unknown("TFO-SQS-005", data.testdata.sqs.unknown)) == 0
 	count(warned("TFO-SQS-005", data.testdata.sqs.unknown)) == 0
+}
+
+# A redrive_policy written in the configuration but unknown until apply from something the
+# normaliser cannot trace (here a local): undecided, not reported as missing.
+redrive_from_local(set_paths) := {
+	"resources": [object.union(plain_queue({"name": "q"}, ["redrive_policy"]), {"set": set_paths})],
+	"plan": {"configuration": {"root_module": {"resources": [{"address": "aws_sqs_queue.q", "mode": "managed", "expressions": {"redrive_policy": {"references": ["local.redrive"]}}}]}}},
+}
+
+test_005_unknown_redrive_policy if {
+	unknown("TFO-SQS-005", redrive_from_local([])) == {"aws_sqs_queue.q"}
+	count(warned("TFO-SQS-005", redrive_from_local([]))) == 0
+	count(unknown("TFO-SQS-005", redrive_from_local(["redrive_policy"])) | warned("TFO-SQS-005", redrive_from_local(["redrive_policy"]))) == 0
 }
 
 test_005_redrive_set_and_dlqs_exempt if {
@@ -119,17 +156,18 @@ test_profiles if {
 	sqs.metadata["TFO-SQS-004"].profile == "baseline"
 }
 
-# The unknown fixture with the normaliser's `set` paths on aws_sqs_queue.jobs.
+# The unknown fixture with other `set` paths on aws_sqs_queue.jobs (`jobs_set([])`: as if the
+# normaliser could not trace the key and the DLQ to resources of this plan).
 jobs_set(paths) := json.patch(data.testdata.sqs.unknown, [{"op": "add", "path": sprintf("/resources/%d/set", [i]), "value": paths}]) if {
 	some i, q in data.testdata.sqs.unknown.resources
 	q.address == "aws_sqs_queue.jobs"
 }
 
+# The key and the DLQ of this plan are set (no finding on jobs); untraced, both are unknown.
 test_key_and_dlq_of_this_plan_are_set if {
-	inp := jobs_set(["kms_master_key_id", "redrive_policy"])
-	findings := sqs.deny | sqs.warn with input as inp with data.tfo_options as kms
+	findings := sqs.deny | sqs.warn with input as data.testdata.sqs.unknown with data.tfo_options as kms
 	{f.id | some f in findings; f.resource == "aws_sqs_queue.jobs"} == set()
-	unset := sqs.warn with input as data.testdata.sqs.unknown with data.tfo_options as kms
+	unset := sqs.warn with input as jobs_set([]) with data.tfo_options as kms
 	{f.id | some f in unset; f.resource == "aws_sqs_queue.jobs"} == {"TFO-SQS-002", "TFO-SQS-005"}
 }
 
