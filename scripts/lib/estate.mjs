@@ -17,28 +17,13 @@ import { cp, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promis
 import path from 'node:path';
 import { promisify } from 'node:util';
 
+import { MOTO_PROVIDER, PROVIDER_MIRROR, terraformEnv } from './terraform-moto.mjs';
+
 const run = promisify(execFile);
 
 export const PLACEHOLDER = 'CORPUS';
 export const FIXED_TIMESTAMP = '2026-01-01T00:00:00Z';
 const MODULES = 'terraform-aws-modules';
-
-const PROVIDER = `terraform {
-  required_providers {
-    aws = {
-      source  = "registry.terraform.io/hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-}
-`;
 
 /**
  * The corpus folder (the one holding terraform-aws-modules/): $TFO_CORPUS, else the first
@@ -66,28 +51,6 @@ export async function estateCases(repo) {
     .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'main.tf')))
     .map((e) => e.name)
     .sort();
-}
-
-/** terraform.rc and the environment for terraform against moto, with one shared plugin cache. */
-export async function terraformEnv({ work, endpoint, mirror }) {
-  const rc = path.join(work, 'terraform.rc');
-  await writeFile(
-    rc,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(mirror)}\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-  );
-  const cache = path.join(work, 'plugin-cache');
-  await mkdir(cache, { recursive: true });
-  return {
-    ...process.env,
-    TF_CLI_CONFIG_FILE: rc,
-    TF_PLUGIN_CACHE_DIR: cache,
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: endpoint,
-  };
 }
 
 // Sources become relative paths to the work folder's link to the corpus: terraform copies a module
@@ -133,7 +96,7 @@ export function portablePlan(text, { corpusModules, caseDir }) {
  */
 export async function planEstate(o) {
   const terraform = o.terraform ?? process.env.TFO_TERRAFORM ?? 'terraform';
-  const mirror = o.mirror ?? process.env.TFO_PROVIDER_MIRROR ?? '/opt/tf-plugins';
+  const mirror = o.mirror ?? PROVIDER_MIRROR;
   const corpusModules = path.join(o.corpus, MODULES);
   const env = await terraformEnv({ work: o.work, endpoint: o.endpoint, mirror });
   const estate = path.join(o.repo, 'tests', 'estate');
@@ -163,7 +126,7 @@ export async function planEstate(o) {
     let hasProvider = false;
     for (const f of files)
       if ((await readFile(path.join(dir, f), 'utf8')).includes('provider "aws"')) hasProvider = true;
-    if (!hasProvider) await writeFile(path.join(dir, 'provider.tf'), PROVIDER);
+    if (!hasProvider) await writeFile(path.join(dir, 'provider.tf'), MOTO_PROVIDER);
     await terraformIn(name, dir, ['init', '-input=false', '-no-color']);
   }
   // Phase 2: plan, at most `concurrency` cases at once.

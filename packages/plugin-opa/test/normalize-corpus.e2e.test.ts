@@ -3,7 +3,6 @@
 // $TFO_CORPUS) is planned with terraform against moto, and the joins, `set` paths and policy
 // documents from aws_iam_policy_document data sources are checked on the result. Skipped, with
 // the reason, when the corpus is not there.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,45 +10,21 @@ import { fileURLToPath } from 'node:url';
 import type { PlanJson } from '@tfo/engine';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findCorpus } from '../../../scripts/lib/estate.mjs';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { MOTO_PROVIDER, terraformEnv } from '../../../scripts/lib/terraform-moto.mjs';
 import { normalisePlan, type NormalisedResource, type PolicyInput } from '../src/index.js';
 import { KNOWN_AFTER_APPLY } from '../src/policy-doc-source.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const MIRROR = process.env.TFO_PROVIDER_MIRROR ?? '/opt/tf-plugins';
 
-/** The corpus folder: $TFO_CORPUS, else the first `shared/corpus` above the repository. */
-function corpus(): string | undefined {
-  if (process.env.TFO_CORPUS) return existsSync(process.env.TFO_CORPUS) ? process.env.TFO_CORPUS : undefined;
-  for (let dir = HERE; path.dirname(dir) !== dir; dir = path.dirname(dir)) {
-    const c = path.join(dir, 'shared', 'corpus');
-    if (existsSync(path.join(c, 'terraform-aws-modules'))) return c;
-  }
-  return undefined;
-}
-
-const CORPUS = corpus();
+const CORPUS = findCorpus(HERE) ?? undefined;
 if (!CORPUS) {
   process.stderr.write('normalize-corpus: skipped: no shared/corpus above the repository and no $TFO_CORPUS\n');
 }
 
 const main = (modules: string) => `
-terraform {
-  required_providers {
-    aws = {
-      source  = "registry.terraform.io/hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-}
-
+${MOTO_PROVIDER}
 module "kms" {
   source      = "${modules}/kms"
   description = "norm corpus"
@@ -126,25 +101,10 @@ describe.skipIf(!CORPUS)('normaliser on the public modules of the corpus', () =>
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'tfo-normalize-corpus-'));
     moto = await startMoto();
-    const rc = path.join(work, 'terraform.rc');
-    await writeFile(
-      rc,
-      `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-    );
-    await mkdir(path.join(work, 'cache'));
     const dir = path.join(work, 'root');
     await mkdir(dir);
     await writeFile(path.join(dir, 'main.tf'), main(path.join(CORPUS!, 'terraform-aws-modules')));
-    const env = {
-      TF_CLI_CONFIG_FILE: rc,
-      TF_PLUGIN_CACHE_DIR: path.join(work, 'cache'),
-      TF_IN_AUTOMATION: '1',
-      CHECKPOINT_DISABLE: '1',
-      AWS_ACCESS_KEY_ID: 'test',
-      AWS_SECRET_ACCESS_KEY: 'test',
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: moto.endpoint,
-    };
+    const env = await terraformEnv({ work, endpoint: moto.endpoint });
     const tf = (args: string[]) => execa('terraform', args, { cwd: dir, env });
     await tf(['init', '-input=false', '-no-color']);
     await tf(['plan', '-input=false', '-no-color', '-out=p.tfplan']);

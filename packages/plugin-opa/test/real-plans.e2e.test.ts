@@ -13,12 +13,13 @@ import { configSchema, Engine, resolveSettings, resolveTerraformBinary, type Pla
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
+import { MOTO_PROVIDER, PROVIDER_MIRROR, terraformEnv } from '../../../scripts/lib/terraform-moto.mjs';
 import { SERVICES } from './services.js';
 import { evaluatePlan, resolvePolicy, toFindings, type CompiledPolicy } from '../src/index.js';
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
 const FIXTURES = path.join(REPO, 'tests/policy-fixtures');
-const MIRROR = process.env.TFO_PROVIDER_MIRROR ?? '/opt/tf-plugins';
+const MIRROR = PROVIDER_MIRROR;
 
 interface Case {
   service: string;
@@ -48,23 +49,6 @@ async function cases(): Promise<Case[]> {
   return out;
 }
 
-const PROVIDER = `terraform {
-  required_providers {
-    aws = {
-      source  = "registry.terraform.io/hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-}
-`;
-
 let moto: MotoServer;
 let engine: Engine;
 let policy: CompiledPolicy;
@@ -75,22 +59,7 @@ const all = await cases();
 beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'tfo-policy-e2e-'));
   moto = await startMoto();
-  const rc = path.join(work, 'terraform.rc');
-  await writeFile(
-    rc,
-    `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(MIRROR)}\n    include = ["registry.terraform.io/*/*"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/*/*"]\n  }\n}\n`,
-  );
-  env = {
-    TF_CLI_CONFIG_FILE: rc,
-    TF_PLUGIN_CACHE_DIR: path.join(work, 'plugin-cache'),
-    TF_IN_AUTOMATION: '1',
-    CHECKPOINT_DISABLE: '1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_REGION: 'us-east-1',
-    AWS_ENDPOINT_URL: moto.endpoint,
-  };
-  await execa('mkdir', ['-p', env.TF_PLUGIN_CACHE_DIR!]);
+  env = await terraformEnv({ work, endpoint: moto.endpoint, mirror: MIRROR });
   const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
   engine = new Engine(resolveSettings(config, work), []);
   policy = await resolvePolicy([path.join(REPO, 'policies')], path.join(work, 'policy-cache'), REPO);
@@ -109,7 +78,7 @@ async function planCase(c: Case): Promise<PlanJson> {
   let hasProvider = false;
   for (const f of declared)
     if ((await readFile(path.join(dir, f), 'utf8')).includes('provider "aws"')) hasProvider = true;
-  if (!hasProvider) await writeFile(path.join(dir, 'provider.tf'), PROVIDER);
+  if (!hasProvider) await writeFile(path.join(dir, 'provider.tf'), MOTO_PROVIDER);
   const tf = resolveTerraformBinary('auto', REPO);
   const run = (args: string[]) => execa(tf, args, { cwd: dir, env });
   await run(['init', '-input=false', '-no-color']);
