@@ -1,7 +1,15 @@
 // The README table of rules per service and profile (scripts/policy-table.mjs): rows per service in
 // name order, baseline and strict-only rules as short number lists, CIS controls per rule.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadPolicy } from '@open-policy-agent/opa-wasm';
+import * as prettier from 'prettier';
 import { describe, expect, it } from 'vitest';
-import { table } from '../../../scripts/lib/policy-table.mjs';
+import { table, type RuleMeta } from '../../../scripts/lib/policy-table.mjs';
+import { FIRST_PARTY_BUNDLE } from '../src/index.js';
+
+const README = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../policies/README.md');
 
 describe('policy table', () => {
   it('groups rules by service and profile, with ranges and CIS controls', () => {
@@ -25,5 +33,17 @@ describe('policy table', () => {
     const b = { 'TFO-B-001': {}, 'TFO-B-002': { cis: '1.1' }, 'TFO-A-001': { profile: 'strict' as const } };
     expect(table(a)).toBe(table(b));
     expect(table(a)).toContain('| b | 2 | 2: 001, 002 | 0: – | 002: 1.1 |');
+  });
+
+  it('in policies/README.md is the table of the rules of the committed bundle (npm run policy:table rewrites it)', async () => {
+    const policy = await loadPolicy(await readFile(FIRST_PARTY_BUNDLE));
+    const [{ result }] = policy.evaluate({}, 'tfo/main/metadata') as Array<{ result: Record<string, RuleMeta> }>;
+    const readme = await readFile(README, 'utf8');
+    const section = readme.slice(
+      readme.indexOf('<!-- rules-table:start -->') + '<!-- rules-table:start -->'.length,
+      readme.indexOf('<!-- rules-table:end -->'),
+    );
+    const format = (md: string) => prettier.format(md, { parser: 'markdown', printWidth: 120 });
+    expect(await format(section)).toBe(await format(table(result)));
   });
 });
