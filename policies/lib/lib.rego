@@ -55,8 +55,14 @@ set_option_at(path) := {x | some x in object.get(data.tfo_options, path, [])} if
 # Whether an attribute path (dotted) of a resource is unknown until apply.
 is_unknown(r, path) if path in r.unknown
 
-# The value at a dotted path of `after`, or `default` when absent or null.
+# The value at a dotted path of `after`, or `default` when absent or null. A path without a dot is
+# looked up as one key (most calls: no split, no path walk).
 get(r, path, default_value) := value if {
+	not contains(path, ".")
+	value := object.get(r.after, path, default_value)
+	value != null
+} else := value if {
+	contains(path, ".")
 	value := object.get(r.after, split(path, "."), default_value)
 	value != null
 } else := default_value
