@@ -171,8 +171,12 @@ config_module(prefix) := object.get(input.plan, path, {}) if {
 # The resource's block in input.plan.configuration (undefined when the plan has none).
 config_of(r) := c if some c in config_resources(r)
 
-# Whether an attribute or block is written in the resource's configuration.
+# Whether an attribute or block is written in the resource's configuration: from the normaliser's
+# `written` list, or (inputs without it) looked up in input.plan.configuration.
+configured_attr(r, attr) if attr in r.written
+
 configured_attr(r, attr) if {
+	not is_array(object.get(r, "written", null))
 	some c in config_resources(r)
 	c.expressions[attr]
 }

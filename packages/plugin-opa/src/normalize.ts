@@ -41,6 +41,8 @@ export interface NormalisedResource {
   docs_from: Record<string, string>;
   /** Unknown paths known to be set: taken from attributes of managed resources in this plan. */
   set: string[];
+  /** Top-level attribute and block names the resource's configuration block writes (sorted). */
+  written: string[];
   bucket: string | null;
 }
 
@@ -156,15 +158,17 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
   const resources: NormalisedResource[] = (plan.resource_changes ?? []).map((rc) => {
     const raw = rc as typeof rc & { index?: string | number; name?: string; mode?: string; module_address?: string };
     const change = changeOf(rc.change.actions);
+    const mode = raw.mode ?? 'managed';
+    const configAddress = stripIndexes(rc.address);
     const after = maskSensitive(rc.change.after ?? null, rc.change.after_sensitive);
     return {
       address: rc.address,
       module: raw.module_address ?? '',
       type: rc.type,
       name: raw.name ?? '',
-      mode: raw.mode ?? 'managed',
+      mode,
       index: raw.index ?? null,
-      config_address: stripIndexes(rc.address),
+      config_address: configAddress,
       actions: rc.change.actions,
       change,
       configures: change === 'create' || change === 'update' || change === 'replace',
@@ -175,6 +179,7 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
       docs: docsOf(after),
       docs_from: {},
       set: [],
+      written: writtenOf(refs, mode, configAddress),
       bucket: null,
     };
   });
@@ -199,6 +204,16 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
   }
   const buckets = joinBuckets(resources, refs);
   return { plan, resources, buckets, variables: variablesOf(plan), file, types };
+}
+
+/**
+ * Names the configuration block of a managed resource writes (keys of its `expressions`); [] for a
+ * data source or a resource without a block. Lets rules ask "is it written" without walking
+ * input.plan.configuration (lib.configured_attr).
+ */
+function writtenOf(refs: ConfigRefs, mode: string, configAddress: string): string[] {
+  if (mode !== 'managed') return [];
+  return Object.keys(refs.resources.get(configAddress)?.expressions ?? {}).sort();
 }
 
 function variablesOf(plan: PlanJson): Record<string, unknown> {
