@@ -130,10 +130,8 @@ metadata := {
 # ---------------------------------------------------------------- helpers
 
 # Buckets this plan creates, updates or replaces.
-configured_buckets contains b if {
-	some b in input.buckets
-	b.bucket.configures
-}
+# An array, not a set: a set of these large objects hashes each of them whole.
+configured_buckets := [b | some b in input.buckets; b.bucket.configures]
 
 # Whether the bucket has a part after apply: a joined split resource that is not being deleted
 # (one being created, updated or replaced keeps the view), or the same setting written inline in
