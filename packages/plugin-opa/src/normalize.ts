@@ -9,8 +9,11 @@ import { SetPaths } from './set-paths.js';
  * wasm cannot build itself (joins through configuration references, parsed policy documents,
  * unknown and sensitive paths). The shape is documented in policies/README.md.
  */
+/** The plan without what `resources` already holds (resource_changes, prior_state, planned_values). */
+export type PlanRest = Omit<PlanJson, 'resource_changes' | 'prior_state' | 'planned_values'>;
+
 export interface PolicyInput {
-  plan: PlanJson;
+  plan: PlanRest;
   resources: NormalisedResource[];
   buckets: Record<string, BucketView>;
   variables: Record<string, unknown>;
@@ -203,7 +206,17 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
     r.set = [...new Set([...set, ...Object.keys(fromSources.from)])].sort();
   }
   const buckets = joinBuckets(resources, refs);
-  return { plan, resources, buckets, variables: variablesOf(plan), file, types };
+  return { plan: planRest(plan), resources, buckets, variables: variablesOf(plan), file, types };
+}
+
+/**
+ * The plan as input.plan: without resource_changes, prior_state and planned_values, whose
+ * resources are in input.resources (they were most of the input's bytes, and wasm parses them all).
+ */
+function planRest(plan: PlanJson): PlanRest {
+  const rest: Record<string, unknown> = { ...plan };
+  for (const key of ['resource_changes', 'prior_state', 'planned_values']) delete rest[key];
+  return rest as PlanRest;
 }
 
 /**
