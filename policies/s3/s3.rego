@@ -432,9 +432,14 @@ warn contains lib.unknown_finding("TFO-S3-009", r.address, attr) if {
 
 # ---------------------------------------------------------------- TFO-S3-010 bucket key with SSE-KMS
 
-kms_rules contains [r, i, rule] if {
+# An array, not a set: a set hashes each resource whole.
+kms_rules := [[r, i, rule] |
 	some r in lib.configured("aws_s3_bucket_server_side_encryption_configuration")
 	some i, rule in r.after.rule
+	kms_default(rule)
+]
+
+kms_default(rule) if {
 	some d in rule.apply_server_side_encryption_by_default
 	d.sse_algorithm == "aws:kms"
 }
