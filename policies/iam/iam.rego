@@ -251,11 +251,12 @@ positive_string_op(op) if contains(op, "stringlike")
 github_oidc := "token.actions.githubusercontent.com"
 
 # Allow statements of role trust policies.
-trust_allows contains [r, s] if {
+# An array, not a set: a set hashes each role whole.
+trust_allows := [[r, s] |
 	some r in lib.configured("aws_iam_role")
 	some s in r.docs.assume_role_policy.Statement
 	s.Effect == "Allow"
-}
+]
 
 federated(s) := object.get(object.get(s, "Principal", {}), "Federated", [])
 

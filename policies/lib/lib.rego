@@ -55,8 +55,14 @@ set_option_at(path) := {x | some x in object.get(data.tfo_options, path, [])} if
 # Whether an attribute path (dotted) of a resource is unknown until apply.
 is_unknown(r, path) if path in r.unknown
 
-# The value at a dotted path of `after`, or `default` when absent or null.
+# The value at a dotted path of `after`, or `default` when absent or null. A path without a dot is
+# looked up as one key (most calls: no split, no path walk).
 get(r, path, default_value) := value if {
+	not contains(path, ".")
+	value := object.get(r.after, path, default_value)
+	value != null
+} else := value if {
+	contains(path, ".")
 	value := object.get(r.after, split(path, "."), default_value)
 	value != null
 } else := default_value
@@ -165,8 +171,12 @@ config_module(prefix) := object.get(input.plan, path, {}) if {
 # The resource's block in input.plan.configuration (undefined when the plan has none).
 config_of(r) := c if some c in config_resources(r)
 
-# Whether an attribute or block is written in the resource's configuration.
+# Whether an attribute or block is written in the resource's configuration: from the normaliser's
+# `written` list, or (inputs without it) looked up in input.plan.configuration.
+configured_attr(r, attr) if attr in r.written
+
 configured_attr(r, attr) if {
+	not is_array(object.get(r, "written", null))
 	some c in config_resources(r)
 	c.expressions[attr]
 }

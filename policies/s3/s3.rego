@@ -130,10 +130,8 @@ metadata := {
 # ---------------------------------------------------------------- helpers
 
 # Buckets this plan creates, updates or replaces.
-configured_buckets contains b if {
-	some b in input.buckets
-	b.bucket.configures
-}
+# An array, not a set: a set of these large objects hashes each of them whole.
+configured_buckets := [b | some b in input.buckets; b.bucket.configures]
 
 # Whether the bucket has a part after apply: a joined split resource that is not being deleted
 # (one being created, updated or replaced keeps the view), or the same setting written inline in
@@ -434,9 +432,14 @@ warn contains lib.unknown_finding("TFO-S3-009", r.address, attr) if {
 
 # ---------------------------------------------------------------- TFO-S3-010 bucket key with SSE-KMS
 
-kms_rules contains [r, i, rule] if {
+# An array, not a set: a set hashes each resource whole.
+kms_rules := [[r, i, rule] |
 	some r in lib.configured("aws_s3_bucket_server_side_encryption_configuration")
 	some i, rule in r.after.rule
+	kms_default(rule)
+]
+
+kms_default(rule) if {
 	some d in rule.apply_server_side_encryption_by_default
 	d.sse_algorithm == "aws:kms"
 }

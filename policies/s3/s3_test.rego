@@ -199,7 +199,10 @@ test_legacy_inline_bucket_policy_checked if {
 	b.address == "aws_s3_bucket.grants"
 	p := [r | some r in data.testdata.s3.public.resources; r.address == "aws_s3_bucket_policy.site"][0]
 	read_back := json.patch(data.testdata.s3.public, [{"op": "add", "path": sprintf("/resources/%d/docs/policy", [i]), "value": p.docs.policy}])
-	doc := json.patch(read_back, [{"op": "add", "path": "/plan/configuration/root_module/resources/0/expressions/policy", "value": {"constant_value": "{}"}}])
+	doc := json.patch(read_back, [
+		{"op": "add", "path": "/plan/configuration/root_module/resources/0/expressions/policy", "value": {"constant_value": "{}"}},
+		{"op": "add", "path": sprintf("/resources/%d/written/-", [i]), "value": "policy"},
+	])
 	data.testdata.s3.public.plan.configuration.root_module.resources[0].address == "aws_s3_bucket.grants"
 	{"TFO-S3-005", "TFO-S3-006", "TFO-S3-007", "TFO-S3-017"} & ids(s3.deny, "aws_s3_bucket.grants") == {"TFO-S3-005", "TFO-S3-006", "TFO-S3-007", "TFO-S3-017"} with input as doc
 

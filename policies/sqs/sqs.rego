@@ -171,6 +171,12 @@ dlq_names contains name if {
 	name := parts[count(parts) - 1]
 }
 
+# Addresses of the queues that are dead-letter queues, decided once per evaluation (three rules ask).
+dlq_addresses contains q.address if {
+	some q in queues
+	is_dlq(q)
+}
+
 is_dlq(q) if lib.get(q, "name", "") in dlq_names
 
 is_dlq(q) if lib.get(q, "redrive_allow_policy", "") != ""
@@ -231,7 +237,7 @@ else := concat("", [r.module, "."])
 warn contains lib.finding("TFO-SQS-005", q.address, "redrive_policy is not set: messages that keep failing are retried until they expire") if {
 	some q in queues
 	not has_redrive(q)
-	not is_dlq(q)
+	not q.address in dlq_addresses
 	not redrive_pending(q)
 }
 
@@ -243,7 +249,7 @@ redrive_pending(q) if {
 
 warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if {
 	some q in queues
-	not is_dlq(q)
+	not q.address in dlq_addresses
 	redrive_pending(q)
 }
 
@@ -252,5 +258,5 @@ warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if
 warn contains lib.finding("TFO-SQS-006", q.address, "message_retention_seconds is the maximum (1209600, 14 days)") if {
 	some q in queues
 	lib.get(q, "message_retention_seconds", 0) >= 1209600
-	not is_dlq(q)
+	not q.address in dlq_addresses
 }

@@ -29,7 +29,10 @@ test_001_sse_left_to_provider_is_aws_default if {
 test_001_sse_configured_unknown_warns if {
 	some i, q in data.testdata.sqs.noncompliant.resources
 	q.address == "aws_sqs_queue.defaults"
-	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "add", "path": "/plan/configuration/root_module/resources/-", "value": {"address": "aws_sqs_queue.defaults", "mode": "managed", "expressions": {"sqs_managed_sse_enabled": {"references": ["aws_ssm_parameter.x.value"]}}}}])
+	inp := json.patch(data.testdata.sqs.noncompliant, [
+		{"op": "add", "path": "/plan/configuration/root_module/resources/-", "value": {"address": "aws_sqs_queue.defaults", "mode": "managed", "expressions": {"sqs_managed_sse_enabled": {"references": ["aws_ssm_parameter.x.value"]}}}},
+		{"op": "add", "path": sprintf("/resources/%d/written/-", [i]), "value": "sqs_managed_sse_enabled"},
+	])
 	unknown("TFO-SQS-001", inp) == {"aws_sqs_queue.defaults"}
 }
 
@@ -224,7 +227,12 @@ test_005_separate_redrive_policy_resources if {
 test_004_read_back_inline_policy_not_checked_twice if {
 	some j, c in data.testdata.sqs.noncompliant.plan.configuration.root_module.resources
 	c.address == "aws_sqs_queue.open"
-	inp := json.patch(data.testdata.sqs.noncompliant, [{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])}])
+	some k, r in data.testdata.sqs.noncompliant.resources
+	r.address == "aws_sqs_queue.open"
+	inp := json.patch(data.testdata.sqs.noncompliant, [
+		{"op": "remove", "path": sprintf("/plan/configuration/root_module/resources/%d/expressions/policy", [j])},
+		{"op": "replace", "path": sprintf("/resources/%d/written", [k]), "value": [w | some w in r.written; w != "policy"]},
+	])
 	not "aws_sqs_queue.open" in denied("TFO-SQS-004", inp)
 	"aws_sqs_queue.open" in denied("TFO-SQS-004", data.testdata.sqs.noncompliant)
 }

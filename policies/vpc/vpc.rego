@@ -106,6 +106,9 @@ port_protocols := {"tcp", "6", "udp", "17"}
 
 sg_inline_types := {"aws_security_group", "aws_default_security_group"}
 
+# Both directions, computed once per evaluation (a function call with arguments is not memoised).
+directed_rules := {"ingress": sg_rules("ingress"), "egress": sg_rules("egress")}
+
 sg_rules(direction) := array.concat(
 	array.concat(
 		[[r, sprintf("%s.%d", [direction, i]), {
@@ -157,7 +160,7 @@ covers(rule, port) if {
 # --- TFO-VPC-001 / 002: SSH and RDP from the internet -------------------------------------------
 
 deny contains lib.finding("TFO-VPC-001", r.address, msg) if {
-	some [r, label, rule] in sg_rules("ingress")
+	some [r, label, rule] in directed_rules.ingress
 	"0.0.0.0/0" in rule.cidrs
 	some port in admin_ports
 	covers(rule, port)
@@ -165,7 +168,7 @@ deny contains lib.finding("TFO-VPC-001", r.address, msg) if {
 }
 
 deny contains lib.finding("TFO-VPC-002", r.address, msg) if {
-	some [r, label, rule] in sg_rules("ingress")
+	some [r, label, rule] in directed_rules.ingress
 	"::/0" in rule.cidrs
 	some port in admin_ports
 	covers(rule, port)
@@ -198,7 +201,7 @@ ingress_rule_resources contains r if {
 # --- TFO-VPC-003: all ports from the internet ------------------------------------------------------
 
 deny contains lib.finding("TFO-VPC-003", r.address, msg) if {
-	some [r, label, rule] in sg_rules("ingress")
+	some [r, label, rule] in directed_rules.ingress
 	some cidr in rule.cidrs
 	cidr in world
 	all_ports(rule)
@@ -208,7 +211,7 @@ deny contains lib.finding("TFO-VPC-003", r.address, msg) if {
 # --- TFO-VPC-004: database ports from the internet ---------------------------------------------------
 
 deny contains lib.finding("TFO-VPC-004", r.address, msg) if {
-	some [r, label, rule] in sg_rules("ingress")
+	some [r, label, rule] in directed_rules.ingress
 	not all_ports(rule)
 	some cidr in rule.cidrs
 	cidr in world
@@ -433,7 +436,7 @@ warn contains lib.finding("TFO-VPC-007", r.address, msg) if {
 # --- TFO-VPC-008: all egress to the internet ------------------------------------------------------------
 
 warn contains lib.finding("TFO-VPC-008", r.address, msg) if {
-	some [r, label, rule] in sg_rules("egress")
+	some [r, label, rule] in directed_rules.egress
 	r.type != "aws_default_security_group"
 	some cidr in rule.cidrs
 	cidr in world
@@ -445,7 +448,7 @@ warn contains lib.finding("TFO-VPC-008", r.address, msg) if {
 
 warn contains lib.finding("TFO-VPC-009", r.address, sprintf("%s has no description", [what])) if {
 	some direction in ["ingress", "egress"]
-	some [r, label, rule] in sg_rules(direction)
+	some [r, label, rule] in directed_rules[direction]
 	r.type != "aws_default_security_group"
 	object.get(rule, "description", "") in {"", null}
 	what := described(r, label)

@@ -9,8 +9,11 @@ import { SetPaths } from './set-paths.js';
  * wasm cannot build itself (joins through configuration references, parsed policy documents,
  * unknown and sensitive paths). The shape is documented in policies/README.md.
  */
+/** The plan without what `resources` already holds (resource_changes, prior_state, planned_values). */
+export type PlanRest = Omit<PlanJson, 'resource_changes' | 'prior_state' | 'planned_values'>;
+
 export interface PolicyInput {
-  plan: PlanJson;
+  plan: PlanRest;
   resources: NormalisedResource[];
   buckets: Record<string, BucketView>;
   variables: Record<string, unknown>;
@@ -41,6 +44,8 @@ export interface NormalisedResource {
   docs_from: Record<string, string>;
   /** Unknown paths known to be set: taken from attributes of managed resources in this plan. */
   set: string[];
+  /** Top-level attribute and block names the resource's configuration block writes (sorted). */
+  written: string[];
   bucket: string | null;
 }
 
@@ -156,15 +161,17 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
   const resources: NormalisedResource[] = (plan.resource_changes ?? []).map((rc) => {
     const raw = rc as typeof rc & { index?: string | number; name?: string; mode?: string; module_address?: string };
     const change = changeOf(rc.change.actions);
+    const mode = raw.mode ?? 'managed';
+    const configAddress = stripIndexes(rc.address);
     const after = maskSensitive(rc.change.after ?? null, rc.change.after_sensitive);
     return {
       address: rc.address,
       module: raw.module_address ?? '',
       type: rc.type,
       name: raw.name ?? '',
-      mode: raw.mode ?? 'managed',
+      mode,
       index: raw.index ?? null,
-      config_address: stripIndexes(rc.address),
+      config_address: configAddress,
       actions: rc.change.actions,
       change,
       configures: change === 'create' || change === 'update' || change === 'replace',
@@ -175,6 +182,7 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
       docs: docsOf(after),
       docs_from: {},
       set: [],
+      written: writtenOf(refs, mode, configAddress),
       bucket: null,
     };
   });
@@ -198,7 +206,27 @@ export function normalisePlan(plan: PlanJson, file: string): PolicyInput {
     r.set = [...new Set([...set, ...Object.keys(fromSources.from)])].sort();
   }
   const buckets = joinBuckets(resources, refs);
-  return { plan, resources, buckets, variables: variablesOf(plan), file, types };
+  return { plan: planRest(plan), resources, buckets, variables: variablesOf(plan), file, types };
+}
+
+/**
+ * The plan as input.plan: without resource_changes, prior_state and planned_values, whose
+ * resources are in input.resources (they were most of the input's bytes, and wasm parses them all).
+ */
+function planRest(plan: PlanJson): PlanRest {
+  const rest: Record<string, unknown> = { ...plan };
+  for (const key of ['resource_changes', 'prior_state', 'planned_values']) delete rest[key];
+  return rest as PlanRest;
+}
+
+/**
+ * Names the configuration block of a managed resource writes (keys of its `expressions`); [] for a
+ * data source or a resource without a block. Lets rules ask "is it written" without walking
+ * input.plan.configuration (lib.configured_attr).
+ */
+function writtenOf(refs: ConfigRefs, mode: string, configAddress: string): string[] {
+  if (mode !== 'managed') return [];
+  return Object.keys(refs.resources.get(configAddress)?.expressions ?? {}).sort();
 }
 
 function variablesOf(plan: PlanJson): Record<string, unknown> {

@@ -175,8 +175,8 @@ export async function evaluatePlan(
   file: string,
   options: { data: Record<string, unknown>; maxMemoryMiB: number },
 ): Promise<EvaluateResult> {
-  const bytes = Buffer.from(JSON.stringify(normalisePlan(plan, file)));
-  const input = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  // encoded into an ArrayBuffer of its own (no copy to cut it out of a pooled Buffer)
+  const input = new TextEncoder().encode(JSON.stringify(normalisePlan(plan, file))).buffer as ArrayBuffer;
   const task: EvaluateTask = {
     wasmFile: policy.wasmFile,
     hash: policy.hash,
