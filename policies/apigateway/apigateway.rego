@@ -92,12 +92,14 @@ access_logs(s) if {
 }
 
 deny contains lib.finding("TFO-APIGATEWAY-001", s.address, "access_log_settings is not set: requests to this stage are not logged") if {
+	lib.on(metadata, "TFO-APIGATEWAY-001", false)
 	some s in rest_stages
 	not access_logs(s)
 	not lib.unknown_value(s, "access_log_settings")
 }
 
 warn contains lib.finding("TFO-APIGATEWAY-002", s.address, "xray_tracing_enabled is not true") if {
+	lib.on(metadata, "TFO-APIGATEWAY-002", false)
 	some s in rest_stages
 	lib.get(s, "xray_tracing_enabled", false) != true
 	not lib.unknown_value(s, "xray_tracing_enabled")
@@ -106,6 +108,7 @@ warn contains lib.finding("TFO-APIGATEWAY-002", s.address, "xray_tracing_enabled
 # --- 003 REST methods -------------------------------------------------------------------------
 
 deny contains lib.finding("TFO-APIGATEWAY-003", m.address, sprintf("%s method has authorization NONE and no API key requirement", [upper(lib.get(m, "http_method", ""))])) if {
+	lib.on(metadata, "TFO-APIGATEWAY-003", false)
 	some m in lib.configured("aws_api_gateway_method")
 	upper(lib.get(m, "authorization", "")) == "NONE"
 	upper(lib.get(m, "http_method", "")) != "OPTIONS"
@@ -114,6 +117,7 @@ deny contains lib.finding("TFO-APIGATEWAY-003", m.address, sprintf("%s method ha
 }
 
 warn contains lib.unknown_finding("TFO-APIGATEWAY-003", m.address, "authorization") if {
+	lib.on(metadata, "TFO-APIGATEWAY-003", false)
 	some m in lib.configured("aws_api_gateway_method")
 	lib.unknown_value(m, "authorization")
 }
@@ -121,6 +125,7 @@ warn contains lib.unknown_finding("TFO-APIGATEWAY-003", m.address, "authorizatio
 # --- 004 custom domain TLS --------------------------------------------------------------------
 
 deny contains lib.finding("TFO-APIGATEWAY-004", d.address, "security_policy is not TLS_1_2") if {
+	lib.on(metadata, "TFO-APIGATEWAY-004", false)
 	some d in lib.configured("aws_api_gateway_domain_name")
 	not lib.unknown_value(d, "security_policy")
 	not startswith(upper(lib.get(d, "security_policy", "TLS_1_0")), "TLS_1_2")
@@ -128,6 +133,7 @@ deny contains lib.finding("TFO-APIGATEWAY-004", d.address, "security_policy is n
 }
 
 warn contains lib.unknown_finding("TFO-APIGATEWAY-004", d.address, "security_policy") if {
+	lib.on(metadata, "TFO-APIGATEWAY-004", false)
 	some d in lib.configured("aws_api_gateway_domain_name")
 	lib.unknown_value(d, "security_policy")
 }
@@ -135,12 +141,14 @@ warn contains lib.unknown_finding("TFO-APIGATEWAY-004", d.address, "security_pol
 # --- 005 / 006 API Gateway v2 -----------------------------------------------------------------
 
 deny contains lib.finding("TFO-APIGATEWAY-005", s.address, "access_log_settings is not set: requests to this stage are not logged") if {
+	lib.on(metadata, "TFO-APIGATEWAY-005", false)
 	some s in lib.configured("aws_apigatewayv2_stage")
 	not access_logs(s)
 	not lib.unknown_value(s, "access_log_settings")
 }
 
 deny contains lib.finding("TFO-APIGATEWAY-006", r.address, "authorization_type is NONE: the route is open to anyone") if {
+	lib.on(metadata, "TFO-APIGATEWAY-006", false)
 	some r in lib.configured("aws_apigatewayv2_route")
 	upper(lib.get(r, "authorization_type", "NONE")) == "NONE"
 	not lib.unknown_value(r, "authorization_type")
@@ -151,6 +159,7 @@ deny contains lib.finding("TFO-APIGATEWAY-006", r.address, "authorization_type i
 # --- 007 edge-optimized REST APIs -------------------------------------------------------------
 
 warn contains lib.finding("TFO-APIGATEWAY-007", a.address, "endpoint type is EDGE") if {
+	lib.on(metadata, "TFO-APIGATEWAY-007", false)
 	some a in lib.configured("aws_api_gateway_rest_api")
 	some e in lib.get(a, "endpoint_configuration", [])
 	"EDGE" in object.get(e, "types", [])
@@ -158,6 +167,7 @@ warn contains lib.finding("TFO-APIGATEWAY-007", a.address, "endpoint type is EDG
 
 # Without endpoint_configuration the API is created edge-optimized.
 warn contains lib.finding("TFO-APIGATEWAY-007", a.address, "endpoint_configuration is not set: the API is created edge-optimized") if {
+	lib.on(metadata, "TFO-APIGATEWAY-007", false)
 	some a in lib.configured("aws_api_gateway_rest_api")
 	count(lib.get(a, "endpoint_configuration", [])) == 0
 	lib.get(a, "body", null) == null
@@ -171,17 +181,20 @@ method_settings := [[r, s] |
 ]
 
 warn contains lib.finding("TFO-APIGATEWAY-008", r.address, sprintf("settings.logging_level is OFF for %s", [lib.get(r, "method_path", "")])) if {
+	lib.on(metadata, "TFO-APIGATEWAY-008", false)
 	some [r, s] in method_settings
 	upper(object.get(s, "logging_level", "OFF")) == "OFF"
 	not "settings.0.logging_level" in r.unknown
 }
 
 warn contains lib.finding("TFO-APIGATEWAY-009", r.address, sprintf("settings.data_trace_enabled is true for %s: full requests and responses are logged", [lib.get(r, "method_path", "")])) if {
+	lib.on(metadata, "TFO-APIGATEWAY-009", false)
 	some [r, s] in method_settings
 	object.get(s, "data_trace_enabled", false) == true
 }
 
 deny contains lib.finding("TFO-APIGATEWAY-010", r.address, sprintf("settings.caching_enabled is true and cache_data_encrypted is not, for %s", [lib.get(r, "method_path", "")])) if {
+	lib.on(metadata, "TFO-APIGATEWAY-010", false)
 	some [r, s] in method_settings
 	object.get(s, "caching_enabled", false) == true
 	object.get(s, "cache_data_encrypted", false) != true

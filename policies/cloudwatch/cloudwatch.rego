@@ -88,18 +88,21 @@ cmk_missing(g) if {
 cmk_missing_message := "kms_key_id is not set: log events are encrypted only with a service key"
 
 deny contains lib.finding("TFO-CLOUDWATCH-001", g.address, cmk_missing_message) if {
+	lib.on(metadata, "TFO-CLOUDWATCH-001", false)
 	lib.kms_required("cloudwatch")
 	some g in log_groups
 	cmk_missing(g)
 }
 
 warn contains lib.advisory(lib.finding("TFO-CLOUDWATCH-001", g.address, cmk_missing_message)) if {
+	lib.on(metadata, "TFO-CLOUDWATCH-001", true)
 	not lib.kms_required("cloudwatch")
 	some g in log_groups
 	cmk_missing(g)
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-001", g.address, "kms_key_id") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-001", false)
 	lib.kms_required("cloudwatch")
 	some g in log_groups
 	lib.presence_unknown(g, "kms_key_id")
@@ -111,6 +114,7 @@ min_retention_days := lib.number_option("log_retention_min_days", 365)
 
 # 0 (or unset) means the events never expire, which meets any minimum.
 deny contains lib.finding("TFO-CLOUDWATCH-002", g.address, sprintf("retention_in_days is %d, below the minimum of %d days", [days, min_retention_days])) if {
+	lib.on(metadata, "TFO-CLOUDWATCH-002", false)
 	some g in log_groups
 	days := lib.get(g, "retention_in_days", 0)
 	days > 0
@@ -118,6 +122,7 @@ deny contains lib.finding("TFO-CLOUDWATCH-002", g.address, sprintf("retention_in
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-002", g.address, "retention_in_days") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-002", false)
 	some g in log_groups
 	lib.unknown_value(g, "retention_in_days")
 }
@@ -127,12 +132,14 @@ warn contains lib.unknown_finding("TFO-CLOUDWATCH-002", g.address, "retention_in
 alarms := lib.configured("aws_cloudwatch_metric_alarm")
 
 warn contains lib.finding("TFO-CLOUDWATCH-003", a.address, "alarm_actions is empty: nobody is notified when the alarm fires") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-003", false)
 	some a in alarms
 	count(lib.get(a, "alarm_actions", [])) == 0
 	not "alarm_actions" in a.unknown
 }
 
 warn contains lib.finding("TFO-CLOUDWATCH-003", a.address, "actions_enabled is false: the alarm's actions never run") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-003", false)
 	some a in alarms
 	count(lib.get(a, "alarm_actions", [])) > 0
 	lib.get(a, "actions_enabled", true) == false
@@ -172,12 +179,14 @@ root_usage_filter(f) if {
 }
 
 warn contains lib.finding("TFO-CLOUDWATCH-004", f.address, "this unauthorized-API-calls metric filter has no alarm on its metric in this plan") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-004", false)
 	some f in filters
 	unauthorized_calls_filter(f)
 	unwatched(f)
 }
 
 warn contains lib.finding("TFO-CLOUDWATCH-005", f.address, "this root-account-usage metric filter has no alarm on its metric in this plan") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-005", false)
 	some f in filters
 	root_usage_filter(f)
 	unwatched(f)
@@ -201,24 +210,28 @@ destroyed_finding(g) := lib.finding("TFO-CLOUDWATCH-006", g.address, sprintf("th
 # --- 007 / 008 / 009 CloudTrail ---------------------------------------------------------------
 
 deny contains lib.finding("TFO-CLOUDWATCH-007", t.address, "is_multi_region_trail is not true: activity in other regions is not logged") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-007", false)
 	some t in trails
 	lib.get(t, "is_multi_region_trail", false) != true
 	not lib.unknown_value(t, "is_multi_region_trail")
 }
 
 deny contains lib.finding("TFO-CLOUDWATCH-008", t.address, "enable_log_file_validation is not true: log files can be altered undetected") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-008", false)
 	some t in trails
 	lib.get(t, "enable_log_file_validation", false) != true
 	not lib.unknown_value(t, "enable_log_file_validation")
 }
 
 deny contains lib.finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id is not set: trail logs use SSE-S3 only") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-009", false)
 	some t in trails
 	not lib.present(t, "kms_key_id")
 	not lib.presence_unknown(t, "kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-CLOUDWATCH-009", t.address, "kms_key_id") if {
+	lib.on(metadata, "TFO-CLOUDWATCH-009", false)
 	some t in trails
 	lib.presence_unknown(t, "kms_key_id")
 }

@@ -59,12 +59,14 @@ pitr_enabled(t) if {
 }
 
 deny contains lib.finding("TFO-DYNAMODB-001", t.address, "point-in-time recovery is not enabled") if {
+	lib.on(metadata, "TFO-DYNAMODB-001", false)
 	some t in tables
 	not pitr_enabled(t)
 	not lib.unknown_value(t, "point_in_time_recovery.0.enabled")
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-001", t.address, "point_in_time_recovery.enabled") if {
+	lib.on(metadata, "TFO-DYNAMODB-001", false)
 	some t in tables
 	not pitr_enabled(t)
 	lib.unknown_value(t, "point_in_time_recovery.0.enabled")
@@ -103,6 +105,7 @@ cmk_unknown(t) if {
 cmk_missing_message := "server_side_encryption does not name a customer-managed KMS key (kms_key_arn): the table uses an AWS owned key"
 
 deny contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if {
+	lib.on(metadata, "TFO-DYNAMODB-002", false)
 	lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
@@ -111,6 +114,7 @@ deny contains lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message) if
 
 # without kms_required an AWS owned key still encrypts the table: a customer key is advisory (strict)
 warn contains lib.advisory(lib.finding("TFO-DYNAMODB-002", t.address, cmk_missing_message)) if {
+	lib.on(metadata, "TFO-DYNAMODB-002", true)
 	not lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
@@ -118,6 +122,7 @@ warn contains lib.advisory(lib.finding("TFO-DYNAMODB-002", t.address, cmk_missin
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-002", t.address, "server_side_encryption.kms_key_arn") if {
+	lib.on(metadata, "TFO-DYNAMODB-002", false)
 	lib.kms_required("dynamodb")
 	some t in tables
 	not cmk_set(t)
@@ -127,12 +132,14 @@ warn contains lib.unknown_finding("TFO-DYNAMODB-002", t.address, "server_side_en
 # --- 003 deletion protection ------------------------------------------------------------------
 
 warn contains lib.finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled is not true") if {
+	lib.on(metadata, "TFO-DYNAMODB-003", false)
 	some t in tables
 	lib.get(t, "deletion_protection_enabled", false) != true
 	not lib.unknown_value(t, "deletion_protection_enabled")
 }
 
 warn contains lib.unknown_finding("TFO-DYNAMODB-003", t.address, "deletion_protection_enabled") if {
+	lib.on(metadata, "TFO-DYNAMODB-003", false)
 	some t in tables
 	lib.unknown_value(t, "deletion_protection_enabled")
 }
@@ -176,6 +183,7 @@ autoscaling_unknown if {
 }
 
 warn contains lib.finding("TFO-DYNAMODB-005", t.address, "billing_mode is PROVISIONED and no aws_appautoscaling_target scales this table's capacity") if {
+	lib.on(metadata, "TFO-DYNAMODB-005", false)
 	some t in tables
 	lib.get(t, "billing_mode", "PROVISIONED") == "PROVISIONED"
 	not lib.unknown_value(t, "billing_mode")
@@ -186,6 +194,7 @@ warn contains lib.finding("TFO-DYNAMODB-005", t.address, "billing_mode is PROVIS
 # --- 006 replicas without PITR ----------------------------------------------------------------
 
 deny contains lib.finding("TFO-DYNAMODB-006", t.address, sprintf("replica %d does not enable point_in_time_recovery", [i])) if {
+	lib.on(metadata, "TFO-DYNAMODB-006", false)
 	some t in tables
 	some i, rep in lib.get(t, "replica", [])
 	object.get(rep, "point_in_time_recovery", false) != true

@@ -149,11 +149,13 @@ user_data_types := {"aws_instance", "aws_launch_template"}
 # --- TFO-EC2-001: IMDSv2 on instances ------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-001", r.address, msg) if {
+	lib.on(metadata, "TFO-EC2-001", false)
 	some r in lib.configured("aws_instance")
 	msg := imds_violation(r)
 }
 
 warn contains lib.unknown_finding("TFO-EC2-001", r.address, "metadata_options.http_tokens") if {
+	lib.on(metadata, "TFO-EC2-001", false)
 	some r in lib.configured("aws_instance")
 	imds_unknown(r)
 }
@@ -179,12 +181,14 @@ imds_unknown(r) if {
 # --- TFO-EC2-002: instance block devices -----------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-002", r.address, sprintf("%s.%d.encrypted is false", [attr, i])) if {
+	lib.on(metadata, "TFO-EC2-002", false)
 	some r in lib.configured("aws_instance")
 	some [attr, i, b] in instance_block_devices(r)
 	b.encrypted == false
 }
 
 warn contains lib.unknown_finding("TFO-EC2-002", r.address, sprintf("%s.encrypted", [attr])) if {
+	lib.on(metadata, "TFO-EC2-002", false)
 	some r in lib.configured("aws_instance")
 	not encryption_by_default
 	some attr in ["root_block_device", "ebs_block_device"]
@@ -205,11 +209,13 @@ block_encryption_unknown(r, attr) if {
 # --- TFO-EC2-003: public IP --------------------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-003", r.address, "associate_public_ip_address is true") if {
+	lib.on(metadata, "TFO-EC2-003", false)
 	some r in lib.configured("aws_instance")
 	lib.get(r, "associate_public_ip_address", false) == true
 }
 
 warn contains lib.unknown_finding("TFO-EC2-003", r.address, "associate_public_ip_address") if {
+	lib.on(metadata, "TFO-EC2-003", false)
 	some r in lib.configured("aws_instance")
 	lib.set_unknown(r, "associate_public_ip_address")
 }
@@ -217,6 +223,7 @@ warn contains lib.unknown_finding("TFO-EC2-003", r.address, "associate_public_ip
 # --- TFO-EC2-004 / 005: secrets in user data ----------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-004", r.address, msg) if {
+	lib.on(metadata, "TFO-EC2-004", false)
 	some type in user_data_types
 	some r in lib.configured(type)
 	some [attr, text] in user_data_sources(r)
@@ -227,12 +234,14 @@ deny contains lib.finding("TFO-EC2-004", r.address, msg) if {
 
 # aws_instance.user_data is only a hash in the plan: readable only when it is a literal.
 warn contains lib.finding("TFO-EC2-005", r.address, "user_data is built from expressions and the plan holds only its hash: it cannot be checked for secrets") if {
+	lib.on(metadata, "TFO-EC2-005", false)
 	some r in lib.configured("aws_instance")
 	lib.get(r, "user_data", "") != ""
 	count([t | some ["user_data", t] in user_data_sources(r)]) == 0
 }
 
 warn contains lib.unknown_finding("TFO-EC2-005", r.address, attr) if {
+	lib.on(metadata, "TFO-EC2-005", false)
 	some type in user_data_types
 	some r in lib.configured(type)
 	some attr in base64_attrs[type]
@@ -242,12 +251,14 @@ warn contains lib.unknown_finding("TFO-EC2-005", r.address, attr) if {
 # --- TFO-EC2-006: EBS volumes ---------------------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-006", r.address, "encrypted is false") if {
+	lib.on(metadata, "TFO-EC2-006", false)
 	some r in lib.configured("aws_ebs_volume")
 	lib.get(r, "encrypted", null) == false
 }
 
 # Left to the account default: fine when this plan turns encryption by default on.
 warn contains lib.unknown_finding("TFO-EC2-006", r.address, "encrypted") if {
+	lib.on(metadata, "TFO-EC2-006", false)
 	some r in lib.configured("aws_ebs_volume")
 	lib.is_unknown(r, "encrypted")
 	not encryption_by_default
@@ -256,6 +267,7 @@ warn contains lib.unknown_finding("TFO-EC2-006", r.address, "encrypted") if {
 # --- TFO-EC2-007: encryption by default -------------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-007", r.address, "enabled is false: new EBS volumes are not encrypted by default") if {
+	lib.on(metadata, "TFO-EC2-007", false)
 	some r in lib.configured("aws_ebs_encryption_by_default")
 	lib.get(r, "enabled", true) == false
 }
@@ -263,11 +275,13 @@ deny contains lib.finding("TFO-EC2-007", r.address, "enabled is false: new EBS v
 # --- TFO-EC2-008: IMDSv2 on launch templates ---------------------------------------------------------
 
 deny contains lib.finding("TFO-EC2-008", r.address, msg) if {
+	lib.on(metadata, "TFO-EC2-008", false)
 	some r in lib.configured("aws_launch_template")
 	msg := imds_violation(r)
 }
 
 warn contains lib.unknown_finding("TFO-EC2-008", r.address, "metadata_options.http_tokens") if {
+	lib.on(metadata, "TFO-EC2-008", false)
 	some r in lib.configured("aws_launch_template")
 	imds_unknown(r)
 }
@@ -277,6 +291,7 @@ warn contains lib.unknown_finding("TFO-EC2-008", r.address, "metadata_options.ht
 # default: fine when this plan turns it on, else the rule cannot decide.
 
 deny contains lib.finding("TFO-EC2-009", r.address, msg) if {
+	lib.on(metadata, "TFO-EC2-009", false)
 	some r in lib.configured("aws_launch_template")
 	some [i, ebs] in template_ebs(r)
 	ebs.encrypted == "false"
@@ -284,6 +299,7 @@ deny contains lib.finding("TFO-EC2-009", r.address, msg) if {
 }
 
 warn contains lib.unknown_finding("TFO-EC2-009", r.address, sprintf("block_device_mappings.%d.ebs.encrypted", [i])) if {
+	lib.on(metadata, "TFO-EC2-009", false)
 	some r in lib.configured("aws_launch_template")
 	not encryption_by_default
 	some [i, ebs] in template_ebs(r)
@@ -298,12 +314,14 @@ template_ebs(r) := [[i, ebs] |
 # --- TFO-EC2-010: detailed monitoring -------------------------------------------------------------------
 
 warn contains lib.finding("TFO-EC2-010", r.address, "monitoring is not enabled") if {
+	lib.on(metadata, "TFO-EC2-010", false)
 	some r in lib.configured("aws_instance")
 	not lib.get(r, "monitoring", false) == true
 	not monitoring_unknown(r)
 }
 
 warn contains lib.unknown_finding("TFO-EC2-010", r.address, "monitoring") if {
+	lib.on(metadata, "TFO-EC2-010", false)
 	some r in lib.configured("aws_instance")
 	monitoring_unknown(r)
 }
@@ -312,6 +330,7 @@ warn contains lib.unknown_finding("TFO-EC2-010", r.address, "monitoring") if {
 monitoring_unknown(r) if lib.set_unknown(r, "monitoring")
 
 warn contains lib.finding("TFO-EC2-010", r.address, "monitoring.enabled is not true") if {
+	lib.on(metadata, "TFO-EC2-010", false)
 	some r in lib.configured("aws_launch_template")
 	not lib.get(r, "monitoring", [])[0].enabled == true
 }
@@ -320,6 +339,7 @@ warn contains lib.finding("TFO-EC2-010", r.address, "monitoring.enabled is not t
 
 # Unset, it defaults by instance type (most current types are EBS-optimized): only false is reported.
 warn contains lib.finding("TFO-EC2-011", r.address, "ebs_optimized is false") if {
+	lib.on(metadata, "TFO-EC2-011", false)
 	some r in lib.configured("aws_instance")
 	lib.get(r, "ebs_optimized", null) == false
 }
@@ -327,6 +347,7 @@ warn contains lib.finding("TFO-EC2-011", r.address, "ebs_optimized is false") if
 # --- TFO-EC2-012: instance profile -------------------------------------------------------------------------
 
 warn contains lib.finding("TFO-EC2-012", r.address, "iam_instance_profile is not set") if {
+	lib.on(metadata, "TFO-EC2-012", false)
 	some r in lib.configured("aws_instance")
 	lib.get(r, "iam_instance_profile", "") == ""
 	not lib.configured_attr(r, "iam_instance_profile")
@@ -336,11 +357,13 @@ warn contains lib.finding("TFO-EC2-012", r.address, "iam_instance_profile is not
 # Graded with lib.destroy_blocks: a volume blocks unless tfo_options.destroy.warn lists aws_ebs_volume.
 
 deny contains lib.finding("TFO-EC2-013", r.address, volume_destroyed(r)) if {
+	lib.on(metadata, "TFO-EC2-013", false)
 	some r in lib.destroyed("aws_ebs_volume")
 	lib.destroy_blocks(r)
 }
 
 warn contains lib.finding("TFO-EC2-013", r.address, volume_destroyed(r)) if {
+	lib.on(metadata, "TFO-EC2-013", false)
 	some r in lib.destroyed("aws_ebs_volume")
 	not lib.destroy_blocks(r)
 }

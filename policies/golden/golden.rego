@@ -145,6 +145,7 @@ entries(name) := [[key, e] |
 # --- S3 (s3_buckets) --------------------------------------------------------------------------
 
 deny contains lib.finding("TFO-GOLDEN-001", res("s3_buckets", key), "versioning is false") if {
+	lib.on(metadata, "TFO-GOLDEN-001", false)
 	some [key, e] in entries("s3_buckets")
 	attr(e, "versioning", true) != true
 }
@@ -152,16 +153,19 @@ deny contains lib.finding("TFO-GOLDEN-001", res("s3_buckets", key), "versioning 
 sse_algorithms := {"aws:kms", "aws:kms:dsse", "AES256"}
 
 deny contains lib.finding("TFO-GOLDEN-002", res("s3_buckets", key), "sse_algorithm is not aws:kms, aws:kms:dsse or AES256") if {
+	lib.on(metadata, "TFO-GOLDEN-002", false)
 	some [key, e] in entries("s3_buckets")
 	not attr(e, "sse_algorithm", "aws:kms") in sse_algorithms
 }
 
 deny contains lib.finding("TFO-GOLDEN-003", res("s3_buckets", key), "block_public is false: the bucket has no public access block") if {
+	lib.on(metadata, "TFO-GOLDEN-003", false)
 	some [key, e] in entries("s3_buckets")
 	attr(e, "block_public", true) != true
 }
 
 deny contains lib.finding("TFO-GOLDEN-004", res("s3_buckets", key), "public_read is true: the bucket policy lets anyone read every object") if {
+	lib.on(metadata, "TFO-GOLDEN-004", false)
 	some [key, e] in entries("s3_buckets")
 	attr(e, "public_read", false) == true
 }
@@ -171,6 +175,7 @@ open_statement(st) if attr(st, "principal_type", "AWS") == "*"
 open_statement(st) if "*" in attr(st, "principal_identifiers", [])
 
 deny contains lib.finding("TFO-GOLDEN-005", res("s3_buckets", key), sprintf("policy_statements[%d] allows principal \"*\"", [i])) if {
+	lib.on(metadata, "TFO-GOLDEN-005", false)
 	some [key, e] in entries("s3_buckets")
 	some i, st in attr(e, "policy_statements", [])
 	attr(st, "effect", "Allow") == "Allow"
@@ -185,6 +190,7 @@ symmetric(e) if {
 }
 
 deny contains lib.finding("TFO-GOLDEN-006", res("kms_keys", key), "enable_key_rotation is false on a symmetric encryption key") if {
+	lib.on(metadata, "TFO-GOLDEN-006", false)
 	some [key, e] in entries("kms_keys")
 	symmetric(e)
 	attr(e, "enable_key_rotation", true) != true
@@ -193,6 +199,7 @@ deny contains lib.finding("TFO-GOLDEN-006", res("kms_keys", key), "enable_key_ro
 # --- IAM (iam_roles) --------------------------------------------------------------------------
 
 deny contains lib.finding("TFO-GOLDEN-007", res("iam_roles", key), sprintf("%s contains a wildcard principal", [list])) if {
+	lib.on(metadata, "TFO-GOLDEN-007", false)
 	some [key, e] in entries("iam_roles")
 	some list in ["trust_accounts", "trust_services"]
 	some p in attr(e, list, [])
@@ -200,6 +207,7 @@ deny contains lib.finding("TFO-GOLDEN-007", res("iam_roles", key), sprintf("%s c
 }
 
 warn contains lib.finding("TFO-GOLDEN-008", res("iam_roles", key), "managed_policy_arns attaches AdministratorAccess") if {
+	lib.on(metadata, "TFO-GOLDEN-008", false)
 	some [key, e] in entries("iam_roles")
 	some arn in attr(e, "managed_policy_arns", [])
 	endswith(arn, ":policy/AdministratorAccess")
@@ -216,6 +224,7 @@ statements_of(p) := p if is_array(p)
 statements_of(p) := [p] if is_object(p)
 
 deny contains lib.finding("TFO-GOLDEN-009", res("iam_roles", key), "an inline policy allows action \"*\" on resource \"*\"") if {
+	lib.on(metadata, "TFO-GOLDEN-009", false)
 	some [key, e] in entries("iam_roles")
 	some st in inline_statements(e)
 	attr(st, "effect", "Allow") == "Allow"
@@ -244,11 +253,13 @@ deprecated_runtimes := lib.set_option("lambda_deprecated_runtimes", default_depr
 deprecating_runtimes := lib.set_option("lambda_deprecating_runtimes", default_deprecating_runtimes)
 
 deny contains lib.finding("TFO-GOLDEN-010", res("lambda_functions", key), sprintf("runtime %s is deprecated", [e.runtime])) if {
+	lib.on(metadata, "TFO-GOLDEN-010", false)
 	some [key, e] in entries("lambda_functions")
 	attr(e, "runtime", "") in deprecated_runtimes
 }
 
 warn contains lib.finding("TFO-GOLDEN-011", res("lambda_functions", key), sprintf("runtime %s is at or near its deprecation date", [e.runtime])) if {
+	lib.on(metadata, "TFO-GOLDEN-011", false)
 	some [key, e] in entries("lambda_functions")
 	attr(e, "runtime", "") in deprecating_runtimes
 	not attr(e, "runtime", "") in deprecated_runtimes
@@ -257,6 +268,7 @@ warn contains lib.finding("TFO-GOLDEN-011", res("lambda_functions", key), sprint
 # --- DynamoDB (dynamodb_tables) ---------------------------------------------------------------
 
 deny contains lib.finding("TFO-GOLDEN-016", res("dynamodb_tables", key), "point_in_time_recovery is false") if {
+	lib.on(metadata, "TFO-GOLDEN-016", false)
 	some [key, e] in entries("dynamodb_tables")
 	attr(e, "point_in_time_recovery", true) != true
 }
@@ -293,6 +305,7 @@ non_empty(v) if {
 }
 
 deny contains lib.finding("TFO-GOLDEN-012", res(name, key), sprintf("tags lack %s (or they are empty)", [concat(", ", missing)])) if {
+	lib.on(metadata, "TFO-GOLDEN-012", false)
 	some [name, key, tags] in tagged_entries
 	is_object(tags)
 	missing := missing_tags(tags)
@@ -302,6 +315,7 @@ deny contains lib.finding("TFO-GOLDEN-012", res(name, key), sprintf("tags lack %
 environments := {"dev", "stage", "prod"}
 
 deny contains lib.finding("TFO-GOLDEN-013", res(name, key), "tags.Environment is not one of dev, stage, prod") if {
+	lib.on(metadata, "TFO-GOLDEN-013", false)
 	some [name, key, tags] in tagged_entries
 	env := object.get(tags, "Environment", "")
 	non_empty(env)
@@ -321,6 +335,7 @@ cost_center_ok(v) if {
 }
 
 deny contains lib.finding("TFO-GOLDEN-014", res(name, key), "tags.CostCenter does not match CC-NNNN (four digits)") if {
+	lib.on(metadata, "TFO-GOLDEN-014", false)
 	some [name, key, tags] in tagged_entries
 	cc := object.get(tags, "CostCenter", "")
 	non_empty(cc)
@@ -328,6 +343,7 @@ deny contains lib.finding("TFO-GOLDEN-014", res(name, key), "tags.CostCenter doe
 }
 
 warn contains lib.finding("TFO-GOLDEN-015", res(name, key), "tags.Environment differs from the tfvars account_key") if {
+	lib.on(metadata, "TFO-GOLDEN-015", false)
 	account := object.get(variables, "account_key", "")
 	account in environments
 	some [name, key, tags] in tagged_entries

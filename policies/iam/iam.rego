@@ -310,81 +310,117 @@ else := 14400
 # ---------------------------------------------------------------- TFO-IAM-001 Action "*"
 
 deny contains lib.finding("TFO-IAM-001", r.address, sprintf("policy %s allows Action %s", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-IAM-001", false)
 	some [r, i, s] in allows
 	some a in lib.actions(s)
 	all_actions(a)
 }
 
-warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy") if {
+	lib.on(metadata, "TFO-IAM-001", false)
+	some r in unknown_policies
+}
 
-warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy Action") if some r in unknown_actions
+warn contains lib.unknown_finding("TFO-IAM-001", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-IAM-001", false)
+	some r in unknown_actions
+}
 
 # ---------------------------------------------------------------- TFO-IAM-002 service:* on *
 
 deny contains lib.finding("TFO-IAM-002", r.address, sprintf("policy %s allows %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-IAM-002", false)
 	some [r, i, s] in allows
 	all_resources(s)
 	some a in lib.actions(s)
 	service_wildcard(a)
 }
 
-warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy") if {
+	lib.on(metadata, "TFO-IAM-002", false)
+	some r in unknown_policies
+}
 
-warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy Action") if some r in unknown_actions
+warn contains lib.unknown_finding("TFO-IAM-002", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-IAM-002", false)
+	some r in unknown_actions
+}
 
 # ---------------------------------------------------------------- TFO-IAM-003 writes on *
 
 deny contains lib.finding("TFO-IAM-003", r.address, sprintf("policy %s allows write action %s on Resource \"*\"", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-IAM-003", false)
 	some [r, i, s] in allows
 	all_resources(s)
 	some a in lib.actions(s)
 	write_action(a)
 }
 
-warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy") if {
+	lib.on(metadata, "TFO-IAM-003", false)
+	some r in unknown_policies
+}
 
-warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy Action") if some r in unknown_actions
+warn contains lib.unknown_finding("TFO-IAM-003", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-IAM-003", false)
+	some r in unknown_actions
+}
 
 # ---------------------------------------------------------------- TFO-IAM-004 NotAction
 
 deny contains lib.finding("TFO-IAM-004", r.address, sprintf("policy %s allows with NotAction", [lib.statement_label(s, i)])) if {
+	lib.on(metadata, "TFO-IAM-004", false)
 	some [r, i, s] in allows
 	s.NotAction
 }
 
-warn contains lib.unknown_finding("TFO-IAM-004", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-IAM-004", r.address, "policy") if {
+	lib.on(metadata, "TFO-IAM-004", false)
+	some r in unknown_policies
+}
 
 # ---------------------------------------------------------------- TFO-IAM-005 AdministratorAccess
 
 deny contains lib.finding("TFO-IAM-005", r.address, "attaches AdministratorAccess") if {
+	lib.on(metadata, "TFO-IAM-005", false)
 	some [r, arn] in attached
 	aws_managed(arn, "AdministratorAccess")
 }
 
-warn contains lib.unknown_finding("TFO-IAM-005", r.address, "policy_arn") if some r in unknown_attachments
+warn contains lib.unknown_finding("TFO-IAM-005", r.address, "policy_arn") if {
+	lib.on(metadata, "TFO-IAM-005", false)
+	some r in unknown_attachments
+}
 
 # ---------------------------------------------------------------- TFO-IAM-019 AWSCloudShellFullAccess
 
 deny contains lib.finding("TFO-IAM-019", r.address, "attaches AWSCloudShellFullAccess") if {
+	lib.on(metadata, "TFO-IAM-019", false)
 	some [r, arn] in attached
 	aws_managed(arn, "AWSCloudShellFullAccess")
 }
 
-warn contains lib.unknown_finding("TFO-IAM-019", r.address, "policy_arn") if some r in unknown_attachments
+warn contains lib.unknown_finding("TFO-IAM-019", r.address, "policy_arn") if {
+	lib.on(metadata, "TFO-IAM-019", false)
+	some r in unknown_attachments
+}
 
 # ---------------------------------------------------------------- TFO-IAM-006 policies on users
 
 deny contains lib.finding("TFO-IAM-006", r.address, sprintf("%s gives a user permissions directly", [r.type])) if {
+	lib.on(metadata, "TFO-IAM-006", false)
 	some type in ["aws_iam_user_policy", "aws_iam_user_policy_attachment"]
 	some r in lib.configured(type)
 }
 
 deny contains lib.finding("TFO-IAM-006", r.address, sprintf("attaches a policy to users %s", [concat(", ", r.after.users)])) if {
+	lib.on(metadata, "TFO-IAM-006", false)
 	some r in lib.configured("aws_iam_policy_attachment")
 	count(object.get(r.after, "users", [])) > 0
 }
 
 warn contains lib.unknown_finding("TFO-IAM-006", r.address, "users") if {
+	lib.on(metadata, "TFO-IAM-006", false)
 	some r in lib.configured("aws_iam_policy_attachment")
 	lib.is_unknown(r, "users")
 }
@@ -392,6 +428,7 @@ warn contains lib.unknown_finding("TFO-IAM-006", r.address, "users") if {
 # ---------------------------------------------------------------- TFO-IAM-007 open trust policy
 
 deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy %s trusts any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
+	lib.on(metadata, "TFO-IAM-007", false)
 	some r in lib.configured("aws_iam_role")
 	some i, s in r.docs.assume_role_policy.Statement
 	lib.allows_anyone(s)
@@ -399,6 +436,7 @@ deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy 
 }
 
 warn contains lib.unknown_finding("TFO-IAM-007", r.address, "assume_role_policy") if {
+	lib.on(metadata, "TFO-IAM-007", false)
 	some r in lib.configured("aws_iam_role")
 	lib.doc_unknown(r, "assume_role_policy")
 }
@@ -406,19 +444,25 @@ warn contains lib.unknown_finding("TFO-IAM-007", r.address, "assume_role_policy"
 # ---------------------------------------------------------------- TFO-IAM-008..010 GitHub OIDC
 
 deny contains lib.finding("TFO-IAM-008", r.address, sprintf("trusts %s without a condition on %s:sub", [github_oidc, github_oidc])) if {
+	lib.on(metadata, "TFO-IAM-008", false)
 	some [r, s] in github_trusts
 	count(string_condition(s, "token.actions.githubusercontent.com:sub")) == 0
 }
 
-warn contains lib.unknown_finding("TFO-IAM-008", r.address, "assume_role_policy Principal Federated") if some r in unknown_federated_without_subject
+warn contains lib.unknown_finding("TFO-IAM-008", r.address, "assume_role_policy Principal Federated") if {
+	lib.on(metadata, "TFO-IAM-008", false)
+	some r in unknown_federated_without_subject
+}
 
 deny contains lib.finding("TFO-IAM-009", r.address, sprintf("%s:sub allows %s", [github_oidc, v])) if {
+	lib.on(metadata, "TFO-IAM-009", false)
 	some [r, s] in github_trusts
 	some v in string_condition(s, "token.actions.githubusercontent.com:sub")
 	broad_subject(v)
 }
 
 deny contains lib.finding("TFO-IAM-010", r.address, sprintf("trusts %s without %s:aud = sts.amazonaws.com", [github_oidc, github_oidc])) if {
+	lib.on(metadata, "TFO-IAM-010", false)
 	some [r, s] in github_trusts
 	not "sts.amazonaws.com" in string_condition(s, "token.actions.githubusercontent.com:aud")
 }
@@ -426,6 +470,7 @@ deny contains lib.finding("TFO-IAM-010", r.address, sprintf("trusts %s without %
 # ---------------------------------------------------------------- TFO-IAM-011..013 user credentials
 
 deny contains lib.finding("TFO-IAM-011", r.address, "creates a console password (aws_iam_user_login_profile)") if {
+	lib.on(metadata, "TFO-IAM-011", false)
 	some r in lib.configured("aws_iam_user_login_profile")
 }
 
@@ -434,11 +479,13 @@ console_users contains r.after.user if {
 }
 
 deny contains lib.finding("TFO-IAM-012", r.address, sprintf("access key for user %s, who has a console password in this plan", [r.after.user])) if {
+	lib.on(metadata, "TFO-IAM-012", false)
 	some r in lib.configured("aws_iam_access_key")
 	r.after.user in console_users
 }
 
 warn contains lib.finding("TFO-IAM-013", r.address, "creates an access key; its secret is stored in the Terraform state") if {
+	lib.on(metadata, "TFO-IAM-013", false)
 	some r in lib.configured("aws_iam_access_key")
 	r.change != "update"
 }
@@ -473,6 +520,7 @@ warn contains lib.unknown_finding(id, r.address, attr) if {
 # ---------------------------------------------------------------- TFO-IAM-016 session duration
 
 warn contains lib.finding("TFO-IAM-016", r.address, sprintf("max_session_duration is %d seconds (limit %d)", [seconds, max_session_seconds])) if {
+	lib.on(metadata, "TFO-IAM-016", false)
 	some r in lib.configured("aws_iam_role")
 	seconds := r.after.max_session_duration
 	is_number(seconds)
@@ -482,6 +530,7 @@ warn contains lib.finding("TFO-IAM-016", r.address, sprintf("max_session_duratio
 # ---------------------------------------------------------------- TFO-IAM-017 permissions boundary
 
 warn contains lib.finding("TFO-IAM-017", r.address, "permissions_boundary is not set") if {
+	lib.on(metadata, "TFO-IAM-017", false)
 	some r in lib.configured("aws_iam_role")
 	not lib.is_unknown(r, "permissions_boundary")
 	lib.get(r, "permissions_boundary", "") == ""

@@ -108,6 +108,7 @@ rotatable(r) if {
 }
 
 deny contains lib.finding("TFO-KMS-001", r.address, "enable_key_rotation is not true for a symmetric key") if {
+	lib.on(metadata, "TFO-KMS-001", false)
 	some r in keys
 	rotatable(r)
 	not lib.is_unknown(r, "enable_key_rotation")
@@ -115,6 +116,7 @@ deny contains lib.finding("TFO-KMS-001", r.address, "enable_key_rotation is not 
 }
 
 warn contains lib.unknown_finding("TFO-KMS-001", r.address, "enable_key_rotation") if {
+	lib.on(metadata, "TFO-KMS-001", false)
 	some r in keys
 	rotatable(r)
 	lib.is_unknown(r, "enable_key_rotation")
@@ -123,31 +125,43 @@ warn contains lib.unknown_finding("TFO-KMS-001", r.address, "enable_key_rotation
 # ---------------------------------------------------------------- TFO-KMS-002 anyone, not narrowed
 
 deny contains lib.finding("TFO-KMS-002", r.address, sprintf("policy %s allows any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
+	lib.on(metadata, "TFO-KMS-002", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	not lib.narrowed(s)
 }
 
-warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy") if {
+	lib.on(metadata, "TFO-KMS-002", false)
+	some r in unknown_policies
+}
 
 # ---------------------------------------------------------------- TFO-KMS-003 kms:* to anyone
 
 # Narrowed or not: every KMS action includes PutKeyPolicy and ScheduleKeyDeletion.
 deny contains lib.finding("TFO-KMS-003", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-KMS-003", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	some a in lib.actions(s)
 	a in {"*", "kms:*"}
 }
 
-warn contains lib.unknown_finding("TFO-KMS-003", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-KMS-003", r.address, "policy") if {
+	lib.on(metadata, "TFO-KMS-003", false)
+	some r in unknown_policies
+}
 
-warn contains lib.unknown_finding("TFO-KMS-003", r.address, "policy Action") if some r in unknown_action_statements
+warn contains lib.unknown_finding("TFO-KMS-003", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-KMS-003", false)
+	some r in unknown_action_statements
+}
 
 # ---------------------------------------------------------------- TFO-KMS-004 deletion window
 
 # A warning: 7 days is a valid window that AWS allows; a longer one is hygiene.
 warn contains lib.finding("TFO-KMS-004", r.address, sprintf("deletion_window_in_days is %d (minimum 14)", [days])) if {
+	lib.on(metadata, "TFO-KMS-004", false)
 	some r in keys
 	days := r.after.deletion_window_in_days
 	is_number(days)
@@ -155,6 +169,7 @@ warn contains lib.finding("TFO-KMS-004", r.address, sprintf("deletion_window_in_
 }
 
 warn contains lib.unknown_finding("TFO-KMS-004", r.address, "deletion_window_in_days") if {
+	lib.on(metadata, "TFO-KMS-004", false)
 	some r in keys
 	lib.set_unknown(r, "deletion_window_in_days")
 }
@@ -162,11 +177,13 @@ warn contains lib.unknown_finding("TFO-KMS-004", r.address, "deletion_window_in_
 # ---------------------------------------------------------------- TFO-KMS-005 multi-Region
 
 warn contains lib.finding("TFO-KMS-005", r.address, "multi_region is true") if {
+	lib.on(metadata, "TFO-KMS-005", false)
 	some r in keys
 	r.after.multi_region == true
 }
 
 warn contains lib.unknown_finding("TFO-KMS-005", r.address, "multi_region") if {
+	lib.on(metadata, "TFO-KMS-005", false)
 	some r in keys
 	lib.set_unknown(r, "multi_region")
 }
@@ -190,11 +207,13 @@ destroyed_finding(r) := lib.finding("TFO-KMS-006", r.address, sprintf("key is %s
 # ---------------------------------------------------------------- TFO-KMS-007 disabled keys
 
 warn contains lib.finding("TFO-KMS-007", r.address, "is_enabled is false") if {
+	lib.on(metadata, "TFO-KMS-007", false)
 	some r in keys
 	r.after.is_enabled == false
 }
 
 warn contains lib.unknown_finding("TFO-KMS-007", r.address, "is_enabled") if {
+	lib.on(metadata, "TFO-KMS-007", false)
 	some r in keys
 	lib.set_unknown(r, "is_enabled")
 }
@@ -202,6 +221,7 @@ warn contains lib.unknown_finding("TFO-KMS-007", r.address, "is_enabled") if {
 # ---------------------------------------------------------------- TFO-KMS-008 lockout safety check
 
 deny contains lib.finding("TFO-KMS-008", r.address, "bypass_policy_lockout_safety_check is true") if {
+	lib.on(metadata, "TFO-KMS-008", false)
 	some r in policy_holders
 	r.after.bypass_policy_lockout_safety_check == true
 }

@@ -104,6 +104,7 @@ literal_secret(name, value) if {
 
 # The value is never echoed (it is often a secret, or "(sensitive)").
 deny contains lib.finding("TFO-LAMBDA-001", r.address, msg) if {
+	lib.on(metadata, "TFO-LAMBDA-001", false)
 	some r in functions
 	some name, value in environment(r)
 	literal_secret(name, value)
@@ -111,6 +112,7 @@ deny contains lib.finding("TFO-LAMBDA-001", r.address, msg) if {
 }
 
 warn contains lib.unknown_finding("TFO-LAMBDA-001", r.address, "environment.variables") if {
+	lib.on(metadata, "TFO-LAMBDA-001", false)
 	some r in functions
 	env_unknown(r)
 	count(secret_sources(r)) == 0
@@ -120,6 +122,7 @@ warn contains lib.unknown_finding("TFO-LAMBDA-001", r.address, "environment.vari
 # a generated password, a private key): the secret is stored in the function's configuration,
 # whatever the variable's name. The configuration lists the references of the whole map.
 deny contains lib.finding("TFO-LAMBDA-001", r.address, msg) if {
+	lib.on(metadata, "TFO-LAMBDA-001", false)
 	some r in functions
 	some source in secret_sources(r)
 	msg := sprintf("environment variables take %s: the secret itself is stored in the function's configuration", [source])
@@ -142,6 +145,7 @@ has_environment(r) if env_unknown(r)
 
 # kms_key_arn is a presence check: a key created in the same plan (unknown ARN) counts as set.
 warn contains lib.finding("TFO-LAMBDA-002", r.address, "environment variables without kms_key_arn: they are encrypted with the AWS managed key") if {
+	lib.on(metadata, "TFO-LAMBDA-002", false)
 	some r in functions
 	not lib.present(r, "kms_key_arn")
 	not lib.presence_unknown(r, "kms_key_arn")
@@ -149,6 +153,7 @@ warn contains lib.finding("TFO-LAMBDA-002", r.address, "environment variables wi
 }
 
 warn contains lib.unknown_finding("TFO-LAMBDA-002", r.address, "kms_key_arn") if {
+	lib.on(metadata, "TFO-LAMBDA-002", false)
 	some r in functions
 	lib.presence_unknown(r, "kms_key_arn")
 	not set_from_plan(r, "kms_key_arn")
@@ -166,12 +171,14 @@ set_from_plan(r, attr) if {
 # --- TFO-LAMBDA-003: tracing ----------------------------------------------------------------------------
 
 warn contains lib.finding("TFO-LAMBDA-003", r.address, "tracing_config.mode is not Active") if {
+	lib.on(metadata, "TFO-LAMBDA-003", false)
 	some r in functions
 	not tracing_unknown(r)
 	not lib.get(r, "tracing_config", [])[0].mode == "Active"
 }
 
 warn contains lib.unknown_finding("TFO-LAMBDA-003", r.address, "tracing_config.mode") if {
+	lib.on(metadata, "TFO-LAMBDA-003", false)
 	some r in functions
 	tracing_unknown(r)
 }
@@ -192,6 +199,7 @@ default_deprecated_runtimes := {
 deprecated_runtimes := lib.set_option("lambda_deprecated_runtimes", default_deprecated_runtimes)
 
 deny contains lib.finding("TFO-LAMBDA-004", r.address, sprintf("runtime %s is deprecated", [runtime])) if {
+	lib.on(metadata, "TFO-LAMBDA-004", false)
 	some r in functions
 	runtime := lib.get(r, "runtime", "")
 	runtime in deprecated_runtimes
@@ -200,6 +208,7 @@ deny contains lib.finding("TFO-LAMBDA-004", r.address, sprintf("runtime %s is de
 # --- TFO-LAMBDA-005: reserved concurrency -------------------------------------------------------------------
 
 warn contains lib.finding("TFO-LAMBDA-005", r.address, "reserved_concurrent_executions is not set") if {
+	lib.on(metadata, "TFO-LAMBDA-005", false)
 	some r in functions
 	not lib.is_unknown(r, "reserved_concurrent_executions")
 	lib.get(r, "reserved_concurrent_executions", -1) < 0
@@ -210,6 +219,7 @@ warn contains lib.finding("TFO-LAMBDA-005", r.address, "reserved_concurrent_exec
 # aws_lambda_function_event_invoke_config with an on-failure destination for the function, passes.
 
 warn contains lib.finding("TFO-LAMBDA-006", r.address, "dead_letter_config is not set (and no on-failure destination)") if {
+	lib.on(metadata, "TFO-LAMBDA-006", false)
 	some r in functions
 	not lib.unknown_value(r, "dead_letter_config")
 	count(lib.get(r, "dead_letter_config", [])) == 0
@@ -267,12 +277,14 @@ narrowed_by(r, a) if lib.present(r, a)
 narrowed_by(r, a) if lib.set_unknown(r, a)
 
 deny contains lib.finding("TFO-LAMBDA-007", r.address, "principal is \"*\" without source_arn, source_account or principal_org_id") if {
+	lib.on(metadata, "TFO-LAMBDA-007", false)
 	some r in lib.configured("aws_lambda_permission")
 	lib.get(r, "principal", "") == "*"
 	not narrowed(r)
 }
 
 warn contains lib.finding("TFO-LAMBDA-009", r.address, sprintf("principal %s without source_arn or source_account", [principal])) if {
+	lib.on(metadata, "TFO-LAMBDA-009", false)
 	some r in lib.configured("aws_lambda_permission")
 	principal := lib.get(r, "principal", "")
 	endswith(principal, ".amazonaws.com")
@@ -282,6 +294,7 @@ warn contains lib.finding("TFO-LAMBDA-009", r.address, sprintf("principal %s wit
 # --- TFO-LAMBDA-008: function URLs ------------------------------------------------------------------------------
 
 deny contains lib.finding("TFO-LAMBDA-008", r.address, "authorization_type is NONE: anyone on the internet can invoke the function") if {
+	lib.on(metadata, "TFO-LAMBDA-008", false)
 	some r in lib.configured("aws_lambda_function_url")
 	upper(lib.get(r, "authorization_type", "")) == "NONE"
 }
@@ -289,6 +302,7 @@ deny contains lib.finding("TFO-LAMBDA-008", r.address, "authorization_type is NO
 # --- TFO-LAMBDA-010: VPC ------------------------------------------------------------------------------------------
 
 warn contains lib.finding("TFO-LAMBDA-010", r.address, "vpc_config is not set: the function runs outside your VPC") if {
+	lib.on(metadata, "TFO-LAMBDA-010", false)
 	some r in functions
 	count(lib.get(r, "vpc_config", [])) == 0
 }

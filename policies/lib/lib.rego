@@ -263,3 +263,27 @@ unknown_principal(statement) if {
 	some values in statement.Principal
 	unknown_in_doc(values)
 }
+
+# ---------------------------------------------------------------- profile selection
+
+# Whether a rule runs in this evaluation (the first expression of every rule body, so the rules a
+# profile leaves out cost nothing): every rule when data.tfo_select is absent (policy unit tests,
+# `opa eval`); else a rule runs when its profile, or its override in data.tfo_select.rules, is
+# selected by data.tfo_select.profile (`baseline` selects baseline rules, `strict` every rule not
+# turned `off`). `advisory`: the body emits lib.advisory findings (strict whatever the rule's
+# profile). The plugin still selects findings by profile afterwards (toFindings): this only saves
+# the work.
+on(_, _, _) if not data.tfo_select
+
+on(meta, id, advisory) if {
+	p := object.get(data.tfo_select, ["rules", id], rule_profile(meta, id, advisory))
+	profile_selected(object.get(data.tfo_select, "profile", "baseline"), p)
+}
+
+rule_profile(_, _, true) := "strict"
+
+rule_profile(meta, id, false) := object.get(meta, [id, "profile"], "baseline")
+
+profile_selected("strict", p) if p in {"baseline", "strict"}
+
+profile_selected("baseline", "baseline")

@@ -163,3 +163,23 @@ test_doc_unknown_and_unknown_principal if {
 	not lib.unknown_principal({"Principal": "*"})
 	not lib.unknown_principal({"Principal": {"Service": ["sns.amazonaws.com"]}})
 }
+
+# ---------------------------------------------------------------- profile selection
+
+test_on_runs_every_rule_without_a_selection if {
+	lib.on({"X-1": {"profile": "strict"}}, "X-1", false)
+	lib.on({}, "X-2", true)
+}
+
+test_on_selects_by_profile_and_override if {
+	meta := {"B-1": {"profile": "baseline"}, "S-1": {"profile": "strict"}, "N-1": {}}
+	lib.on(meta, "B-1", false) with data.tfo_select as {"profile": "baseline"}
+	lib.on(meta, "N-1", false) with data.tfo_select as {"profile": "baseline"}
+	not lib.on(meta, "S-1", false) with data.tfo_select as {"profile": "baseline"}
+	not lib.on(meta, "B-1", true) with data.tfo_select as {"profile": "baseline"} # an advisory branch
+	lib.on(meta, "S-1", false) with data.tfo_select as {"profile": "strict"}
+	lib.on(meta, "B-1", true) with data.tfo_select as {"profile": "strict"}
+	lib.on(meta, "S-1", false) with data.tfo_select as {"profile": "baseline", "rules": {"S-1": "baseline"}}
+	not lib.on(meta, "B-1", false) with data.tfo_select as {"profile": "strict", "rules": {"B-1": "off"}}
+	not lib.on(meta, "B-1", false) with data.tfo_select as {"profile": "baseline", "rules": {"B-1": "strict"}}
+}

@@ -118,12 +118,14 @@ production(r) if {
 # it as unknown, but AWS's default is false; Aurora Serverless v1 is always encrypted).
 
 deny contains lib.finding("TFO-RDS-001", r.address, "storage_encrypted is not true: storage is not encrypted at rest") if {
+	lib.on(metadata, "TFO-RDS-001", false)
 	some r in storage_resources
 	not lib.is_unknown(r, "storage_encrypted")
 	lib.get(r, "storage_encrypted", false) != true
 }
 
 deny contains lib.finding("TFO-RDS-001", r.address, "storage_encrypted is not set: storage is not encrypted at rest (AWS's default)") if {
+	lib.on(metadata, "TFO-RDS-001", false)
 	some r in storage_resources
 	lib.is_unknown(r, "storage_encrypted")
 	not lib.configured_attr(r, "storage_encrypted")
@@ -131,6 +133,7 @@ deny contains lib.finding("TFO-RDS-001", r.address, "storage_encrypted is not se
 }
 
 warn contains lib.unknown_finding("TFO-RDS-001", r.address, "storage_encrypted") if {
+	lib.on(metadata, "TFO-RDS-001", false)
 	some r in storage_resources
 	lib.set_unknown(r, "storage_encrypted")
 }
@@ -171,12 +174,14 @@ is_set(r, attr) if lib.set_unknown(r, attr)
 # --- TFO-RDS-002: public access ------------------------------------------------------
 
 deny contains lib.finding("TFO-RDS-002", r.address, "publicly_accessible is true: the database gets a public endpoint") if {
+	lib.on(metadata, "TFO-RDS-002", false)
 	some type in ["aws_db_instance", "aws_rds_cluster_instance"]
 	some r in lib.configured(type)
 	lib.get(r, "publicly_accessible", false) == true
 }
 
 warn contains lib.unknown_finding("TFO-RDS-002", r.address, "publicly_accessible") if {
+	lib.on(metadata, "TFO-RDS-002", false)
 	some type in ["aws_db_instance", "aws_rds_cluster_instance"]
 	some r in lib.configured(type)
 	lib.is_unknown(r, "publicly_accessible")
@@ -187,11 +192,13 @@ warn contains lib.unknown_finding("TFO-RDS-002", r.address, "publicly_accessible
 # keeps them for 1 day. Read replicas take their backups from the source.
 
 deny contains lib.finding("TFO-RDS-003", r.address, "backup_retention_period is 0: automated backups are disabled") if {
+	lib.on(metadata, "TFO-RDS-003", false)
 	some r in backup_resources
 	lib.get(r, "backup_retention_period", null) == 0
 }
 
 warn contains lib.finding("TFO-RDS-003", r.address, msg) if {
+	lib.on(metadata, "TFO-RDS-003", false)
 	some r in backup_resources
 	days := lib.get(r, "backup_retention_period", 0)
 	days > 0
@@ -200,6 +207,7 @@ warn contains lib.finding("TFO-RDS-003", r.address, msg) if {
 }
 
 warn contains lib.finding("TFO-RDS-003", r.address, msg) if {
+	lib.on(metadata, "TFO-RDS-003", false)
 	some r in backup_resources
 	lib.is_unknown(r, "backup_retention_period")
 	not lib.configured_attr(r, "backup_retention_period")
@@ -208,6 +216,7 @@ warn contains lib.finding("TFO-RDS-003", r.address, msg) if {
 }
 
 warn contains lib.unknown_finding("TFO-RDS-003", r.address, "backup_retention_period") if {
+	lib.on(metadata, "TFO-RDS-003", false)
 	some r in backup_resources
 	lib.set_unknown(r, "backup_retention_period")
 }
@@ -224,6 +233,7 @@ replica(r) if is_set(r, "replicate_source_db")
 # --- TFO-RDS-004: deletion protection ------------------------------------------------
 
 deny contains lib.finding("TFO-RDS-004", r.address, "deletion_protection is not true") if {
+	lib.on(metadata, "TFO-RDS-004", false)
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
 	not lib.is_unknown(r, "deletion_protection")
@@ -233,6 +243,7 @@ deny contains lib.finding("TFO-RDS-004", r.address, "deletion_protection is not 
 # --- TFO-RDS-005: IAM database authentication ----------------------------------------
 
 deny contains lib.finding("TFO-RDS-005", r.address, "iam_database_authentication_enabled is not true") if {
+	lib.on(metadata, "TFO-RDS-005", false)
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
 	not lib.is_unknown(r, "iam_database_authentication_enabled")
@@ -243,6 +254,7 @@ deny contains lib.finding("TFO-RDS-005", r.address, "iam_database_authentication
 # --- TFO-RDS-006: automatic minor version upgrades -----------------------------------
 
 deny contains lib.finding("TFO-RDS-006", r.address, "auto_minor_version_upgrade is false") if {
+	lib.on(metadata, "TFO-RDS-006", false)
 	some type in ["aws_db_instance", "aws_rds_cluster_instance"]
 	some r in lib.configured(type)
 	lib.get(r, "auto_minor_version_upgrade", true) == false
@@ -251,6 +263,7 @@ deny contains lib.finding("TFO-RDS-006", r.address, "auto_minor_version_upgrade 
 # --- TFO-RDS-007: Multi-AZ for production --------------------------------------------
 
 warn contains lib.finding("TFO-RDS-007", r.address, "multi_az is not true on a production database") if {
+	lib.on(metadata, "TFO-RDS-007", false)
 	some r in lib.configured("aws_db_instance")
 	production(r)
 	not lib.is_unknown(r, "multi_az")
@@ -259,6 +272,7 @@ warn contains lib.finding("TFO-RDS-007", r.address, "multi_az is not true on a p
 }
 
 warn contains lib.unknown_finding("TFO-RDS-007", r.address, "multi_az") if {
+	lib.on(metadata, "TFO-RDS-007", false)
 	some r in lib.configured("aws_db_instance")
 	production(r)
 	lib.is_unknown(r, "multi_az")
@@ -267,6 +281,7 @@ warn contains lib.unknown_finding("TFO-RDS-007", r.address, "multi_az") if {
 # --- TFO-RDS-008: copy tags to snapshots ---------------------------------------------
 
 warn contains lib.finding("TFO-RDS-008", r.address, "copy_tags_to_snapshot is not true") if {
+	lib.on(metadata, "TFO-RDS-008", false)
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
 	not lib.is_unknown(r, "copy_tags_to_snapshot")
@@ -279,12 +294,14 @@ warn contains lib.finding("TFO-RDS-008", r.address, "copy_tags_to_snapshot is no
 # AWS picks the aws/rds managed key; a key of the same plan is set (a presence check); written but
 # unknown from anything else (a variable unknown until apply, a data source), it cannot decide.
 warn contains lib.finding("TFO-RDS-009", r.address, "performance_insights_enabled without performance_insights_kms_key_id: the AWS managed key is used") if {
+	lib.on(metadata, "TFO-RDS-009", false)
 	some r in pi_enabled
 	lib.get(r, "performance_insights_kms_key_id", "") == ""
 	not lib.configured_attr(r, "performance_insights_kms_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-RDS-009", r.address, "performance_insights_kms_key_id") if {
+	lib.on(metadata, "TFO-RDS-009", false)
 	some r in pi_enabled
 	lib.set_unknown(r, "performance_insights_kms_key_id")
 	not set_from_plan(r, "performance_insights_kms_key_id")
@@ -311,11 +328,13 @@ pi_enabled contains r if {
 # copy of its source) and a cluster instance (the data is in the cluster's volume) warn.
 
 deny contains lib.finding("TFO-RDS-010", r.address, destroy_message(r)) if {
+	lib.on(metadata, "TFO-RDS-010", false)
 	some r in destroyed_databases
 	destroy_blocks(r)
 }
 
 warn contains lib.finding("TFO-RDS-010", r.address, destroy_message(r)) if {
+	lib.on(metadata, "TFO-RDS-010", false)
 	some r in destroyed_databases
 	not destroy_blocks(r)
 }
@@ -347,6 +366,7 @@ destroy_loss(r) := "the read replica is destroyed (its source keeps the data)" i
 # --- TFO-RDS-011: final snapshot -------------------------------------------------------
 
 warn contains lib.finding("TFO-RDS-011", r.address, "skip_final_snapshot is true: no snapshot is taken when the database is deleted") if {
+	lib.on(metadata, "TFO-RDS-011", false)
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
 	not replica(r) # AWS takes no final snapshot of a read replica
@@ -356,6 +376,7 @@ warn contains lib.finding("TFO-RDS-011", r.address, "skip_final_snapshot is true
 # --- TFO-RDS-012: log exports ----------------------------------------------------------
 
 warn contains lib.finding("TFO-RDS-012", r.address, "enabled_cloudwatch_logs_exports is empty: database logs are not exported") if {
+	lib.on(metadata, "TFO-RDS-012", false)
 	some type in ["aws_db_instance", "aws_rds_cluster"]
 	some r in lib.configured(type)
 	not lib.is_unknown(r, "enabled_cloudwatch_logs_exports")

@@ -255,6 +255,7 @@ aws_managed_key(id) if endswith(id, "alias/aws/s3")
 # ---------------------------------------------------------------- TFO-S3-001 public access block
 
 deny contains lib.finding("TFO-S3-001", b.address, "no aws_s3_bucket_public_access_block for this bucket") if {
+	lib.on(metadata, "TFO-S3-001", false)
 	some b in configured_buckets
 	not present(b, "public_access_block")
 	not account_blocks_public_access
@@ -271,12 +272,14 @@ account_blocks_public_access if {
 }
 
 deny contains lib.finding("TFO-S3-001", r.address, sprintf("public access block flags not true: %s", [concat(", ", off)])) if {
+	lib.on(metadata, "TFO-S3-001", false)
 	some r in lib.configured("aws_s3_bucket_public_access_block")
 	off := [f | some f in pab_flags; not lib.is_unknown(r, f); object.get(r.after, f, null) != true]
 	count(off) > 0
 }
 
 warn contains lib.unknown_finding("TFO-S3-001", r.address, f) if {
+	lib.on(metadata, "TFO-S3-001", false)
 	some r in lib.configured("aws_s3_bucket_public_access_block")
 	some f in pab_flags
 	lib.is_unknown(r, f)
@@ -285,12 +288,14 @@ warn contains lib.unknown_finding("TFO-S3-001", r.address, f) if {
 # ---------------------------------------------------------------- TFO-S3-002 public canned ACL
 
 deny contains lib.finding("TFO-S3-002", r.address, sprintf("acl is the public canned ACL %s", [r.after.acl])) if {
+	lib.on(metadata, "TFO-S3-002", false)
 	some type in ["aws_s3_bucket_acl", "aws_s3_bucket"]
 	some r in lib.configured(type)
 	r.after.acl in public_canned_acls
 }
 
 warn contains lib.unknown_finding("TFO-S3-002", r.address, "acl") if {
+	lib.on(metadata, "TFO-S3-002", false)
 	some r in lib.configured("aws_s3_bucket_acl")
 	lib.is_unknown(r, "acl")
 }
@@ -298,6 +303,7 @@ warn contains lib.unknown_finding("TFO-S3-002", r.address, "acl") if {
 # ---------------------------------------------------------------- TFO-S3-003 public grants
 
 deny contains lib.finding("TFO-S3-003", r.address, sprintf("access_control_policy grants %s to %s", [g.permission, grantee.uri])) if {
+	lib.on(metadata, "TFO-S3-003", false)
 	some r in lib.configured("aws_s3_bucket_acl")
 	some acp in r.after.access_control_policy
 	some g in acp.grant
@@ -306,12 +312,14 @@ deny contains lib.finding("TFO-S3-003", r.address, sprintf("access_control_polic
 }
 
 deny contains lib.finding("TFO-S3-003", r.address, sprintf("grant gives %s to %s", [concat(", ", g.permissions), g.uri])) if {
+	lib.on(metadata, "TFO-S3-003", false)
 	some r in lib.configured("aws_s3_bucket")
 	some g in r.after.grant # legacy inline grants
 	g.uri in public_groups
 }
 
 warn contains lib.unknown_finding("TFO-S3-003", r.address, p) if {
+	lib.on(metadata, "TFO-S3-003", false)
 	some r in lib.configured("aws_s3_bucket_acl")
 	some p in r.unknown
 	startswith(p, "access_control_policy.")
@@ -332,44 +340,61 @@ denies_insecure_transport(doc) if {
 }
 
 deny contains lib.finding("TFO-S3-004", b.address, "no bucket policy: requests without TLS are not denied") if {
+	lib.on(metadata, "TFO-S3-004", false)
 	some b in configured_buckets
 	not present(b, "policy")
 }
 
 deny contains lib.finding("TFO-S3-004", r.address, "policy has no Deny statement for aws:SecureTransport = false") if {
+	lib.on(metadata, "TFO-S3-004", false)
 	some r in policy_holders
 	r.docs.policy != null
 	not denies_insecure_transport(r.docs.policy)
 }
 
-warn contains lib.unknown_finding("TFO-S3-004", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-S3-004", r.address, "policy") if {
+	lib.on(metadata, "TFO-S3-004", false)
+	some r in unknown_policies
+}
 
 # ---------------------------------------------------------------- TFO-S3-005 anyone, not narrowed
 
 deny contains lib.finding("TFO-S3-005", r.address, sprintf("policy %s allows any principal without a narrowing condition", [lib.statement_label(s, i)])) if {
+	lib.on(metadata, "TFO-S3-005", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	not lib.narrowed(s)
 }
 
-warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy") if {
+	lib.on(metadata, "TFO-S3-005", false)
+	some r in unknown_policies
+}
 
 # ---------------------------------------------------------------- TFO-S3-006 s3:* to anyone
 
 deny contains lib.finding("TFO-S3-006", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-S3-006", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	some a in lib.actions(s)
 	all_s3(a)
 }
 
-warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy") if {
+	lib.on(metadata, "TFO-S3-006", false)
+	some r in unknown_policies
+}
 
-warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy Action") if some [r, _] in unknown_action_statements
+warn contains lib.unknown_finding("TFO-S3-006", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-S3-006", false)
+	some [r, _] in unknown_action_statements
+}
 
 # ---------------------------------------------------------------- TFO-S3-007 writes to anyone
 
 deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s to any principal", [lib.statement_label(s, i), a])) if {
+	lib.on(metadata, "TFO-S3-007", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
 	not lib.narrowed(s)
@@ -377,9 +402,13 @@ deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s 
 	write_action(a)
 }
 
-warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy") if {
+	lib.on(metadata, "TFO-S3-007", false)
+	some r in unknown_policies
+}
 
 warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Action") if {
+	lib.on(metadata, "TFO-S3-007", false)
 	some [r, s] in unknown_action_statements
 	not lib.narrowed(s)
 }
@@ -387,16 +416,21 @@ warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Action") if {
 # ---------------------------------------------------------------- TFO-S3-017 Allow with NotPrincipal
 
 deny contains lib.finding("TFO-S3-017", r.address, sprintf("policy %s allows with NotPrincipal", [lib.statement_label(s, i)])) if {
+	lib.on(metadata, "TFO-S3-017", false)
 	some [r, i, s] in statements
 	s.Effect == "Allow"
 	s.NotPrincipal
 }
 
-warn contains lib.unknown_finding("TFO-S3-017", r.address, "policy") if some r in unknown_policies
+warn contains lib.unknown_finding("TFO-S3-017", r.address, "policy") if {
+	lib.on(metadata, "TFO-S3-017", false)
+	some r in unknown_policies
+}
 
 # ---------------------------------------------------------------- TFO-S3-008 SSE configured
 
 deny contains lib.finding("TFO-S3-008", b.address, "no aws_s3_bucket_server_side_encryption_configuration for this bucket") if {
+	lib.on(metadata, "TFO-S3-008", false)
 	some b in configured_buckets
 	not present(b, "sse")
 }
@@ -409,6 +443,7 @@ sse_kms_subject contains r if {
 }
 
 deny contains lib.finding("TFO-S3-009", r.address, sprintf("sse_algorithm is %s, not aws:kms", [d.sse_algorithm])) if {
+	lib.on(metadata, "TFO-S3-009", false)
 	some r in sse_kms_subject
 	some d in sse_defaults(r)
 	is_string(d.sse_algorithm)
@@ -416,6 +451,7 @@ deny contains lib.finding("TFO-S3-009", r.address, sprintf("sse_algorithm is %s,
 }
 
 deny contains lib.finding("TFO-S3-009", r.address, "kms_master_key_id is not set to a customer managed key") if {
+	lib.on(metadata, "TFO-S3-009", false)
 	some r in sse_kms_subject
 	some d in sse_defaults(r)
 	d.sse_algorithm in kms_algorithms
@@ -425,6 +461,7 @@ deny contains lib.finding("TFO-S3-009", r.address, "kms_master_key_id is not set
 }
 
 warn contains lib.unknown_finding("TFO-S3-009", r.address, attr) if {
+	lib.on(metadata, "TFO-S3-009", false)
 	some r in sse_kms_subject
 	some attr in ["sse_algorithm", "kms_master_key_id"]
 	sse_unknown(r, attr)
@@ -445,12 +482,14 @@ kms_default(rule) if {
 }
 
 warn contains lib.finding("TFO-S3-010", r.address, "bucket_key_enabled is not true for an aws:kms encryption rule") if {
+	lib.on(metadata, "TFO-S3-010", false)
 	some [r, i, rule] in kms_rules
 	not lib.is_unknown(r, sprintf("rule.%d.bucket_key_enabled", [i]))
 	object.get(rule, "bucket_key_enabled", null) != true
 }
 
 warn contains lib.unknown_finding("TFO-S3-010", r.address, "bucket_key_enabled") if {
+	lib.on(metadata, "TFO-S3-010", false)
 	some [r, i, _] in kms_rules
 	lib.is_unknown(r, sprintf("rule.%d.bucket_key_enabled", [i]))
 }
@@ -458,11 +497,13 @@ warn contains lib.unknown_finding("TFO-S3-010", r.address, "bucket_key_enabled")
 # ---------------------------------------------------------------- TFO-S3-011 versioning
 
 deny contains lib.finding("TFO-S3-011", b.address, "no aws_s3_bucket_versioning for this bucket") if {
+	lib.on(metadata, "TFO-S3-011", false)
 	some b in configured_buckets
 	not present(b, "versioning")
 }
 
 deny contains lib.finding("TFO-S3-011", r.address, sprintf("versioning_configuration status is %s, not Enabled", [status])) if {
+	lib.on(metadata, "TFO-S3-011", false)
 	some r in lib.configured("aws_s3_bucket_versioning")
 	some vc in r.after.versioning_configuration
 	status := vc.status
@@ -470,6 +511,7 @@ deny contains lib.finding("TFO-S3-011", r.address, sprintf("versioning_configura
 }
 
 warn contains lib.unknown_finding("TFO-S3-011", r.address, "versioning_configuration.status") if {
+	lib.on(metadata, "TFO-S3-011", false)
 	some r in lib.configured("aws_s3_bucket_versioning")
 	versioning_status_unknown(r)
 }
@@ -484,6 +526,7 @@ versioning_status_unknown(r) if {
 # ---------------------------------------------------------------- TFO-S3-012 access logging
 
 warn contains lib.finding("TFO-S3-012", b.address, "no aws_s3_bucket_logging for this bucket") if {
+	lib.on(metadata, "TFO-S3-012", false)
 	some b in configured_buckets
 	not present(b, "logging")
 	not log_target(b.bucket)
@@ -544,17 +587,20 @@ aborts_multipart(r) if {
 }
 
 warn contains lib.finding("TFO-S3-013", b.address, "no aws_s3_bucket_lifecycle_configuration for this bucket") if {
+	lib.on(metadata, "TFO-S3-013", false)
 	some b in configured_buckets
 	not present(b, "lifecycle")
 }
 
 warn contains lib.finding("TFO-S3-013", r.address, "no enabled rule with abort_incomplete_multipart_upload") if {
+	lib.on(metadata, "TFO-S3-013", false)
 	some r in lib.configured("aws_s3_bucket_lifecycle_configuration")
 	r.after.rule
 	not aborts_multipart(r)
 }
 
 warn contains lib.unknown_finding("TFO-S3-013", r.address, "rule") if {
+	lib.on(metadata, "TFO-S3-013", false)
 	some r in lib.configured("aws_s3_bucket_lifecycle_configuration")
 	lib.is_unknown(r, "rule")
 	not r.after.rule
@@ -563,6 +609,7 @@ warn contains lib.unknown_finding("TFO-S3-013", r.address, "rule") if {
 # ---------------------------------------------------------------- TFO-S3-014 object ownership
 
 deny contains lib.finding("TFO-S3-014", r.address, sprintf("object_ownership is %s, not BucketOwnerEnforced", [rule.object_ownership])) if {
+	lib.on(metadata, "TFO-S3-014", false)
 	some r in lib.configured("aws_s3_bucket_ownership_controls")
 	some rule in r.after.rule
 	is_string(rule.object_ownership)
@@ -588,6 +635,7 @@ destroyed_finding(r) := lib.finding("TFO-S3-015", r.address, sprintf("bucket is 
 # ---------------------------------------------------------------- TFO-S3-016 force_destroy
 
 warn contains lib.finding("TFO-S3-016", r.address, "force_destroy is true: destroying the bucket also deletes every object") if {
+	lib.on(metadata, "TFO-S3-016", false)
 	some r in lib.configured("aws_s3_bucket")
 	r.after.force_destroy == true
 }

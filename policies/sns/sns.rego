@@ -67,12 +67,14 @@ key_id(t) := k if {
 
 # Set when known, or set from a resource of this plan (e.g. an aws_kms_key's arn).
 deny contains lib.finding("TFO-SNS-001", t.address, "kms_master_key_id is not set: the topic is not encrypted at rest") if {
+	lib.on(metadata, "TFO-SNS-001", false)
 	some t in topics
 	not lib.present(t, "kms_master_key_id")
 	not lib.presence_unknown(t, "kms_master_key_id")
 }
 
 warn contains lib.unknown_finding("TFO-SNS-001", t.address, "kms_master_key_id") if {
+	lib.on(metadata, "TFO-SNS-001", false)
 	some t in topics
 	lib.presence_unknown(t, "kms_master_key_id")
 }
@@ -82,6 +84,7 @@ aws_managed_key(k) if lower(k) == "alias/aws/sns"
 aws_managed_key(k) if endswith(lower(k), ":alias/aws/sns")
 
 deny contains lib.finding("TFO-SNS-007", t.address, "kms_master_key_id is the AWS managed key alias/aws/sns, not a customer-managed key") if {
+	lib.on(metadata, "TFO-SNS-007", false)
 	lib.kms_required("sns")
 	some t in topics
 	aws_managed_key(key_id(t))
@@ -124,11 +127,13 @@ open_statements contains [address, i, s] if {
 }
 
 deny contains lib.finding("TFO-SNS-002", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [lib.statement_label_quoted(s, i)])) if {
+	lib.on(metadata, "TFO-SNS-002", false)
 	some [address, i, s] in open_statements
 	not publish_or_subscribe(s)
 }
 
 deny contains lib.finding("TFO-SNS-003", address, sprintf("policy %s lets anyone publish to or subscribe to the topic", [lib.statement_label_quoted(s, i)])) if {
+	lib.on(metadata, "TFO-SNS-003", false)
 	some [address, i, s] in open_statements
 	publish_or_subscribe(s)
 }
@@ -136,6 +141,7 @@ deny contains lib.finding("TFO-SNS-003", address, sprintf("policy %s lets anyone
 # --- 004 plain http subscriptions -------------------------------------------------------------
 
 deny contains lib.finding("TFO-SNS-004", s.address, "protocol is http: notifications travel unencrypted (the endpoint is not shown)") if {
+	lib.on(metadata, "TFO-SNS-004", false)
 	some s in lib.configured("aws_sns_topic_subscription")
 	lower(lib.get(s, "protocol", "")) == "http"
 }
@@ -157,6 +163,7 @@ has_feedback(t) if {
 }
 
 warn contains lib.finding("TFO-SNS-005", t.address, "no <protocol>_failure_feedback_role_arn or success feedback role is set: deliveries are not logged") if {
+	lib.on(metadata, "TFO-SNS-005", false)
 	some t in topics
 	not has_feedback(t)
 }
@@ -164,6 +171,7 @@ warn contains lib.finding("TFO-SNS-005", t.address, "no <protocol>_failure_feedb
 # --- 006 FIFO deduplication -------------------------------------------------------------------
 
 warn contains lib.finding("TFO-SNS-006", t.address, "fifo_topic is true and content_based_deduplication is not") if {
+	lib.on(metadata, "TFO-SNS-006", false)
 	some t in topics
 	lib.get(t, "fifo_topic", false) == true
 	lib.get(t, "content_based_deduplication", false) != true
@@ -171,6 +179,7 @@ warn contains lib.finding("TFO-SNS-006", t.address, "fifo_topic is true and cont
 }
 
 warn contains lib.unknown_finding("TFO-SNS-002", r.address, "policy") if {
+	lib.on(metadata, "TFO-SNS-002", false)
 	some r in lib.configured("aws_sns_topic_policy")
 	lib.doc_unknown(r, "policy")
 }

@@ -83,18 +83,21 @@ encryption_unknown(q) if lib.presence_unknown(q, "kms_master_key_id")
 encryption_unknown(q) if lib.set_unknown(q, "sqs_managed_sse_enabled")
 
 deny contains lib.finding("TFO-SQS-001", q.address, "neither kms_master_key_id nor sqs_managed_sse_enabled = true is set: messages are stored unencrypted") if {
+	lib.on(metadata, "TFO-SQS-001", false)
 	some q in queues
 	not encrypted(q)
 	not encryption_unknown(q)
 }
 
 warn contains lib.unknown_finding("TFO-SQS-001", q.address, "sqs_managed_sse_enabled") if {
+	lib.on(metadata, "TFO-SQS-001", false)
 	some q in queues
 	not encrypted(q)
 	encryption_unknown(q)
 }
 
 deny contains lib.finding("TFO-SQS-002", q.address, "kms_master_key_id is not set and tfo_options.kms_required contains \"sqs\"") if {
+	lib.on(metadata, "TFO-SQS-002", false)
 	lib.kms_required("sqs")
 	some q in queues
 	not kms_key(q)
@@ -102,6 +105,7 @@ deny contains lib.finding("TFO-SQS-002", q.address, "kms_master_key_id is not se
 }
 
 warn contains lib.unknown_finding("TFO-SQS-002", q.address, "kms_master_key_id") if {
+	lib.on(metadata, "TFO-SQS-002", false)
 	lib.kms_required("sqs")
 	some q in queues
 	lib.presence_unknown(q, "kms_master_key_id")
@@ -132,6 +136,7 @@ all_actions(statement) if {
 all_actions(statement) if object.get(statement, "NotAction", null) != null
 
 deny contains lib.finding("TFO-SQS-003", address, sprintf("policy %s allows every SQS action to Principal \"*\"", [lib.statement_label_quoted(s, i)])) if {
+	lib.on(metadata, "TFO-SQS-003", false)
 	some [address, doc] in policy_docs
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
@@ -139,6 +144,7 @@ deny contains lib.finding("TFO-SQS-003", address, sprintf("policy %s allows ever
 }
 
 deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [lib.statement_label_quoted(s, i)])) if {
+	lib.on(metadata, "TFO-SQS-004", false)
 	some [address, doc] in policy_docs
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
@@ -148,6 +154,7 @@ deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Prin
 
 # A narrowed statement for anyone whose actions are unknown until apply may allow everything.
 warn contains lib.unknown_finding("TFO-SQS-003", address, "policy Action") if {
+	lib.on(metadata, "TFO-SQS-003", false)
 	some [address, doc] in policy_docs
 	some s in doc.Statement
 	lib.allows_anyone(s)
@@ -157,6 +164,7 @@ warn contains lib.unknown_finding("TFO-SQS-003", address, "policy Action") if {
 }
 
 warn contains lib.unknown_finding("TFO-SQS-004", r.address, "policy") if {
+	lib.on(metadata, "TFO-SQS-004", false)
 	some r in lib.configured("aws_sqs_queue_policy")
 	lib.doc_unknown(r, "policy")
 }
@@ -235,6 +243,7 @@ module_dot(r) := "" if r.module == ""
 else := concat("", [r.module, "."])
 
 warn contains lib.finding("TFO-SQS-005", q.address, "redrive_policy is not set: messages that keep failing are retried until they expire") if {
+	lib.on(metadata, "TFO-SQS-005", false)
 	some q in queues
 	not has_redrive(q)
 	not q.address in dlq_addresses
@@ -248,6 +257,7 @@ redrive_pending(q) if {
 }
 
 warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if {
+	lib.on(metadata, "TFO-SQS-005", false)
 	some q in queues
 	not q.address in dlq_addresses
 	redrive_pending(q)
@@ -256,6 +266,7 @@ warn contains lib.unknown_finding("TFO-SQS-005", q.address, "redrive_policy") if
 # --- 006 maximal retention --------------------------------------------------------------------
 
 warn contains lib.finding("TFO-SQS-006", q.address, "message_retention_seconds is the maximum (1209600, 14 days)") if {
+	lib.on(metadata, "TFO-SQS-006", false)
 	some q in queues
 	lib.get(q, "message_retention_seconds", 0) >= 1209600
 	not q.address in dlq_addresses

@@ -142,6 +142,7 @@ reason(r) := sort([x | some x in secret_reasons(r)])[0]
 # --- TFO-SSM-001: secrets in String / StringList ------------------------------------------------------
 
 deny contains lib.finding("TFO-SSM-001", r.address, msg) if {
+	lib.on(metadata, "TFO-SSM-001", false)
 	some r in parameters
 	type := lib.get(r, "type", "")
 	type in {"String", "StringList"}
@@ -150,6 +151,7 @@ deny contains lib.finding("TFO-SSM-001", r.address, msg) if {
 }
 
 warn contains lib.unknown_finding("TFO-SSM-001", r.address, "type") if {
+	lib.on(metadata, "TFO-SSM-001", false)
 	some r in parameters
 	lib.is_unknown(r, "type")
 	secret(r)
@@ -163,6 +165,7 @@ insecure_value_set(r) if lib.get(r, "insecure_value", "") != ""
 insecure_value_set(r) if lib.set_unknown(r, "insecure_value")
 
 deny contains lib.finding("TFO-SSM-002", r.address, msg) if {
+	lib.on(metadata, "TFO-SSM-002", false)
 	some r in parameters
 	insecure_value_set(r)
 	why := insecure_why(r)
@@ -200,11 +203,13 @@ secure_strings contains r if {
 }
 
 deny contains lib.finding("TFO-SSM-003", r.address, "key_id is not a customer managed key (the AWS managed key alias/aws/ssm is used) and tfo_options.kms_required contains \"ssm\"") if {
+	lib.on(metadata, "TFO-SSM-003", false)
 	some r in secure_strings
 	aws_managed_key(r)
 }
 
 warn contains lib.unknown_finding("TFO-SSM-003", r.address, "key_id") if {
+	lib.on(metadata, "TFO-SSM-003", false)
 	some r in secure_strings
 	lib.presence_unknown(r, "key_id")
 	lib.configured_attr(r, "key_id")
@@ -221,11 +226,13 @@ configured_from_managed(r) if {
 # --- TFO-SSM-004: destruction, graded -------------------------------------------------------------------
 
 deny contains lib.finding("TFO-SSM-004", r.address, destroyed_message(r)) if {
+	lib.on(metadata, "TFO-SSM-004", false)
 	some r in lib.destroyed("aws_ssm_parameter")
 	lib.destroy_blocks(r)
 }
 
 warn contains lib.finding("TFO-SSM-004", r.address, destroyed_message(r)) if {
+	lib.on(metadata, "TFO-SSM-004", false)
 	some r in lib.destroyed("aws_ssm_parameter")
 	not lib.destroy_blocks(r)
 }
@@ -235,6 +242,7 @@ destroyed_message(r) := sprintf("aws_ssm_parameter is %s: readers of the paramet
 # --- TFO-SSM-005: public documents ------------------------------------------------------------------------
 
 deny contains lib.finding("TFO-SSM-005", r.address, "permissions.account_ids is \"All\": every AWS account can see and run the document") if {
+	lib.on(metadata, "TFO-SSM-005", false)
 	some r in lib.configured("aws_ssm_document")
 	permissions := lib.get(r, "permissions", {})
 	lower(object.get(permissions, "type", "")) == "share"
@@ -249,6 +257,7 @@ deny contains lib.finding("TFO-SSM-005", r.address, "permissions.account_ids is 
 placeholder := `(?i)^(|-|none|null|n/a|tbd|todo|dummy|placeholder|change[-_ ]?me|changeit|replace[-_ ]?me|set[-_ ]?me|to[-_ ]?be[-_ ]?set|default|empty|x+|\*+|<[^>]*>|\$\{[^}]*\})$`
 
 deny contains lib.finding("TFO-SSM-006", r.address, sprintf("%s is a literal in the configuration of a parameter that holds a secret (%s)", [attr, literal_why(r)])) if {
+	lib.on(metadata, "TFO-SSM-006", false)
 	some r in parameters
 	some c in lib.config_resources(r)
 	some attr in ["value", "value_wo"]

@@ -160,6 +160,7 @@ covers(rule, port) if {
 # --- TFO-VPC-001 / 002: SSH and RDP from the internet -------------------------------------------
 
 deny contains lib.finding("TFO-VPC-001", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-001", false)
 	some [r, label, rule] in directed_rules.ingress
 	"0.0.0.0/0" in rule.cidrs
 	some port in admin_ports
@@ -168,6 +169,7 @@ deny contains lib.finding("TFO-VPC-001", r.address, msg) if {
 }
 
 deny contains lib.finding("TFO-VPC-002", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-002", false)
 	some [r, label, rule] in directed_rules.ingress
 	"::/0" in rule.cidrs
 	some port in admin_ports
@@ -177,6 +179,7 @@ deny contains lib.finding("TFO-VPC-002", r.address, msg) if {
 
 # Sources unknown until apply: the ingress checks (001-004) cannot decide.
 warn contains lib.unknown_finding("TFO-VPC-001", r.address, attr) if {
+	lib.on(metadata, "TFO-VPC-001", false)
 	some type in sg_inline_types
 	some r in lib.configured(type)
 	attr := "ingress"
@@ -184,6 +187,7 @@ warn contains lib.unknown_finding("TFO-VPC-001", r.address, attr) if {
 }
 
 warn contains lib.unknown_finding("TFO-VPC-001", r.address, attr) if {
+	lib.on(metadata, "TFO-VPC-001", false)
 	some r in ingress_rule_resources
 	some attr in ["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6"]
 	lib.is_unknown(r, attr)
@@ -201,6 +205,7 @@ ingress_rule_resources contains r if {
 # --- TFO-VPC-003: all ports from the internet ------------------------------------------------------
 
 deny contains lib.finding("TFO-VPC-003", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-003", false)
 	some [r, label, rule] in directed_rules.ingress
 	some cidr in rule.cidrs
 	cidr in world
@@ -211,6 +216,7 @@ deny contains lib.finding("TFO-VPC-003", r.address, msg) if {
 # --- TFO-VPC-004: database ports from the internet ---------------------------------------------------
 
 deny contains lib.finding("TFO-VPC-004", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-004", false)
 	some [r, label, rule] in directed_rules.ingress
 	not all_ports(rule)
 	some cidr in rule.cidrs
@@ -223,6 +229,7 @@ deny contains lib.finding("TFO-VPC-004", r.address, msg) if {
 # --- TFO-VPC-005: default security group -----------------------------------------------------------
 
 deny contains lib.finding("TFO-VPC-005", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-005", false)
 	some r in lib.configured("aws_default_security_group")
 	some direction in ["ingress", "egress"]
 	n := count(lib.get(r, direction, []))
@@ -339,12 +346,14 @@ vpc_types := {"aws_vpc", "aws_default_vpc"}
 flow_log_vpcs := array.concat(lib.configured("aws_vpc"), lib.configured("aws_default_vpc"))
 
 deny contains lib.finding("TFO-VPC-006", vpc.address, "no aws_flow_log in the plan points at this VPC") if {
+	lib.on(metadata, "TFO-VPC-006", false)
 	some vpc in flow_log_vpcs
 	not has_flow_log(vpc)
 	not untraced_flow_log
 }
 
 warn contains lib.unknown_finding("TFO-VPC-006", vpc.address, "the vpc_id of the plan's flow logs") if {
+	lib.on(metadata, "TFO-VPC-006", false)
 	some vpc in flow_log_vpcs
 	not has_flow_log(vpc)
 	untraced_flow_log
@@ -371,6 +380,7 @@ untraced_default_sg if {
 }
 
 warn contains lib.finding("TFO-VPC-012", vpc.address, "the plan creates this VPC without managing its default security group: it keeps AWS's rules (all traffic between members, all egress)") if {
+	lib.on(metadata, "TFO-VPC-012", false)
 	some vpc in lib.configured("aws_vpc")
 	vpc.change == "create"
 	not has_managed_default_sg(vpc)
@@ -407,6 +417,7 @@ nacl_entries := array.concat(
 # terraform-aws-modules/vpc): on the default ACL it is not reported, on a dedicated ACL it warns
 # (security groups are the control that decides; the ACL adds nothing).
 deny contains lib.finding("TFO-VPC-007", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-007", false)
 	some [r, label, entry] in nacl_entries
 	not all_ports(entry)
 	not ephemeral_range(entry)
@@ -425,6 +436,7 @@ ephemeral_range(entry) if {
 }
 
 warn contains lib.finding("TFO-VPC-007", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-007", false)
 	some [r, label, entry] in nacl_entries
 	r.type != "aws_default_network_acl"
 	all_ports(entry)
@@ -436,6 +448,7 @@ warn contains lib.finding("TFO-VPC-007", r.address, msg) if {
 # --- TFO-VPC-008: all egress to the internet ------------------------------------------------------------
 
 warn contains lib.finding("TFO-VPC-008", r.address, msg) if {
+	lib.on(metadata, "TFO-VPC-008", false)
 	some [r, label, rule] in directed_rules.egress
 	r.type != "aws_default_security_group"
 	some cidr in rule.cidrs
@@ -447,6 +460,7 @@ warn contains lib.finding("TFO-VPC-008", r.address, msg) if {
 # --- TFO-VPC-009: rule descriptions ----------------------------------------------------------------------
 
 warn contains lib.finding("TFO-VPC-009", r.address, sprintf("%s has no description", [what])) if {
+	lib.on(metadata, "TFO-VPC-009", false)
 	some direction in ["ingress", "egress"]
 	some [r, label, rule] in directed_rules[direction]
 	r.type != "aws_default_security_group"
@@ -462,6 +476,7 @@ described(r, label) := "the rule" if {
 # --- TFO-VPC-010: public subnets --------------------------------------------------------------------------
 
 warn contains lib.finding("TFO-VPC-010", r.address, "map_public_ip_on_launch is true: every instance launched here gets a public IP") if {
+	lib.on(metadata, "TFO-VPC-010", false)
 	some r in lib.configured("aws_subnet")
 	lib.get(r, "map_public_ip_on_launch", false) == true
 }
@@ -469,5 +484,6 @@ warn contains lib.finding("TFO-VPC-010", r.address, "map_public_ip_on_launch is 
 # --- TFO-VPC-011: default VPC --------------------------------------------------------------------------------
 
 warn contains lib.finding("TFO-VPC-011", r.address, "the default VPC is managed here: use a dedicated VPC") if {
+	lib.on(metadata, "TFO-VPC-011", false)
 	some r in lib.configured("aws_default_vpc")
 }

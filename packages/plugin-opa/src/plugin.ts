@@ -167,20 +167,32 @@ function poolRedactor(engine: Engine): (texts: readonly string[]) => Promise<str
   };
 }
 
+/**
+ * `data.tfo_select` for a profile (and its per-rule profile overrides): the rules it leaves out do
+ * not run at all (`lib.on` guards every rule body). Without a profile every rule runs, and
+ * toFindings selects afterwards (it always does: this only saves the work).
+ */
+function selection(options: SelectOptions): { tfo_select?: { profile: string; rules: Record<string, string> } } {
+  if (!options.profile) return {};
+  const rules: Record<string, string> = {};
+  for (const [id, o] of Object.entries(options.rules ?? {})) if (o.profile) rules[id] = o.profile;
+  return { tfo_select: { profile: options.profile, rules } };
+}
+
 /** Evaluates a plan in the engine's worker pool; the input bytes are moved, not copied. */
 export async function evaluatePlan(
   engine: Engine,
   policy: CompiledPolicy,
   plan: PlanJson,
   file: string,
-  options: { data: Record<string, unknown>; maxMemoryMiB: number },
+  options: { data: Record<string, unknown>; maxMemoryMiB: number } & SelectOptions,
 ): Promise<EvaluateResult> {
   // encoded into an ArrayBuffer of its own (no copy to cut it out of a pooled Buffer)
   const input = new TextEncoder().encode(JSON.stringify(normalisePlan(plan, file))).buffer as ArrayBuffer;
   const task: EvaluateTask = {
     wasmFile: policy.wasmFile,
     hash: policy.hash,
-    data: JSON.stringify({ tfo_options: options.data }),
+    data: JSON.stringify({ tfo_options: options.data, ...selection(options) }),
     input,
     maxPages: options.maxMemoryMiB * 16,
   };
