@@ -294,6 +294,22 @@ vpc_target(prefix, ref) := targets if {
 	}
 }
 
+# A module's output: the VPC its expression references inside that module
+# (`vpc_id = module.net.vpc_id`, output `vpc_id = aws_vpc.this.id`).
+vpc_target(prefix, ref) := targets if {
+	parts := split(ref, ".")
+	parts[0] == "module"
+	count(parts) >= 3
+	child := in_module(prefix, sprintf("module.%s", [parts[1]]))
+	refs := object.get(lib.config_module(child), ["outputs", parts[2], "expression", "references"], [])
+	targets := {in_module(child, sprintf("%s.%s", [p[0], p[1]])) |
+		some oref in refs
+		p := split(oref, ".")
+		p[0] in vpc_types
+		count(p) >= 2
+	}
+}
+
 in_module("", address) := address
 
 in_module(prefix, address) := sprintf("%s.%s", [prefix, address]) if prefix != ""

@@ -120,10 +120,20 @@ test_006_flow_log_joined_passes if {
 	not "TFO-VPC-006" in ids(vpc.deny | vpc.warn) with input as module
 }
 
+# untraced: the flow log's vpc_id is module.net's output, followed into the module to its VPC.
+test_006_flow_log_through_a_module_output_passes if {
+	not "TFO-VPC-006" in ids(vpc.deny | vpc.warn) with input as untraced
+}
+
+# a vpc_id the configuration cannot show (a local at the root, which has no VPC): unknown, no deny.
 test_006_untraceable_flow_log_warns if {
-	[f] := hits(vpc.warn, "TFO-VPC-006", "module.net.aws_vpc.this") with input as untraced
+	some i, c in untraced.plan.configuration.root_module.resources
+	c.address == "aws_flow_log.net"
+	path := sprintf("/plan/configuration/root_module/resources/%d/expressions/vpc_id/references", [i])
+	local := json.patch(untraced, [{"op": "replace", "path": path, "value": ["local.vpc_id"]}])
+	[f] := hits(vpc.warn, "TFO-VPC-006", "module.net.aws_vpc.this") with input as local
 	f.unknown
-	not "TFO-VPC-006" in ids(vpc.deny) with input as untraced
+	not "TFO-VPC-006" in ids(vpc.deny) with input as local
 }
 
 # existing: the flow log finds the (updated) VPC through a data source: joined by known ids.
