@@ -6,6 +6,9 @@ export const FIXED_TIMESTAMP: string;
 /** The corpus folder (holding terraform-aws-modules/): $TFO_CORPUS, else a `shared/corpus` above `from`. */
 export function findCorpus(from: string): string | null;
 
+/** findCorpus, or an error naming where the corpus is looked for. */
+export function requireCorpus(from: string): string;
+
 /** The case names under <repo>/tests/estate/ (folders with a main.tf), sorted. */
 export function estateCases(repo: string): Promise<string[]>;
 

@@ -42,6 +42,16 @@ export function findCorpus(from) {
   }
 }
 
+/** The corpus folder, or an error that says where it is looked for (tests need it: they never skip). */
+export function requireCorpus(from) {
+  const corpus = findCorpus(from);
+  if (corpus) return corpus;
+  throw new Error(
+    'the public corpus is missing: set TFO_CORPUS to the folder holding terraform-aws-modules/, ' +
+      'or put shared/corpus above the repository',
+  );
+}
+
 /** The estate's folder and its case names (sorted). */
 export async function estateCases(repo) {
   const root = path.join(repo, 'tests', 'estate');

@@ -1,8 +1,8 @@
 // The normaliser on public modules as they are: a configuration that calls the corpus's
 // terraform-aws-modules s3-bucket, kms, sqs and iam-policy modules (../shared/corpus, or
 // $TFO_CORPUS) is planned with terraform against moto, and the joins, `set` paths and policy
-// documents from aws_iam_policy_document data sources are checked on the result. Skipped, with
-// the reason, when the corpus is not there.
+// documents from aws_iam_policy_document data sources are checked on the result. Without the
+// corpus the file fails, saying where it is looked for.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { PlanJson } from '@tfo/engine';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findCorpus } from '../../../scripts/lib/estate.mjs';
+import { requireCorpus } from '../../../scripts/lib/estate.mjs';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
 import { MOTO_PROVIDER, terraformEnv } from '../../../scripts/lib/terraform-moto.mjs';
 import { normalisePlan, type NormalisedResource, type PolicyInput } from '../src/index.js';
@@ -18,10 +18,7 @@ import { KNOWN_AFTER_APPLY } from '../src/policy-doc-source.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-const CORPUS = findCorpus(HERE) ?? undefined;
-if (!CORPUS) {
-  process.stderr.write('normalize-corpus: skipped: no shared/corpus above the repository and no $TFO_CORPUS\n');
-}
+const CORPUS = requireCorpus(HERE);
 
 const main = (modules: string) => `
 ${MOTO_PROVIDER}
@@ -97,13 +94,13 @@ const at = (address: string): NormalisedResource => {
   return r;
 };
 
-describe.skipIf(!CORPUS)('normaliser on the public modules of the corpus', () => {
+describe('normaliser on the public modules of the corpus', () => {
   beforeAll(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'tfo-normalize-corpus-'));
     moto = await startMoto();
     const dir = path.join(work, 'root');
     await mkdir(dir);
-    await writeFile(path.join(dir, 'main.tf'), main(path.join(CORPUS!, 'terraform-aws-modules')));
+    await writeFile(path.join(dir, 'main.tf'), main(path.join(CORPUS, 'terraform-aws-modules')));
     const env = await terraformEnv({ work, endpoint: moto.endpoint });
     const tf = (args: string[]) => execa('terraform', args, { cwd: dir, env });
     await tf(['init', '-input=false', '-no-color']);
