@@ -1,12 +1,22 @@
-import { expressionAt, type ConfigRefs } from './config-refs.js';
+import { expressionAt, type ConfigRefs, type Leaf } from './config-refs.js';
 import { pickInstance } from './instances.js';
 import { policyDocument, type PolicyDocument } from './normalize.js';
 import type { DocSource } from './policy-doc-source.js';
 
-const DOC_ADDRESS = /(?:^|\.)data\.aws_iam_policy_document\.[A-Za-z0-9_-]+$/;
+/** A config address of an `aws_iam_policy_document` data source. */
+export const DOC_ADDRESS = /(?:^|\.)data\.aws_iam_policy_document\.[A-Za-z0-9_-]+$/;
 const JSON_ATTRS = new Set(['json', 'minified_json']);
 
-const maskOf = (m: unknown, k: string | number): unknown => (m && typeof m === 'object' ? (m as never)[k] : undefined);
+/**
+ * Whether a reference leaf takes a policy document's JSON: `.json`/`.minified_json`, or no attribute
+ * at all, as `data.x.doc[count.index].json` reaches the plan JSON (`data.x.doc` + `count.index`).
+ */
+export const takesJson = (l: Extract<Leaf, { kind: 'resource' }>): boolean =>
+  !l.attr || l.attr.length === 0 || (l.attr.length === 1 && JSON_ATTRS.has(l.attr[0]!));
+
+/** The part of an after_unknown mask at a key or index (undefined when the mask has none). */
+export const maskOf = (m: unknown, k: string | number): unknown =>
+  m && typeof m === 'object' ? (m as never)[k] : undefined;
 
 /**
  * The documents an `aws_iam_policy_document` merges through `source_policy_documents`, or
@@ -52,7 +62,8 @@ export function sourceDocuments(
       out.push(doc);
       continue;
     }
-    if (!DOC_ADDRESS.test(l.address) || l.attr?.length !== 1 || !JSON_ATTRS.has(l.attr[0]!)) return undefined;
+    if (l.keyOnly) continue; // `data.x.doc[each.key].json`: the key picks the instance
+    if (!DOC_ADDRESS.test(l.address) || !takesJson(l)) return undefined;
     const candidates = sources.get(l.address) ?? [];
     if (candidates.length === 0) continue; // gated off: no instance, not in the list
     const instance = pickInstance(l, source, block.module, candidates);

@@ -1,7 +1,7 @@
 import type { PlanJson } from '@tfo/engine';
 import { expressionAt, type ConfigRefs } from './config-refs.js';
 import { pickInstance, type Instance } from './instances.js';
-import { mergeStatements, sourceDocuments } from './policy-doc-merge.js';
+import { DOC_ADDRESS, maskOf, mergeStatements, sourceDocuments, takesJson } from './policy-doc-merge.js';
 import { policyDocument, stripIndexes, type NormalisedResource, type PolicyDocument } from './normalize.js';
 
 /** The value standing for anything the data source will only know at apply. */
@@ -14,7 +14,6 @@ export interface DocSource extends Instance {
 }
 
 const DOC_TYPE = 'aws_iam_policy_document';
-const DOC_ADDRESS = /(?:^|\.)data\.aws_iam_policy_document\.[A-Za-z0-9_-]+$/;
 
 /** Every `aws_iam_policy_document` instance of the plan, by config address. */
 export function docSources(plan: PlanJson): Map<string, DocSource[]> {
@@ -83,11 +82,7 @@ export function docsFromSources(
     const addresses = new Set(docLeaves.map((l) => l.address));
     const leaf = docLeaves[0];
     if (!leaf || addresses.size !== 1 || leaf.mode !== 'data') continue;
-    // `data.x.tls[count.index].json` reaches the plan JSON as `data.x.tls` + `count.index`, without
-    // the attribute: a policy attribute taken from a policy document can only be its JSON
-    const jsonOf = (attr: readonly string[] | null | undefined): boolean =>
-      !attr || attr.length === 0 || (attr.length === 1 && ['json', 'minified_json'].includes(attr[0]!));
-    if (!docLeaves.every((l) => jsonOf(l.attr))) continue;
+    if (!docLeaves.every((l) => l.kind === 'resource' && takesJson(l))) continue;
     const source = pickInstance(leaf, r, block.module, sources.get(leaf.address) ?? []);
     if (!source) continue;
     const doc = documentOf(source, refs, sources, 0);
@@ -114,7 +109,6 @@ function documentOf(
 }
 
 type Mask = Record<string, unknown> | undefined;
-const maskOf = (m: unknown, k: string | number): unknown => (m && typeof m === 'object' ? (m as never)[k] : undefined);
 const anyTrue = (m: unknown): boolean =>
   m === true || (!!m && typeof m === 'object' && Object.values(m as object).some(anyTrue));
 
