@@ -40,6 +40,14 @@ async function deadPid(): Promise<number> {
   return child.pid!;
 }
 
+/** Plants a lock file as another process left it; returns its path. */
+async function plantHolder(dir: string, holder: LockHolder): Promise<string> {
+  const file = lockFile(dir, KEY);
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, JSON.stringify(holder));
+  return file;
+}
+
 describe('acquireFileLock', () => {
   it('writes a holder file that names this process and run', async () => {
     const dir = await locks();
@@ -101,8 +109,7 @@ describe('acquireFileLock', () => {
       key: KEY,
       since: '2020-01-01T00:00:00.000Z',
     };
-    await mkdir(path.dirname(lockFile(dir, KEY)), { recursive: true });
-    await writeFile(lockFile(dir, KEY), JSON.stringify(stale));
+    await plantHolder(dir, stale);
 
     const broken: LockHolder[] = [];
     const waited: LockHolder[] = [];
@@ -131,8 +138,7 @@ describe('acquireFileLock', () => {
       key: KEY,
       since: new Date().toISOString(),
     };
-    await mkdir(path.dirname(lockFile(dir, KEY)), { recursive: true });
-    await writeFile(lockFile(dir, KEY), JSON.stringify(remote));
+    await plantHolder(dir, remote);
     const broken: LockHolder[] = [];
     const err = await lockedError(
       acquireFileLock({ dir, key: KEY, runId: 'run-new', timeoutMs: 0, onBreak: (h) => broken.push(h) }),
@@ -215,8 +221,7 @@ describe('acquireFileLock', () => {
       since: '2020-01-01T00:00:00.000Z',
       ttlSeconds: 300,
     };
-    await mkdir(path.dirname(lockFile(dir, KEY)), { recursive: true });
-    await writeFile(lockFile(dir, KEY), JSON.stringify(reused));
+    await plantHolder(dir, reused);
     const why: string[] = [];
     const lease = await acquireFileLock({
       dir,
@@ -240,9 +245,7 @@ describe('acquireFileLock', () => {
       since: 'x',
       ttlSeconds: 60,
     };
-    const file = lockFile(dir, KEY);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(remote));
+    const file = await plantHolder(dir, remote);
     const old = new Date(Date.now() - 120_000);
     await utimes(file, old, old);
     const broken: string[] = [];
@@ -267,9 +270,7 @@ describe('acquireFileLock', () => {
       since: 'x',
       ttlSeconds: 60,
     };
-    const file = lockFile(dir, KEY);
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, JSON.stringify(remote));
+    const file = await plantHolder(dir, remote);
     const err = await lockedError(acquireFileLock({ dir, key: KEY, runId: 'r', timeoutMs: 100, pollMs: 20 }));
     expect(err.code).toBe('TFO_ERR_LOCKED');
     expect(err.message).toContain('run run-ci (pid 1 on not-');
