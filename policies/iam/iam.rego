@@ -432,7 +432,7 @@ deny contains lib.finding("TFO-IAM-007", r.address, sprintf("assume_role_policy 
 	some r in lib.configured("aws_iam_role")
 	some i, s in r.docs.assume_role_policy.Statement
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 warn contains lib.unknown_finding("TFO-IAM-007", r.address, "assume_role_policy") if {
@@ -550,4 +550,12 @@ warn contains destroyed_finding(r) if {
 
 destroyed_finding(r) := lib.finding("TFO-IAM-018", r.address, sprintf("role is %s", [verb])) if {
 	verb := {"delete": "deleted", "replace": "replaced"}[r.change]
+}
+
+warn contains lib.unknown_finding("TFO-IAM-007", r.address, "assume_role_policy Condition") if {
+	lib.on(metadata, "TFO-IAM-007", false)
+	some r in lib.configured("aws_iam_role")
+	some s in r.docs.assume_role_policy.Statement
+	lib.allows_anyone(s)
+	lib.narrowing_unknown(s)
 }

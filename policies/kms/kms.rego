@@ -128,7 +128,7 @@ deny contains lib.finding("TFO-KMS-002", r.address, sprintf("policy %s allows an
 	lib.on(metadata, "TFO-KMS-002", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy") if {
@@ -224,4 +224,11 @@ deny contains lib.finding("TFO-KMS-008", r.address, "bypass_policy_lockout_safet
 	lib.on(metadata, "TFO-KMS-008", false)
 	some r in policy_holders
 	r.after.bypass_policy_lockout_safety_check == true
+}
+
+warn contains lib.unknown_finding("TFO-KMS-002", r.address, "policy Condition") if {
+	lib.on(metadata, "TFO-KMS-002", false)
+	some [r, _, s] in statements
+	lib.allows_anyone(s)
+	lib.narrowing_unknown(s)
 }

@@ -102,6 +102,16 @@ narrowed(statement) if {
 	not wildcard_only(v)
 }
 
+# Whether a statement is known to have no narrowing condition: its conditions are known and none
+# narrows. A document built from a data source may have its whole Condition unknown until apply:
+# then whether it narrows cannot be told (narrowing_unknown), never a deny.
+unnarrowed(statement) if {
+	not narrowed(statement)
+	not narrowing_unknown(statement)
+}
+
+narrowing_unknown(statement) if unknown_in_doc(object.get(statement, "Condition", null))
+
 wildcard_only(v) if {
 	is_string(v)
 	trim(v, "*?") == ""

@@ -183,3 +183,12 @@ test_on_selects_by_profile_and_override if {
 	not lib.on(meta, "B-1", false) with data.tfo_select as {"profile": "strict", "rules": {"B-1": "off"}}
 	not lib.on(meta, "B-1", false) with data.tfo_select as {"profile": "baseline", "rules": {"B-1": "strict"}}
 }
+
+test_unnarrowed_and_narrowing_unknown if {
+	lib.unnarrowed({"Condition": {"Bool": {"aws:SecureTransport": "false"}}})
+	lib.unnarrowed({})
+	not lib.unnarrowed({"Condition": {"StringEquals": {"aws:SourceAccount": "111122223333"}}})
+	not lib.unnarrowed({"Condition": "(known after apply)"})
+	lib.narrowing_unknown({"Condition": "(known after apply)"})
+	not lib.narrowing_unknown({"Condition": {"StringLike": {"sns:Endpoint": ["(known after apply)"]}}})
+}

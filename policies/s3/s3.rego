@@ -363,7 +363,7 @@ deny contains lib.finding("TFO-S3-005", r.address, sprintf("policy %s allows any
 	lib.on(metadata, "TFO-S3-005", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy") if {
@@ -397,7 +397,7 @@ deny contains lib.finding("TFO-S3-007", r.address, sprintf("policy %s allows %s 
 	lib.on(metadata, "TFO-S3-007", false)
 	some [r, i, s] in statements
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 	some a in lib.actions(s)
 	write_action(a)
 }
@@ -410,7 +410,7 @@ warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy") if {
 warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Action") if {
 	lib.on(metadata, "TFO-S3-007", false)
 	some [r, s] in unknown_action_statements
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 # ---------------------------------------------------------------- TFO-S3-017 Allow with NotPrincipal
@@ -638,4 +638,20 @@ warn contains lib.finding("TFO-S3-016", r.address, "force_destroy is true: destr
 	lib.on(metadata, "TFO-S3-016", false)
 	some r in lib.configured("aws_s3_bucket")
 	r.after.force_destroy == true
+}
+
+warn contains lib.unknown_finding("TFO-S3-005", r.address, "policy Condition") if {
+	lib.on(metadata, "TFO-S3-005", false)
+	some [r, _, s] in statements
+	lib.allows_anyone(s)
+	lib.narrowing_unknown(s)
+}
+
+warn contains lib.unknown_finding("TFO-S3-007", r.address, "policy Condition") if {
+	lib.on(metadata, "TFO-S3-007", false)
+	some [r, _, s] in statements
+	lib.allows_anyone(s)
+	lib.narrowing_unknown(s)
+	some a in lib.actions(s)
+	write_action(a)
 }

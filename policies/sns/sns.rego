@@ -123,7 +123,7 @@ open_statements contains [address, i, s] if {
 	some [address, doc] in policy_docs
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 deny contains lib.finding("TFO-SNS-002", address, sprintf("policy %s allows Principal \"*\" with no narrowing condition", [lib.statement_label_quoted(s, i)])) if {
@@ -182,4 +182,24 @@ warn contains lib.unknown_finding("TFO-SNS-002", r.address, "policy") if {
 	lib.on(metadata, "TFO-SNS-002", false)
 	some r in lib.configured("aws_sns_topic_policy")
 	lib.doc_unknown(r, "policy")
+}
+
+# Open to anyone, with conditions unknown until apply: whether they narrow cannot be told yet.
+unknown_open_statements contains [address, s] if {
+	some [address, doc] in policy_docs
+	some s in doc.Statement
+	lib.allows_anyone(s)
+	lib.narrowing_unknown(s)
+}
+
+warn contains lib.unknown_finding("TFO-SNS-003", address, "policy Condition") if {
+	lib.on(metadata, "TFO-SNS-003", false)
+	some [address, s] in unknown_open_statements
+	publish_or_subscribe(s)
+}
+
+warn contains lib.unknown_finding("TFO-SNS-002", address, "policy Condition") if {
+	lib.on(metadata, "TFO-SNS-002", false)
+	some [address, s] in unknown_open_statements
+	not publish_or_subscribe(s)
 }

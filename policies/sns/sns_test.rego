@@ -185,3 +185,14 @@ test_003_read_back_inline_policy_not_checked_twice if {
 	not "aws_sns_topic.public" in denied("TFO-SNS-003", inp)
 	"aws_sns_topic.public" in denied("TFO-SNS-003", data.testdata.sns.noncompliant)
 }
+
+# The terraform-aws-modules/sns complete example: Subscribe for AWS "*" narrowed by sns:Endpoint,
+# built from a data source whose condition blocks are unknown until apply: unknown, never a deny.
+test_003_unknown_condition_warns_not_denies if {
+	s := {"Sid": "sub", "Effect": "Allow", "Action": ["sns:Subscribe"], "Resource": ["(known after apply)"], "Principal": {"AWS": ["*"]}, "Condition": "(known after apply)"}
+	r := {"address": "aws_sns_topic_policy.p", "type": "aws_sns_topic_policy", "configures": true, "after": {}, "unknown": ["policy"], "docs": {"policy": {"Statement": [s]}}, "docs_from": {"policy": "data.aws_iam_policy_document.p"}}
+	inp := {"resources": [r]}
+	count([f | some f in sns.deny with input as inp; f.id == "TFO-SNS-003"]) == 0
+	[f] := [f | some f in sns.warn with input as inp; f.id == "TFO-SNS-003"]
+	f.unknown
+}

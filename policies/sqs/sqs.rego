@@ -149,7 +149,7 @@ deny contains lib.finding("TFO-SQS-004", address, sprintf("policy %s allows Prin
 	some i, s in doc.Statement
 	lib.allows_anyone(s)
 	not all_actions(s)
-	not lib.narrowed(s)
+	lib.unnarrowed(s)
 }
 
 # A narrowed statement for anyone whose actions are unknown until apply may allow everything.
@@ -270,4 +270,13 @@ warn contains lib.finding("TFO-SQS-006", q.address, "message_retention_seconds i
 	some q in queues
 	lib.get(q, "message_retention_seconds", 0) >= 1209600
 	not q.address in dlq_addresses
+}
+
+warn contains lib.unknown_finding("TFO-SQS-004", address, "policy Condition") if {
+	lib.on(metadata, "TFO-SQS-004", false)
+	some [address, doc] in policy_docs
+	some s in doc.Statement
+	lib.allows_anyone(s)
+	not all_actions(s)
+	lib.narrowing_unknown(s)
 }
