@@ -109,7 +109,14 @@ const cases: Case[] = [
   {
     name: 'sensitive inside a larger base64 blob (basic auth)',
     input: `Authorization: Basic ${b64('admin:' + DBPW)}`,
-    expected: 'Authorization: Basic YWRtaW46***',
+    expected: 'Authorization: Basic ***',
+    sensitive: [DBPW],
+    secrets: [],
+  },
+  {
+    name: 'sensitive inside a larger base64 blob (docker auth)',
+    input: `"auths": {"registry": {"auth": "${b64('admin:' + DBPW)}"}}`,
+    expected: '"auths": {"registry": {"auth": "YWRtaW46***"}}',
     sensitive: [DBPW],
     secrets: [],
   },
