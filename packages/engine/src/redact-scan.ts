@@ -4,13 +4,7 @@
  * id. Each is found from a cheap anchor (a colon, a word, a key id) and looks at a bounded window
  * around it. See the description at the top of redact.ts.
  */
-import { maskSpans } from './redact-key-value.js';
 import { MASK } from './redact-sensitive.js';
-
-interface Span {
-  start: number;
-  end: number;
-}
 
 function charTable(chars: string): Uint8Array {
   const table = new Uint8Array(128);
@@ -103,99 +97,125 @@ export function redactIPv6(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // cloud-init `chpasswd`: `user:password` pairs in its list (YAML block, `\n`-escaped string,
 // `echo 'user:pw' | chpasswd`). The window is the chpasswd block: the lines after it that are
-// indented deeper than it (at most 4 KB), or, on one line, 512 characters around the word.
+// indented deeper than it (at most 4 KB), and 512 characters before the word on its line.
+// Overlapping windows are merged; each window is one string replace.
 
-const PAIR = /(?<![\w.:/-])([a-z_][\w.-]{0,31}):(?![/:\s])([^\s:"'\\|]{1,256})(?=$|[\s"'\\|,)\]])/gm;
+const PAIR = /(?<![\w.:/-])([a-z_][\w.-]{0,31}):(?![/:\s])[^\s:"'\\|]{1,256}(?=$|[\s"'\\|,)\]])/gm;
 const WINDOW = 4096;
 
-export function redactChpasswd(text: string): string {
-  const spans: Span[] = [];
-  let pos = 0;
-  for (;;) {
-    const at = text.indexOf('chpasswd', pos);
-    if (at < 0) break;
-    const lineStart = text.lastIndexOf('\n', at) + 1;
-    const indent = /^[ \t-]*/.exec(text.slice(lineStart, at))![0].length;
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    // the rest of the line, and the deeper-indented lines below it
-    while (end < text.length && end - at < WINDOW) {
-      const next = text.indexOf('\n', end + 1);
-      const line = text.slice(end + 1, next < 0 ? text.length : next);
-      const lead = /^[ \t]*/.exec(line)![0].length;
-      if (line.trim() !== '' && lead <= indent) break;
-      end = next < 0 ? text.length : next;
-    }
-    const from = Math.max(lineStart, at - 512);
-    const window = text.slice(from, Math.min(end, at + WINDOW));
-    PAIR.lastIndex = 0;
-    for (let m = PAIR.exec(window); m; m = PAIR.exec(window)) {
-      const value = m[2]!;
-      const start = from + m.index + m[1]!.length + 1;
-      spans.push({ start, end: start + value.length });
-    }
-    pos = Math.max(at + 8, from + window.length);
+function indentAt(text: string, lineStart: number, limit: number): number {
+  let i = lineStart;
+  while (i < limit && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 45)) i++;
+  return i - lineStart;
+}
+
+/** The first line break in [from, to), else `to`: never looks past `to`. */
+function lineBreakIn(text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) return i;
+  return to;
+}
+
+/** Start of the line holding `at`: looks back at most 512 characters, and not before `floor`. */
+function lineStartNear(text: string, at: number, floor = 0): number {
+  const stop = Math.max(floor, at - 512);
+  for (let i = at - 1; i >= stop; i--) if (text.charCodeAt(i) === 10) return i + 1;
+  return stop;
+}
+
+/**
+ * End of the block that starts with the line holding `at` (at most WINDOW on); lines before
+ * `seen` were looked at already (a merged window) and are not scanned again.
+ */
+function blockEnd(text: string, at: number, lineStart: number, seen = at): number {
+  const indent = indentAt(text, lineStart, at);
+  const limit = Math.min(text.length, at + WINDOW);
+  if (seen >= limit) return seen;
+  let end = lineBreakIn(text, Math.max(at, seen), limit);
+  while (end < limit) {
+    const next = lineBreakIn(text, end + 1, limit);
+    let lead = end + 1;
+    while (lead < next && (text.charCodeAt(lead) === 32 || text.charCodeAt(lead) === 9)) lead++;
+    if (lead < next && text.charCodeAt(lead) !== 13 && lead - end - 1 <= indent) break;
+    end = next;
   }
-  return maskSpans(text, spans);
+  return end;
+}
+
+export function redactChpasswd(text: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  let at = text.indexOf('chpasswd');
+  while (at >= 0) {
+    let lineStart = lineStartNear(text, at);
+    const from = Math.max(copied, lineStart);
+    let to = blockEnd(text, at, lineStart);
+    // windows that touch are one; a line looked at already is not looked at again
+    let prev = at;
+    let next = text.indexOf('chpasswd', at + 8);
+    while (next >= 0 && next <= to) {
+      const start = lineStartNear(text, next, prev);
+      if (start > prev) lineStart = start;
+      to = Math.max(to, blockEnd(text, next, lineStart, to));
+      prev = next;
+      next = text.indexOf('chpasswd', next + 8);
+    }
+    parts.push(text.slice(copied, from), text.slice(from, to).replace(PAIR, `$1:${MASK}`));
+    copied = to;
+    at = next;
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }
 
 // ---------------------------------------------------------------------------------------------
-// JWTs. Whole ones are masked by the token rule; this one masks what is left: a token cut short
-// (`eyJ...` header, or header and part of the payload). When it ends its line, the log event
-// that follows may hold its rest: the first run of base64url characters (with dots) of 16+
-// characters on the next line, after its prefix (60 characters at most), is masked too.
+// JWTs. Whole ones are masked by the token rule; these mask what is left: a token cut short
+// (`eyJ...` header, or header and part of the payload), and when it ends its line, the first run
+// of base64url characters (with dots) of 16+ characters on the next line, after its prefix (60
+// characters at most): the rest of the token, in the log event that follows.
 
-const JWT_PART = /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}/g;
-const LINE_TAIL = /[ \t"',\\]*(?:\\n|\r?\n)/y;
-const CONTINUATION =
-  /[^\n]{0,60}?(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]{16})([A-Za-z0-9_-]{0,4096}\.[A-Za-z0-9_.-]{8,8192}|[A-Za-z0-9_-]{16,8192})(?![A-Za-z0-9_.:-])/y;
+const JWT_SPLIT =
+  /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}([ \t"',\\]{0,8}(?:\\n|\r?\n)[^\n]{0,60}?)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]{16})(?:[A-Za-z0-9_-]{0,4096}\.[A-Za-z0-9_.-]{8,8192}|[A-Za-z0-9_-]{16,8192})(?![A-Za-z0-9_.:-])/g;
+const JWT_PART = /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}/g;
 
 export function redactJwtParts(text: string): string {
-  const spans: Span[] = [];
-  JWT_PART.lastIndex = 0;
-  for (let m = JWT_PART.exec(text); m; m = JWT_PART.exec(text)) {
-    const end = m.index + m[0].length;
-    spans.push({ start: m.index, end });
-    LINE_TAIL.lastIndex = end;
-    if (!LINE_TAIL.test(text)) continue;
-    CONTINUATION.lastIndex = LINE_TAIL.lastIndex;
-    const c = CONTINUATION.exec(text);
-    if (!c) continue;
-    const stop = LINE_TAIL.lastIndex + c[0].length;
-    spans.push({ start: stop - c[1]!.length, end: stop });
-    JWT_PART.lastIndex = Math.max(JWT_PART.lastIndex, stop);
-  }
-  return maskSpans(text, spans);
+  return text.replace(JWT_SPLIT, `${MASK}$1${MASK}`).replace(JWT_PART, MASK);
 }
 
 // ---------------------------------------------------------------------------------------------
 // AWS credentials printed without their key names (`aws sts assume-role --output text`, a
-// credentials CSV, a `key:secret` pair): near an access key id (same line, 1 KB either side), a
-// run of exactly 40 base64 characters (a secret access key) and a run of 100+ (a session token).
+// credentials CSV, an `id:secret` pair): after an `AKIA`/`ASIA` key id on the same line (at
+// most 256 characters on), a run of exactly 40 base64 characters mixing cases and digits (a
+// secret access key) or of 100+ (a session token). The run's start is checked first, so the
+// look-behind for the key id runs only at the start of a long run.
 
-const NEAR_KEY_ID = /(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
-const SECRET_NEAR = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{40}|[A-Za-z0-9+/=]{100,8192})(?![A-Za-z0-9+/=])/g;
-const NEAR = 1024;
+const B64_RUN = '[A-Za-z0-9+/=]';
+export const SECRET_NEAR_KEY_ID = new RegExp(
+  `(?<!${B64_RUN})(?=[A-Za-z0-9+/]{40}(?!${B64_RUN})|${B64_RUN}{100})` +
+    `(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}\\d)` +
+    `(?<=(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}[^\\n]{0,256})` +
+    `(?:[A-Za-z0-9+/]{40}(?!${B64_RUN})|${B64_RUN}{100,8192})`,
+  'g',
+);
 
-export function redactSecretsNearKeyIds(text: string, found: Set<string>): string {
-  const spans: Span[] = [];
-  let covered = 0;
-  NEAR_KEY_ID.lastIndex = 0;
-  for (let m = NEAR_KEY_ID.exec(text); m; m = NEAR_KEY_ID.exec(text)) {
-    const lineStart = text.lastIndexOf('\n', m.index) + 1;
-    let lineEnd = text.indexOf('\n', m.index);
-    if (lineEnd < 0) lineEnd = text.length;
-    const from = Math.max(lineStart, m.index - NEAR, covered);
-    const to = Math.min(lineEnd, m.index + m[0].length + NEAR);
-    if (to <= from) continue;
-    const window = text.slice(from, to);
-    SECRET_NEAR.lastIndex = 0;
-    for (let s = SECRET_NEAR.exec(window); s; s = SECRET_NEAR.exec(window)) {
-      // a secret access key mixes cases and digits; 40 letters of one case are a word run
-      if (s[0].length === 40 && !(/[a-z]/.test(s[0]) && /[A-Z]/.test(s[0]) && /\d/.test(s[0]))) continue;
-      spans.push({ start: from + s.index, end: from + s.index + s[0].length });
-    }
-    covered = to;
+// ---------------------------------------------------------------------------------------------
+// The password of `scheme://user:password@host`, found from each `://`.
+
+const USERINFO = /[^\s/:@"'<>]{0,256}:([^\s/@"'<>]{1,256})@/y;
+
+export function redactUrlCredentials(text: string): string {
+  const parts: string[] = [];
+  let copied = 0;
+  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
+    USERINFO.lastIndex = at + 3;
+    const m = USERINFO.exec(text);
+    if (!m) continue;
+    const end = at + 3 + m[0].length - 1;
+    parts.push(text.slice(copied, end - m[1]!.length), MASK);
+    copied = end;
+    at = end - 3;
   }
-  return maskSpans(text, spans, found);
+  if (parts.length === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
 }

@@ -57,9 +57,10 @@
  *   jwt-part              a JWT cut short (`eyJ...` with 8+ characters): masked; when it ends
  *                         its line, the first base64url run of the next line (its rest, behind a
  *                         log prefix) too.
- *   secret-near-key-id    within 1 KB on the line of an `AKIA`/`ASIA` key id: a run of exactly 40
- *                         base64 characters mixing cases and digits (a secret access key) and runs
- *                         of 100+ (session tokens) - `--output text`, CSV and `id:secret` shapes.
+ *   secret-near-key-id    after an `AKIA`/`ASIA` key id, on its line and at most 256 characters
+ *                         on: a run of exactly 40 base64 characters mixing cases and digits (a
+ *                         secret access key) or of 100+ (a session token) - `--output text`, CSV
+ *                         and `id:secret` shapes.
  *   arn-account           `arn:<partition>:<service>:<region>:<12 digits>:` -> the account only:
  *                         `arn:aws:iam::***:role/x`.
  *   assumed-role-session  the session name after `assumed-role/<role>/` (also `%2F`-encoded),
@@ -92,9 +93,9 @@
  * Every regular expression has bounded repetition, and each rule's work per match is bounded,
  * so time is linear in the input. Rules whose trigger text is absent are skipped.
  */
-import { redactKeyValues } from './redact-key-value.js';
+import { KEY_VALUE_RULES } from './redact-key-value.js';
 import { redactPem } from './redact-pem.js';
-import { redactChpasswd, redactIPv6, redactJwtParts, redactSecretsNearKeyIds } from './redact-scan.js';
+import { redactChpasswd, redactIPv6, redactJwtParts, redactUrlCredentials, SECRET_NEAR_KEY_ID } from './redact-scan.js';
 import { cachedSensitiveMatcher, escapeRegExp, MASK, sensitiveMatcher } from './redact-sensitive.js';
 import { stripControl } from './redact-vt.js';
 
@@ -130,6 +131,23 @@ function regexRule(
     ...(has ? { has } : {}),
     apply: (text, found) => {
       if (group !== undefined) collect(text, re, group, found);
+      return text.replace(re, replacement);
+    },
+  };
+}
+
+/** A key-value rule: its value follows group 1 and the opening quote (groups 2-4). */
+function keyValueRule(re: RegExp, replacement: string, has?: (text: string) => boolean): Rule {
+  return {
+    name: 'key-value-secret',
+    ...(has ? { has } : {}),
+    apply: (text, found) => {
+      const copy = new RegExp(re.source, re.flags);
+      for (let i = 0; i < MAX_FOUND; i++) {
+        const m = copy.exec(text);
+        if (!m) break;
+        found.add(m[0].slice(m[1]!.length + (m[2] ?? m[3] ?? m[4] ?? '').length));
+      }
       return text.replace(re, replacement);
     },
   };
@@ -210,9 +228,9 @@ const STATE_OUTPUT = new RegExp(
 /** `terraform output -json`: `"sensitive": true, "type": T, "value": V`. */
 const OUTPUT_JSON = new RegExp(`("sensitive":${WS}true,${WS}${SCALAR_TYPE},${WS}"value":${WS})(?:${JSON_SCALAR})`, 'g');
 
-const CLI_PASSWORD = /(\blogin\b[^\n]{0,512}?[ \t]-p[ \t]{1,4})[^\s-][^\s]{0,4095}|(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,512}?[ \t]-p)[^\s-][^\s]{0,4095}/g;
+const CLI_PASSWORD =
+  /(\blogin\b[^\n]{0,512}?[ \t]-p[ \t]{1,4})[^\s-][^\s]{0,4095}|(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,512}?[ \t]-p)[^\s-][^\s]{0,4095}/g;
 const ADD_MASK = /(::add-mask::)[^\r\n]{1,4096}/g;
-const URL_CREDENTIALS = /(\b[A-Za-z][A-Za-z0-9+.-]{0,20}:\/\/[^\s/:@"'<>]{0,256}:)[^\s/@"'<>]{1,256}(?=@)/g;
 
 const RULES: readonly Rule[] = [
   { name: 'pem', has: (t) => t.includes('-----BEGIN '), apply: (t) => redactPem(t) },
@@ -222,13 +240,16 @@ const RULES: readonly Rule[] = [
   regexRule('token', WEBHOOK, `$1${MASK}`, { has: (t) => t.includes('hook') }),
   regexRule('token', BEARER, `$1${MASK}`, { found: [2], has: (t) => t.includes('earer') }),
   regexRule('token', BASIC, `$1${MASK}`, { has: (t) => t.includes('asic') }),
-  { name: 'key-value-secret', apply: (t, found) => redactKeyValues(t, found) },
+  ...KEY_VALUE_RULES.map(({ re, replacement, has }) => keyValueRule(re, replacement, has)),
   regexRule('cli-password', CLI_PASSWORD, `$1$2${MASK}`, { has: (t) => t.includes(' -p') }),
   regexRule('cli-password', ADD_MASK, `$1${MASK}`, { has: (t) => t.includes('::add-mask::') }),
-  regexRule('url-credentials', URL_CREDENTIALS, `$1${MASK}`, { has: (t) => t.includes('://') }),
+  { name: 'url-credentials', has: (t) => t.includes('://'), apply: (t) => redactUrlCredentials(t) },
   { name: 'chpasswd', has: (t) => t.includes('chpasswd'), apply: (t) => redactChpasswd(t) },
   { name: 'jwt-part', has: (t) => t.includes('eyJ'), apply: (t) => redactJwtParts(t) },
-  { name: 'secret-near-key-id', has: (t) => t.includes('AKIA') || t.includes('ASIA'), apply: (t, found) => redactSecretsNearKeyIds(t, found) },
+  regexRule('secret-near-key-id', SECRET_NEAR_KEY_ID, MASK, {
+    found: [0],
+    has: (t) => t.includes('AKIA') || t.includes('ASIA'),
+  }),
   regexRule('arn-account', /(arn:aws[a-z-]{0,16}:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:)\d{12}(?=:)/g, `$1${MASK}`, {
     has: (t) => t.includes('arn:'),
   }),

@@ -19,7 +19,9 @@ const JWT = [
   ['eyJ', 'zdWIiOiJkZXBsb3kiLCJuYW1lIjoidGZvLWNpIiwiaWF0IjoxNzAwMDAwMDAwfQ'].join(''),
   'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHkxMjM0NTY3',
 ].join('.');
-const SLACK = ['https://hooks.slack.com/services/', 'T0EXAMPLE1/', 'B0EXAMPLE2/', 'fakeWebhookSecret0123456789'].join('');
+const SLACK = ['https://hooks.slack.com/services/', 'T0EXAMPLE1/', 'B0EXAMPLE2/', 'fakeWebhookSecret0123456789'].join(
+  '',
+);
 const PEM_BODY = [
   'MIIEowIBAAKCAQEA1c7+9z5Pad7OejecsQ0bu3aozN3tihPmljnnudb9G3HECdnH',
   'lWu2/a1gB9JW5TBQ+AVpum9Okx7KfqkfBKL9mcHgSVU+APlqL5v9lH2w+j+0r9Ab',
@@ -50,7 +52,8 @@ const cases: Case[] = [
   },
   {
     name: 'terraform plan: update old -> new, both values',
-    input: '      ~ admin_password = "old-pass-1234" -> "new-pass-5678"\n      ~ token          = "tok-old-9999" -> (known after apply)',
+    input:
+      '      ~ admin_password = "old-pass-1234" -> "new-pass-5678"\n      ~ token          = "tok-old-9999" -> (known after apply)',
     go: ['old-pass-1234', 'new-pass-5678', 'tok-old-9999'],
     stay: ['admin_password', '(known after apply)'],
   },
@@ -68,13 +71,22 @@ const cases: Case[] = [
   },
   {
     name: 'PEM behind GitHub Actions timestamps, one event per line',
-    input: [`${STAMP} -----BEGIN OPENSSH PRIVATE KEY-----`, ...PEM_BODY.map((l) => `${STAMP} ${l}`), `${STAMP} -----END OPENSSH PRIVATE KEY-----`, `${STAMP} done`].join('\n'),
+    input: [
+      `${STAMP} -----BEGIN OPENSSH PRIVATE KEY-----`,
+      ...PEM_BODY.map((l) => `${STAMP} ${l}`),
+      `${STAMP} -----END OPENSSH PRIVATE KEY-----`,
+      `${STAMP} done`,
+    ].join('\n'),
     go: PEM_BODY.map((l) => l.slice(8, 30)),
     stay: ['done'],
   },
   {
     name: 'PEM behind log prefixes, cut off before its END',
-    input: ['[INFO] key: -----BEGIN PRIVATE KEY-----', ...PEM_BODY.map((l) => `[INFO] key: ${l}`), 'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.'].join('\n'),
+    input: [
+      '[INFO] key: -----BEGIN PRIVATE KEY-----',
+      ...PEM_BODY.map((l) => `[INFO] key: ${l}`),
+      'Apply complete! Resources: 1 added, 0 changed, 0 destroyed.',
+    ].join('\n'),
     go: PEM_BODY.map((l) => l.slice(8, 30)),
     stay: ['Apply complete! Resources: 1 added, 0 changed, 0 destroyed.'],
   },
@@ -104,7 +116,8 @@ const cases: Case[] = [
   },
   {
     name: 'assume_role session_name and external_id',
-    input: '  assume_role {\n    role_arn     = "arn:aws:iam::123456789012:role/deploy"\n    session_name = "ci-run-8841"\n    external_id  = "ext-7f3a9c"\n  }',
+    input:
+      '  assume_role {\n    role_arn     = "arn:aws:iam::123456789012:role/deploy"\n    session_name = "ci-run-8841"\n    external_id  = "ext-7f3a9c"\n  }',
     go: ['ci-run-8841', 'ext-7f3a9c', '123456789012'],
     stay: ['role/deploy', 'session_name', 'external_id'],
   },
@@ -116,19 +129,22 @@ const cases: Case[] = [
   },
   {
     name: 'credentials in CLI flags',
-    input: 'psql-setup --password s3cr3t-flag-pw --db-token=flagtoken-771 --verbose\ndocker login -u ci -p dockerpass-99 registry.local\nmysql -u root -pMysqlPass-42 orders',
+    input:
+      'psql-setup --password s3cr3t-flag-pw --db-token=flagtoken-771 --verbose\ndocker login -u ci -p dockerpass-99 registry.local\nmysql -u root -pMysqlPass-42 orders',
     go: ['s3cr3t-flag-pw', 'flagtoken-771', 'dockerpass-99', 'MysqlPass-42'],
     stay: ['--verbose', 'registry.local', 'orders'],
   },
   {
     name: 'cloud-init chpasswd list',
-    input: '#cloud-config\nchpasswd:\n  list: |\n    root:R00t-Pass-1\n    ubuntu:Ubuntu-Pass-2\n  expire: False\nruncmd:\n  - echo "admin:Echo-Pass-3" | chpasswd\n  - systemctl restart sshd',
+    input:
+      '#cloud-config\nchpasswd:\n  list: |\n    root:R00t-Pass-1\n    ubuntu:Ubuntu-Pass-2\n  expire: False\nruncmd:\n  - echo "admin:Echo-Pass-3" | chpasswd\n  - systemctl restart sshd',
     go: ['R00t-Pass-1', 'Ubuntu-Pass-2', 'Echo-Pass-3'],
     stay: ['expire: False', 'systemctl restart sshd', 'root:', 'ubuntu:'],
   },
   {
     name: 'state JSON: the value of a sensitive output',
-    input: '{\n  "version": 4,\n  "outputs": {\n    "db_conn": {\n      "value": "postgres-conn-secret-1",\n      "type": "string",\n      "sensitive": true\n    },\n    "bucket": {\n      "value": "acme-logs",\n      "type": "string"\n    }\n  }\n}',
+    input:
+      '{\n  "version": 4,\n  "outputs": {\n    "db_conn": {\n      "value": "postgres-conn-secret-1",\n      "type": "string",\n      "sensitive": true\n    },\n    "bucket": {\n      "value": "acme-logs",\n      "type": "string"\n    }\n  }\n}',
     go: ['postgres-conn-secret-1'],
     stay: ['"acme-logs"', 'db_conn'],
   },
@@ -156,7 +172,14 @@ const cases: Case[] = [
       `2026-12-07T10:00:00.000Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Request Sent: tf_http_req_method=POST http.request.header.authorization="AWS4-HMAC-SHA256 Credential=${KEY_ID}/20261207/us-east-1/sts/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0" http.request.header.x_amz_security_token="${SESSION_TOKEN}"`,
       '2026-12-07T10:00:00.001Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: tf_http_req_body="Action=AssumeRole&DurationSeconds=900&ExternalId=ext-body-55&RoleArn=arn%3Aaws%3Aiam%3A%3A210987654321%3Arole%2Fdeploy&RoleSessionName=body-session-66&Version=2011-06-15"',
     ].join('\n'),
-    go: [KEY_ID, '0f1e2d3c4b5a69788796a5b4c3d2e1f0', SESSION_TOKEN.slice(30, 70), 'ext-body-55', '210987654321', 'body-session-66'],
+    go: [
+      KEY_ID,
+      '0f1e2d3c4b5a69788796a5b4c3d2e1f0',
+      SESSION_TOKEN.slice(30, 70),
+      'ext-body-55',
+      '210987654321',
+      'body-session-66',
+    ],
     stay: ['provider.terraform-provider-aws_v5.100.0_x5', 'Action=AssumeRole', 'role%2Fdeploy', 'Version=2011-06-15'],
   },
   {
@@ -173,13 +196,15 @@ const cases: Case[] = [
   },
   {
     name: 'password in a connection URL, and add-mask',
-    input: 'DATABASE_URL=postgres://app:Url-Pass-77@db.internal:5432/orders\n::add-mask::masked-by-hand-88\nredis://:Redis-Only-Pass-9@cache:6379',
+    input:
+      'DATABASE_URL=postgres://app:Url-Pass-77@db.internal:5432/orders\n::add-mask::masked-by-hand-88\nredis://:Redis-Only-Pass-9@cache:6379',
     go: ['Url-Pass-77', 'masked-by-hand-88', 'Redis-Only-Pass-9'],
     stay: ['db.internal:5432/orders', 'cache:6379'],
   },
   {
     name: 'YAML and secrets manager JSON',
-    input: 'db:\n  password: yaml-pass-12\n  user: app\n{"SecretString":"{\\"password\\":\\"inner-pass-34\\"}","Name":"prod/db"}',
+    input:
+      'db:\n  password: yaml-pass-12\n  user: app\n{"SecretString":"{\\"password\\":\\"inner-pass-34\\"}","Name":"prod/db"}',
     go: ['yaml-pass-12', 'inner-pass-34'],
     stay: ['user: app', '"Name":"prod/db"'],
   },
