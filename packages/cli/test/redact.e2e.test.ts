@@ -114,6 +114,18 @@ describe('tfo redact', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/TFO_ERR_REDACT_INPUT.*nope\.json could not be read/);
+    await writeFile(path.join(dir, 'odd.json'), '{"resource_changes": [{}]}');
+    const odd = await tfo(['--plan', 'odd.json'], dir, 'x\n');
+    expect(odd.exitCode).toBe(2);
+    expect(odd.stdout).toBe('');
+    expect(odd.stderr).toMatch(/odd\.json is not a terraform plan/);
+    // files are read relative to --cwd, as every command's
+    const elsewhere = await execa('node', [BIN, '--cwd', dir, 'redact', '--plan', 'bad.json'], {
+      reject: false,
+      input: 'x',
+    });
+    expect(elsewhere.exitCode).toBe(2);
+    expect(elsewhere.stderr).toMatch(/bad\.json:3 is not valid JSON/);
     await writeFile(path.join(dir, 'list.json'), '[1, 2]');
     const notPlan = await tfo(['--state', 'list.json'], dir, 'x\n');
     expect(notPlan.exitCode).toBe(2);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import {
   redactTransform,
@@ -10,7 +11,7 @@ import {
   type RedactStreamOptions,
 } from '@tfo/engine';
 import type { Command } from 'commander';
-import { reportError } from '../main.js';
+import { reportError, type GlobalOptions } from '../main.js';
 import { collect, intIn } from '../options.js';
 
 interface RedactFlags {
@@ -58,13 +59,16 @@ export function registerRedactCommand(program: Command, setCode: (code: number) 
       `redact in this many worker threads; 0: on the main thread (default ${DEFAULT_WORKERS})`,
       intIn({ min: 0, max: 64 }),
     )
-    .action(async (flags: RedactFlags) => {
-      setCode(await redactCommand(flags));
+    .action(async (flags: RedactFlags, cmd: Command) => {
+      setCode(await redactCommand(flags, cmd.optsWithGlobals<GlobalOptions>().cwd));
     });
 }
 
-async function redactCommand(flags: RedactFlags): Promise<number> {
+async function redactCommand(flags: RedactFlags, cwd: string): Promise<number> {
   const sensitive = new Set<string>();
+  // files are named as given (the message), read relative to --cwd like every command's files
+  const readInput = (file: string): Promise<string> => readNamed(path.resolve(cwd, file), file);
+  const readJson = (file: string, what: 'plan' | 'state'): Promise<unknown> => readJsonNamed(file, what, readInput);
   try {
     for (const file of flags.knownSecrets ?? []) {
       for (const line of (await readInput(file)).split('\n')) {
@@ -72,7 +76,15 @@ async function redactCommand(flags: RedactFlags): Promise<number> {
         if (secret.trim()) sensitive.add(secret);
       }
     }
-    for (const file of flags.plan ?? []) sensitiveOfPlan((await readJson(file, 'plan')) as PlanJson, sensitive);
+    for (const file of flags.plan ?? []) {
+      const plan = (await readJson(file, 'plan')) as PlanJson;
+      try {
+        sensitiveOfPlan(plan, sensitive);
+      } catch (err) {
+        // a JSON object of another shape (resource_changes without `change`, ...)
+        throw new TfoError('TFO_ERR_REDACT_INPUT', `${file} is not a terraform plan: ${(err as Error).message}`);
+      }
+    }
     for (const file of flags.state ?? []) sensitiveOfState(await readJson(file, 'state'), sensitive);
   } catch (err) {
     reportError(err);
@@ -103,9 +115,9 @@ async function redactCommand(flags: RedactFlags): Promise<number> {
   return 0;
 }
 
-async function readInput(file: string): Promise<string> {
+async function readNamed(abs: string, file: string): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(abs, 'utf8');
   } catch (err) {
     throw new TfoError('TFO_ERR_REDACT_INPUT', `${file} could not be read: ${(err as Error).message}`, {
       cause: err,
@@ -113,7 +125,11 @@ async function readInput(file: string): Promise<string> {
   }
 }
 
-async function readJson(file: string, what: 'plan' | 'state'): Promise<unknown> {
+async function readJsonNamed(
+  file: string,
+  what: 'plan' | 'state',
+  readInput: (file: string) => Promise<string>,
+): Promise<unknown> {
   const text = await readInput(file);
   let value: unknown;
   try {
