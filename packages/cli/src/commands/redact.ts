@@ -25,10 +25,11 @@ interface RedactFlags {
 const EXIT_BAD_FILE = 2;
 
 /**
- * On the main thread by default. Measured with bench/redact-stream.mjs (200 MB, two shared cores):
- * inline 29 MB/s at 202 MB peak RSS; one worker 19 MB/s at 270 MB; two workers 16 MB/s at 344 MB.
- * Decoding, encoding and writing stay on the main thread, the copies to and from a worker cost
- * more than they save, and each worker brings its own heap.
+ * On the main thread by default. Measured with bench/redact-stream.mjs (two cores shared with
+ * other work), 64 K pieces, 200-300 MB: inline 26-30 MB/s at 144 MB peak RSS; one worker
+ * 27 MB/s at 196 MB; two workers 26 MB/s at 254 MB (with 1 M pieces: 29, 19 and 16 MB/s). Decoding,
+ * encoding and writing stay on the main thread, the copies to and from a worker cost about what
+ * they save, and each worker brings its own heap, which the 150 MB target cannot afford.
  */
 const DEFAULT_WORKERS = 0;
 /**
