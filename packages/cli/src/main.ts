@@ -3,6 +3,7 @@ import { exitCodeFor, ioErrorOf, redactText, TfoError } from '@tfo/engine';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerListCommand } from './commands/list.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerRedactCommand } from './commands/redact.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
@@ -34,6 +35,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerPolicyCommands(program, setCode);
   registerAuditCommands(program, setCode);
   registerReportCommand(program, setCode);
+  registerRedactCommand(program, setCode);
 
   try {
     await program.parseAsync([...argv]);

@@ -1,7 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { cosmiconfig, type Loader } from 'cosmiconfig';
-import { createJiti } from 'jiti';
 import type { ZodError } from 'zod';
 import { configSchema, type TfoConfig } from './config-schema.js';
 import { TfoError } from './errors.js';
@@ -18,8 +17,13 @@ export const CONFIG_FILES = Object.freeze([
   'orchestrator.config.yml',
 ]);
 
-/** TypeScript (and ESM JavaScript) configs load through jiti: no separate build step. */
+/**
+ * TypeScript (and ESM JavaScript) configs load through jiti: no separate build step. jiti (with
+ * the babel it bundles, ~45 MB resident) is imported only here, so commands that load no config
+ * (`tfo redact`) stay small.
+ */
 const loadWithJiti: Loader = async (filepath) => {
+  const { createJiti } = await import('jiti');
   const jiti = createJiti(import.meta.url, { interopDefault: true, moduleCache: false });
   const mod = await jiti.import<Record<string, unknown>>(filepath);
   if (mod?.default === undefined) throw noDefaultExport(filepath, mod);

@@ -84,5 +84,10 @@ export function deploymentContext(
         opts,
       ),
   };
+  // the log is redacted with what is known sensitive when each part is written
+  log.redactWith(
+    () => [...engine.sensitive, ...ctx.sensitive],
+    (file, task, transfer) => engine.runTask(file, task, transfer),
+  );
   return ctx;
 }

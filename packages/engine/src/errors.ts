@@ -50,6 +50,8 @@ export const ERROR_CODES = Object.freeze({
     'tfo was left waiting on an operation that nothing can finish (a promise that never settles): report it with the command and plugins used.',
   TFO_ERR_AUDIT:
     'An audit record could not be stored or read back intact: fix the sink named (or `tfo audit verify` the trail).',
+  TFO_ERR_REDACT_INPUT:
+    'A file given to `tfo redact` could not be read or is not what it should be: fix or replace the file named.',
 });
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,15 +2,25 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { open } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
+import { PieceRedactor, type TaskRunner } from './redact-stream.js';
+
+/** Output pieces shorter than this are redacted on the main thread (a pool task costs more). */
+const INLINE_BELOW = 64 * 1024;
 
 /**
- * One deployment's full output: every byte goes to its file under `.tfo/runs/<id>/`; memory keeps
- * only the first and last parts up to `limitBytes`, so a huge plan cannot exhaust the process.
+ * One deployment's full output: every byte goes, redacted, to its file under `.tfo/runs/<id>/`
+ * (mode 0600); memory keeps only the first and last parts up to `limitBytes`, so a huge plan
+ * cannot exhaust the process. Text is redacted as it is written, with the sensitive values known
+ * then (`redactWith`), complete lines at once; big pieces on the worker pool when there is one.
+ * The raw output stays in terraform's own `*.out` files.
  */
 export class OutputLog {
   readonly file: string;
   readonly #stream: WriteStream;
   readonly #limit: number;
+  readonly #redactor: PieceRedactor;
+  #sensitive: () => Iterable<string> = () => [];
+  #runTask: TaskRunner | undefined;
   #head = '';
   #tail = '';
   #dropped = 0;
@@ -18,11 +28,28 @@ export class OutputLog {
   constructor(file: string, limitBytes: number) {
     this.file = file;
     this.#limit = limitBytes;
-    this.#stream = createWriteStream(file, { flags: 'a' });
+    this.#stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    this.#redactor = new PieceRedactor(
+      {
+        sensitive: () => this.#sensitive(),
+        runTask: (file, task, transfer) =>
+          this.#runTask ? this.#runTask(file, task, transfer) : Promise.reject(new Error('no pool')),
+        inlineBelow: INLINE_BELOW,
+        inFlight: Number.MAX_SAFE_INTEGER, // writes cannot wait; terraform writes far slower than the pool redacts
+      },
+      (text) => this.#stream.write(text),
+    );
+  }
+
+  /** From now on, redacts with these values and, for big pieces, in this pool. */
+  redactWith(sensitive: () => Iterable<string>, runTask?: TaskRunner): void {
+    this.#sensitive = sensitive;
+    this.#runTask = runTask;
   }
 
   write(text: string): void {
-    this.#stream.write(text);
+    this.#redactor.push(text);
+    this.#redactor.flushLines();
     const half = Math.floor(this.#limit / 2);
     if (this.#head.length < half) {
       const take = text.slice(0, half - this.#head.length);
@@ -45,6 +72,7 @@ export class OutputLog {
 
   async close(): Promise<void> {
     if (this.#stream.closed) return;
+    await this.#redactor.end();
     this.#stream.end();
     await once(this.#stream, 'close');
   }
