@@ -16,7 +16,7 @@ import {
 import { audit, queryFile } from '@tfo/plugin-audit';
 import { github } from '@tfo/plugin-github';
 import { writeSarif } from '@tfo/plugin-opa';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeGitHub } from '../../plugin-github/test/fake-github.js';
 import { redactedOutput } from '../src/render/print.js';
 import { attachProgress } from '../src/render/progress.js';
@@ -37,7 +37,13 @@ const COLOURED_TOKEN = `\u001b[32m${TOKEN}\u001b[0m`;
 /** In a state's sensitive output only (a later `tfo audit` finds it in the run's saved plan). */
 const STATE_ONLY = ['state', 'only', 'output', 'Kp4Ws9'].join('-');
 
-const SECRETS = { SENSITIVE, PATTERN_SECRET, TOKEN } as const;
+/** A private key in the plan, long enough that the PR comment's plan is trimmed through it. */
+const PEM_LINES = Array.from({ length: 60 }, (_, i) => `Q${String(i).padStart(3, '0')}${'AbCd9+'.repeat(10)}`);
+const PEM = [`-----BEGIN ${'RSA PRIVATE'} KEY-----`, ...PEM_LINES, `-----END ${'RSA PRIVATE'} KEY-----`].join('\n');
+/** The key's last line: what a plan trimmed before redaction keeps beside the END line. */
+const PEM_TAIL = PEM_LINES[PEM_LINES.length - 1]!;
+
+const SECRETS = { SENSITIVE, PATTERN_SECRET, TOKEN, PEM_TAIL } as const;
 
 /** `surface: SECRET` for each secret a surface holds (all of them listed, not only the first). */
 function leaks(surfaces: Record<string, string>, secrets: Record<string, string> = SECRETS): string[] {
@@ -79,6 +85,8 @@ const PLAN_TEXT = [
   `      + token    = ${COLOURED_TOKEN}`,
   `      + input    = "${SENSITIVE}"`,
   '    }',
+  'Warning: the provider printed a key:',
+  PEM,
   'Plan: 1 to add, 0 to change, 0 to destroy.',
 ].join('\n');
 
@@ -216,9 +224,11 @@ describe('every surface shows the run redacted', () => {
       },
       stdout: { write: (text: string) => (annotations += text) },
       retry: { maxRetries: 0, baseDelayMs: 1 },
+      planMaxChars: 1_000,
       discovery: false,
     });
     const engine = engineOver(dir, [planting, audit(), plugin]);
+    const tasks = vi.spyOn(engine, 'runTask');
     const progress = terminal();
     const detach = attachProgress(engine, progress, coloured);
     let result: RunResult;
@@ -233,6 +243,9 @@ describe('every surface shows the run redacted', () => {
     expect(JSON.stringify(result)).toContain(PATTERN_SECRET);
 
     const shown = await shownRun(engine, result);
+    // one view, built once: by the GitHub report tap, reused for result.json and here
+    expect(tasks.mock.calls.filter(([file]) => file.endsWith('shown.worker.js'))).toHaveLength(1);
+    expect(await shownRun(engine, result)).toBe(shown);
     const html = path.join(dir, 'report.html');
     const junit = path.join(dir, 'junit.xml');
     const redactLog = async (text: string): Promise<string> => {

@@ -192,6 +192,9 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   };
   for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
   if (journal.failure) result.problems.push({ message: journal.failure });
+  // as the report plugins see it; set again below if one of them fails. An unchanged result
+  // keeps the redacted view they built (shownRun) for result.json and the CLI.
+  result.exitCode = exitCodeOf(result);
   try {
     await engine.hooks.report.promise(result);
   } catch (err) {

@@ -49,8 +49,8 @@ const CONCURRENCY = 8;
 
 /**
  * One deployment as every GitHub output shows it: its texts from the run's redacted view (`shown`),
- * its plan read from the log and redacted whole, and only then cut to a section and trimmed (a
- * cut before redaction could leave a secret's head or tail that no rule recognises).
+ * its plan section of the log redacted whole and only then trimmed (a cut before redaction could
+ * leave a secret's head or tail that no rule recognises).
  */
 async function prepare(
   engine: Engine,
@@ -61,8 +61,11 @@ async function prepare(
   let plan = '';
   if (WITH_PLAN.has(source.status)) {
     const failedAfterPlan = source.error !== undefined && source.error.stage !== 'plan';
-    const log = await redactInPool(engine, await readLog(source.logFile), engine.sensitive);
-    plan = trimLines(planSection(log, failedAfterPlan), planMaxChars * 2, (n) => `… ${n} lines …`);
+    // the sections are cut at tfo's own `$ terraform …` lines and terraform's "will perform" line,
+    // which no secret spans; the section is redacted whole, and only then trimmed
+    const section = planSection(await readLog(source.logFile), failedAfterPlan);
+    const redacted = await redactInPool(engine, section, engine.sensitive);
+    plan = trimLines(redacted, planMaxChars * 2, (n) => `… ${n} lines …`);
   }
   return {
     result: shown,
