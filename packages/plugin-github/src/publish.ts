@@ -65,7 +65,7 @@ async function prepare(
     // which no secret spans; the section is redacted whole, and only then trimmed
     const section = planSection(await readLog(source.logFile), failedAfterPlan);
     const redacted = await redactInPool(engine, section, engine.sensitive);
-    plan = trimLines(redacted, planMaxChars * 2, (n) => `… ${n} lines …`);
+    plan = trimLines(redacted, planMaxChars, (n) => `… ${n} lines …`);
   }
   return {
     result: shown,
