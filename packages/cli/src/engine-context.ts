@@ -1,10 +1,20 @@
 import { createEngine, loadConfig, type Engine } from '@tfo/engine';
 import type { GlobalOptions } from './main.js';
 
+/** The engines this process opened: their sensitive values are redacted from error messages too. */
+const opened: Engine[] = [];
+
+/** Every value terraform marked sensitive in this process's runs (for errors printed after them). */
+export function knownSensitive(): string[] {
+  return opened.flatMap((e) => [...e.sensitive]);
+}
+
 /** Loads the config and builds the engine with its plugins. */
 export async function openEngine(globals: GlobalOptions, maxWorkers?: number): Promise<Engine> {
   const loaded = await loadConfig({ cwd: globals.cwd, file: globals.config });
-  return createEngine({ config: loaded.config, cwd: loaded.dir, configFile: loaded.file, maxWorkers });
+  const engine = createEngine({ config: loaded.config, cwd: loaded.dir, configFile: loaded.file, maxWorkers });
+  opened.push(engine);
+  return engine;
 }
 
 /**

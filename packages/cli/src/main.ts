@@ -7,6 +7,7 @@ import { registerRedactCommand } from './commands/redact.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
+import { knownSensitive } from './engine-context.js';
 import { makeStyle } from './render/style.js';
 
 /** Options every command takes. */
@@ -53,14 +54,17 @@ export function reportError(thrown: unknown): number {
   const style = makeStyle(process.stderr);
   // an unwritable .tfo (or a full disk) is named with its path and fix, not a stack trace
   const err = ioErrorOf(thrown) ?? thrown;
+  // messages may carry terraform's stderr: redacted (with what this process's runs marked
+  // sensitive) before they are styled
+  const redact = (text: string): string => redactText(text, { sensitive: knownSensitive() });
   if (err instanceof TfoError) {
     const where = err.location && !err.message.includes(err.location) ? `${err.location}: ` : '';
     process.stderr.write(
-      `${style.red(`error ${err.code}`)}: ${redactText(where + err.message)}\n${style.dim(`  ${err.hint}`)}\n`,
+      `${style.red(`error ${err.code}`)}: ${redact(where + err.message)}\n${style.dim(`  ${redact(err.hint)}`)}\n`,
     );
   } else {
     process.stderr.write(
-      `${style.red('error')}: ${redactText(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
+      `${style.red('error')}: ${redact(err instanceof Error ? (err.stack ?? err.message) : String(err))}\n`,
     );
   }
   return exitCodeFor(err);

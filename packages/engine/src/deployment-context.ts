@@ -24,6 +24,25 @@ export function identityEnv(d: Deployment): Record<string, string> {
 }
 
 /**
+ * A deployment's sensitive values, each one also the engine's as soon as it is known: what is
+ * shown while the deployment still runs (progress, notices, other deployments' output) is
+ * redacted with it, not only what is shown after it ends.
+ */
+class SensitiveValues extends Set<string> {
+  readonly #all: Set<string>;
+
+  constructor(all: Set<string>) {
+    super();
+    this.#all = all;
+  }
+
+  override add(value: string): this {
+    this.#all.add(value);
+    return super.add(value);
+  }
+}
+
+/**
  * A deployment's context: what every per-deployment hook receives, with `terraform()` bound to
  * the deployment's root module, environment, data dir, signal and log. A run's pipeline and the
  * reconcile of an interrupted run build it the same way.
@@ -61,7 +80,7 @@ export function deploymentContext(
     status: 'running',
     findings: [],
     timings: [],
-    sensitive: new Set(),
+    sensitive: new SensitiveValues(engine.sensitive),
     data: new Map(),
     varFile: parts.varFile,
     before: parts.before,

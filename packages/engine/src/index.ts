@@ -66,3 +66,4 @@ export type { ChangedFiles } from './git.js';
 export { deletedDeployments, mapLimit, tfvarsMatcher } from './discovery.js';
 export { readLogWindow, safeHead, safeTail } from './log-window.js';
 export type { LogWindow } from './log-window.js';
+export { redactValue, shownRun } from './shown-run.js';

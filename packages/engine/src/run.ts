@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { redactInPool } from './redact-pool.js';
 import type { TfoConfig } from './config-schema.js';
 import { discoverDeployments } from './discovery.js';
 import { Engine } from './engine.js';
@@ -14,6 +13,7 @@ import type { Deployment, DeploymentResult, ReconciledKey, RunInfo, RunMode, Run
 import { runDeployment, slug } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { providerCliConfig } from './provider-mirror.js';
+import { redactValue, shownRun } from './shown-run.js';
 import { checkResumable, reconcileInterrupted } from './reconcile.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from './settings.js';
@@ -192,6 +192,9 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   };
   for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
   if (journal.failure) result.problems.push({ message: journal.failure });
+  // as the report plugins see it; set again below if one of them fails. An unchanged result
+  // keeps the redacted view they built (shownRun) for result.json and the CLI.
+  result.exitCode = exitCodeOf(result);
   try {
     await engine.hooks.report.promise(result);
   } catch (err) {
@@ -200,7 +203,8 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   result.exitCode = exitCodeOf(result);
   // what people may open later is redacted; the full result is the CLI's --unredacted file, and
   // the full output goes to the audit sinks
-  const shown = await redactInPool(engine, JSON.stringify(result, null, 2), engine.sensitive);
+  // the run's one redacted view (string by string, before JSON escapes anything)
+  const shown = JSON.stringify(await shownRun(engine, result), null, 2);
   await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
   journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
   engine.events.emit('run:end', { result });
@@ -226,7 +230,7 @@ async function writeStoppedResult(engine: Engine, run: RunInfo, err: unknown): P
   };
   try {
     await mkdir(run.dir, { recursive: true });
-    const shown = await redactInPool(engine, JSON.stringify(result, null, 2), engine.sensitive);
+    const shown = JSON.stringify(await redactValue(engine, result), null, 2);
     await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
   } catch {
     // the error that stopped the run is what the user must see; an unwritable run folder is

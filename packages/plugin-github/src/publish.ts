@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
-import { mapLimit, redactInPool, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
+import { mapLimit, redactInPool, shownRun, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
 import { reportCheck } from './check.js';
 import { describeRequestError } from './client.js';
 import { GITHUB_COMMENT_LIMIT, renderComment, type DeploymentView } from './comment.js';
@@ -44,64 +44,65 @@ export interface PublishInput {
 
 /** Statuses whose plan is worth showing. */
 const WITH_PLAN = new Set(['planned', 'applied', 'blocked', 'failed', 'recovered']);
-/** Pieces of one deployment are redacted in one call, joined by this line (no rule matches it). */
-const SEPARATOR = '\n\u241e\u241e\u241e\n';
 /** Deployments prepared at once (reading logs, redacting in the pool). */
 const CONCURRENCY = 8;
 
-/** Redacts several texts in one pool call; falls back to one call each if the joins moved. */
-async function redactAll(engine: Engine, pieces: readonly string[]): Promise<string[]> {
-  const joined = await redactInPool(engine, pieces.join(SEPARATOR), engine.sensitive);
-  const out = joined.split(SEPARATOR);
-  if (out.length === pieces.length) return out;
-  return Promise.all(pieces.map((p) => redactInPool(engine, p, engine.sensitive)));
-}
-
-async function prepare(engine: Engine, d: DeploymentResult, planMaxChars: number): Promise<RedactedDeployment> {
+/**
+ * One deployment as every GitHub output shows it: its texts from the run's redacted view (`shown`),
+ * its plan section of the log redacted whole and only then trimmed (a cut before redaction could
+ * leave a secret's head or tail that no rule recognises).
+ */
+async function prepare(
+  engine: Engine,
+  source: DeploymentResult,
+  shown: DeploymentResult,
+  planMaxChars: number,
+): Promise<RedactedDeployment> {
   let plan = '';
-  if (WITH_PLAN.has(d.status)) {
-    const failedAfterPlan = d.error !== undefined && d.error.stage !== 'plan';
-    // cut at lines before redaction (a secret is never half-kept), with room for what redaction adds
-    plan = trimLines(planSection(await readLog(d.logFile), failedAfterPlan), planMaxChars * 2, (n) => `… ${n} lines …`);
+  if (WITH_PLAN.has(source.status)) {
+    const failedAfterPlan = source.error !== undefined && source.error.stage !== 'plan';
+    // the sections are cut at tfo's own `$ terraform …` lines and terraform's "will perform" line,
+    // which no secret spans; the section is redacted whole, and only then trimmed
+    const section = planSection(await readLog(source.logFile), failedAfterPlan);
+    const redacted = await redactInPool(engine, section, engine.sensitive);
+    plan = trimLines(redacted, planMaxChars, (n) => `… ${n} lines …`);
   }
-  const findings = d.findings.flatMap((f) => [f.title, f.message, f.resource ?? '', f.remediation ?? '']);
-  const [key = '', file = '', error = '', redactedPlan = '', ...rest] = await redactAll(engine, [
-    d.key,
-    d.file,
-    d.error?.message ?? '',
-    plan,
-    ...findings,
-  ]);
   return {
-    result: d,
-    key,
-    file,
-    error: error || undefined,
-    plan: redactedPlan,
-    findings: d.findings.map((finding, i) => ({
+    result: shown,
+    source,
+    key: shown.key,
+    file: shown.file,
+    error: shown.error?.message || undefined,
+    plan,
+    findings: shown.findings.map((finding) => ({
       finding,
-      title: rest[i * 4] ?? '',
-      message: rest[i * 4 + 1] ?? '',
-      resource: rest[i * 4 + 2] || undefined,
-      remediation: rest[i * 4 + 3] || undefined,
+      title: finding.title,
+      message: finding.message,
+      resource: finding.resource || undefined,
+      remediation: finding.remediation || undefined,
     })),
   };
 }
 
-/** The last redaction of a whole body: what is sent is redacted even if a piece slipped through. */
-async function finalBody(engine: Engine, body: string, limit: number): Promise<string> {
-  const shown = await redactInPool(engine, body, engine.sensitive);
-  if (shown.length <= limit) return shown;
+/** A body cut to GitHub's size limit; its pieces are redacted already (nothing is redacted twice). */
+function finalBody(body: string, limit: number): string {
+  if (body.length <= limit) return body;
   const note = '\n\n… cut at GitHub’s size limit\n';
-  return shown.slice(0, limit - note.length) + note;
+  return body.slice(0, limit - note.length) + note;
 }
 
 /** Step summary, annotations, comment and check; returns the problems, one per failed output. */
 export async function publish(input: PublishInput): Promise<string[]> {
   const { engine, ctx, opts, result } = input;
   const problems: string[] = [];
+  // the run's one redacted view: every text below comes from it (or from a log redacted whole)
+  const shown = await shownRun(engine, result);
   const deployments = sortForReview(
-    await mapLimit(result.deployments, CONCURRENCY, (d) => prepare(engine, d, opts.planMaxChars)),
+    await mapLimit(
+      result.deployments.map((d, i) => [d, shown.deployments[i]!] as const),
+      CONCURRENCY,
+      ([d, s]) => prepare(engine, d, s, opts.planMaxChars),
+    ),
   );
   const verdict = verdictOf(result);
   const mode = result.run.mode;
@@ -111,13 +112,10 @@ export async function publish(input: PublishInput): Promise<string[]> {
     ? `\`${report}\` in the \`${opts.reportArtifact}\` artifact of [this workflow run](${ctx.runUrl})`
     : `\`${report}\``;
   const header: HeaderContext = {
-    result,
+    result: shown,
     verdict,
-    problems: await redactAll(
-      engine,
-      result.problems.map((p) => (p.plugin ? `${p.plugin}: ${p.message}` : p.message)),
-    ),
-    deleted: result.deleted,
+    problems: shown.problems.map((p) => (p.plugin ? `${p.plugin}: ${p.message}` : p.message)),
+    deleted: shown.deleted,
     sha: ctx.sha || undefined,
     runUrl: ctx.runUrl,
     pointer,
@@ -127,7 +125,7 @@ export async function publish(input: PublishInput): Promise<string[]> {
 
   if (opts.stepSummary && ctx.stepSummary) {
     try {
-      await appendStepSummary(ctx.stepSummary, await finalBody(engine, `${summary}\n`, Number.MAX_SAFE_INTEGER));
+      await appendStepSummary(ctx.stepSummary, `${summary}\n`);
     } catch (err) {
       problems.push(`step summary not written to ${ctx.stepSummary}: ${(err as Error).message}`);
     }
@@ -135,7 +133,7 @@ export async function publish(input: PublishInput): Promise<string[]> {
 
   if (opts.annotations) {
     const commands = await annotations(deployments, ctx, result, opts.maxAnnotations);
-    const text = await redactInPool(engine, commands.map(annotationCommand).join('\n'), engine.sensitive);
+    const text = commands.map(annotationCommand).join('\n');
     if (text) input.stdout.write(`${text}\n`);
   }
 
@@ -156,7 +154,7 @@ export async function publish(input: PublishInput): Promise<string[]> {
           pointer,
           { maxChars: opts.maxCommentChars, maxParts: opts.maxComments, planMaxChars: opts.planMaxChars },
         );
-        const bodies = await Promise.all(rendered.bodies.map((b) => finalBody(engine, b, GITHUB_COMMENT_LIMIT)));
+        const bodies = rendered.bodies.map((b) => finalBody(b, GITHUB_COMMENT_LIMIT));
         await upsertSticky(octokit, { owner: ctx.owner, repo: ctx.repo, issue, name }, bodies);
       }
     } catch (err) {
@@ -175,8 +173,8 @@ export async function publish(input: PublishInput): Promise<string[]> {
           sha: ctx.sha,
           name,
           verdict,
-          title: `${VERDICT_TEXT[verdict]}: ${tally(result)}`,
-          summary: await finalBody(engine, summary, 65_535),
+          title: `${VERDICT_TEXT[verdict]}: ${tally(shown)}`,
+          summary: finalBody(summary, 65_535),
           detailsUrl: ctx.runUrl,
         },
         opts.check,
@@ -209,14 +207,17 @@ async function annotations(
   const out: Annotation[] = [];
   const cwd = result.run.cwd;
   for (const d of deployments) {
-    const file = repoPath(ctx.workspace, cwd, d.result.file);
-    const tfvars = d.findings.some((f) => f.resource) ? await readText(path.resolve(cwd, d.result.file)) : '';
-    for (const f of d.findings) {
+    // locations (paths, lines) from the deployment as it ran; texts from the redacted view
+    const source = d.source ?? d.result;
+    const file = repoPath(ctx.workspace, cwd, source.file);
+    const tfvars = d.findings.some((f) => f.resource) ? await readText(path.resolve(cwd, source.file)) : '';
+    for (const [i, f] of d.findings.entries()) {
       if (f.finding.waived) continue;
+      const placed = source.findings[i] ?? f.finding;
       out.push({
         level: f.finding.level === 'deny' ? 'error' : 'warning',
-        file: f.finding.file ? repoPath(ctx.workspace, cwd, f.finding.file) : file,
-        line: lineForResource(tfvars, f.finding.resource),
+        file: placed.file ? repoPath(ctx.workspace, cwd, placed.file) : file,
+        line: lineForResource(tfvars, placed.resource),
         title: `${f.finding.ruleId}${f.resource ? ` ${f.resource}` : ''}`,
         message: [f.title, f.message, f.remediation ? `Fix: ${f.remediation}` : ''].filter(Boolean).join('\n'),
       });

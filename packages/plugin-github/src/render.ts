@@ -10,7 +10,10 @@ import { code, count, text } from './markdown.js';
 
 /** One deployment's texts after redaction: what every output is rendered from. */
 export interface RedactedDeployment {
+  /** The deployment in the run's redacted view (every string redacted). */
   result: DeploymentResult;
+  /** The deployment as it ran: its file paths place annotations; its texts are never shown. */
+  source?: DeploymentResult | undefined;
   key: string;
   file: string;
   error?: string | undefined;

@@ -12,7 +12,7 @@ import {
   type Plugin,
   type Severity,
   parsePluginOptions,
-  redactInPool,
+  shownRun,
 } from '@tfo/engine';
 import { z } from 'zod';
 import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
@@ -156,17 +156,6 @@ export async function policyMetadata(
   return (await evaluatePlan(engine, policy, EMPTY_PLAN, '(metadata)', options)).metadata;
 }
 
-/** Texts redacted in one pool call, joined by a line no rule matches; one call each if a join moved. */
-const SEPARATOR = '\n\u241e\u241e\u241e\n';
-
-function poolRedactor(engine: Engine): (texts: readonly string[]) => Promise<string[]> {
-  return async (texts) => {
-    const out = (await redactInPool(engine, texts.join(SEPARATOR), engine.sensitive)).split(SEPARATOR);
-    if (out.length === texts.length) return out;
-    return Promise.all(texts.map((t) => redactInPool(engine, t, engine.sensitive)));
-  };
-}
-
 /**
  * `data.tfo_select` for a profile (and its per-rule profile overrides): the rules it leaves out do
  * not run at all (`lib.on` guards every rule body). Without a profile every rule runs, and
@@ -239,7 +228,8 @@ export function opa(options: OpaOptions): OpaPlugin {
 
       engine.hooks.report.tapPromise(stage, async (result) => {
         const file = opts.sarif ? path.resolve(cwd, opts.sarif) : path.join(result.run.dir, 'policy.sarif');
-        await writeSarif(file, result, cwd, { metadata, redact: poolRedactor(engine) });
+        // texts from the run's one redacted view (with its sensitive values); locations from the result
+        await writeSarif(file, result, cwd, { metadata, shown: await shownRun(engine, result) });
       });
     },
   };

@@ -46,6 +46,11 @@ export interface SarifOptions {
   metadata?: EvaluateResult['metadata'] | undefined;
   /** Default: the engine's pattern redaction (no sensitive values of a run). */
   redact?: TextRedactor | undefined;
+  /**
+   * writeSarif: the run's redacted view (the engine's `shownRun`): the texts shown are its
+   * findings', already redacted with the run's sensitive values, and are not redacted again.
+   */
+  shown?: RunResult | undefined;
   /** Prefix of the tfvars paths (which are relative to the config folder) to make them repository-relative. */
   uriPrefix?: string | undefined;
 }
@@ -161,7 +166,15 @@ export async function writeSarif(
   cwd: string,
   options: SarifOptions = {},
 ): Promise<void> {
-  const findings = result.deployments.flatMap((d) => d.findings.filter((f) => f.source === 'opa'));
+  const opaFindings = (r: RunResult): Finding[] =>
+    r.deployments.flatMap((d) => d.findings.filter((f) => f.source === 'opa'));
+  const findings = opaFindings(result);
+  let redact = options.redact;
+  if (options.shown) {
+    // the view's findings, one for one with the result's (same order; only strings differ)
+    const shownTexts = opaFindings(options.shown).flatMap(findingTexts);
+    redact = async () => shownTexts;
+  }
   const texts = new Map<string, string>();
   for (const f of findings) {
     if (f.file && !texts.has(f.file))
@@ -170,6 +183,7 @@ export async function writeSarif(
   const sarif = await buildSarif(findings, (f) => lineOf(f, texts.get(f.file ?? '') ?? ''), {
     uriPrefix: repoPrefix(cwd),
     ...options,
+    redact,
   });
   await mkdir(path.dirname(file), { recursive: true });
   await writeFile(file, `${JSON.stringify(sarif, null, 2)}\n`);

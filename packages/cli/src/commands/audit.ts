@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { redactText, TfoError, type Engine } from '@tfo/engine';
+import { TfoError, type Engine } from '@tfo/engine';
 import {
   anchorStoresOf,
   auditDir,
@@ -18,6 +18,8 @@ import {
 } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
+import { printRedacted } from '../render/print.js';
+import { sensitiveOfRuns } from '../report/run-files.js';
 import type { GlobalOptions } from '../main.js';
 
 interface QueryFlags {
@@ -29,11 +31,6 @@ interface QueryFlags {
   until?: string;
   action?: string;
   output?: boolean;
-}
-
-/** Shown output is redacted; the record's full terraform output only with --output (and then redacted too). */
-function print(globals: GlobalOptions, json: unknown, text: string): void {
-  process.stdout.write(redactText(globals.json ? `${JSON.stringify(json, null, 2)}\n` : text));
 }
 
 /** Opens the engine (for the config's sinks), runs `fn`, and closes it. */
@@ -220,7 +217,19 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
           ? records.map((r) => `${recordLine(r)}\n${r.output ?? ''}`).join('\n')
           : records.map((r) => `${recordLine(r)}\n`).join('');
         const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
-        print(globals, { source: source.kind, ...from, records: shown }, `${text}${records.length} record(s)\n`);
+        // records hold terraform's full output: shown redacted, with the sensitive values of their
+        // runs' saved plans where the run folders are still here
+        const sensitive = await sensitiveOfRuns(
+          engine.settings.stateDir,
+          records.map((r) => (r as { runId?: string }).runId ?? ''),
+        );
+        await printRedacted(
+          engine,
+          globals,
+          { source: source.kind, ...from, records: shown },
+          `${text}${records.length} record(s)\n`,
+          sensitive,
+        );
         setCode(0);
       }),
     );
@@ -237,7 +246,7 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
         // the anchors name the configured trail's records: another folder has none to check against
         const stores = path.resolve(dir) === path.resolve(configured) ? anchorStoresOf(engine) : [];
         const result = await verifyTrail(dir, stores);
-        print(globals, { ...result.chain, ...result }, verifyText(result));
+        await printRedacted(engine, globals, { ...result.chain, ...result }, verifyText(result));
         setCode(result.ok ? 0 : 1);
       }),
     );
@@ -249,9 +258,20 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
     .action((flags: { since: string }, cmd: Command) =>
       withEngine(cmd, async (globals, engine) => {
         const source = sourceOf(engine, globals);
-        const report = complianceReport(await readRecords(engine, source, { since: flags.since }), flags.since);
+        const records = await readRecords(engine, source, { since: flags.since });
+        const report = complianceReport(records, flags.since);
         const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
-        print(globals, { source: source.kind, ...from, ...report }, reportText(report));
+        const sensitive = await sensitiveOfRuns(
+          engine.settings.stateDir,
+          records.map((r) => (r as { runId?: string }).runId ?? ''),
+        );
+        await printRedacted(
+          engine,
+          globals,
+          { source: source.kind, ...from, ...report },
+          reportText(report),
+          sensitive,
+        );
         setCode(0);
       }),
     );

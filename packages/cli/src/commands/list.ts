@@ -1,4 +1,4 @@
-import { listDeployments, redactText } from '@tfo/engine';
+import { listDeployments, redactText, redactValue } from '@tfo/engine';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -26,12 +26,15 @@ export function registerListCommand(program: Command, setCode: (code: number) =>
             services: d.services,
             rootModule: d.rootModule,
           }));
-          process.stdout.write(`${redactText(JSON.stringify({ deployments: rows, deleted: run.deleted }, null, 2))}\n`);
+          const shown = await redactValue(engine, { deployments: rows, deleted: run.deleted });
+          process.stdout.write(`${JSON.stringify(shown, null, 2)}\n`);
         } else {
-          const width = Math.max(4, ...deployments.map((d) => d.file.length));
+          // redacted before the columns are padded
+          const shown = deployments.map((d) => ({ file: redactText(d.file), key: redactText(d.key) }));
+          const width = Math.max(4, ...shown.map((d) => d.file.length));
           process.stdout.write(`${'FILE'.padEnd(width)}  STATE KEY\n`);
-          for (const d of deployments) process.stdout.write(`${d.file.padEnd(width)}  ${d.key}\n`);
-          for (const del of run.deleted) process.stdout.write(`deleted: ${del.file}: ${del.reason}\n`);
+          for (const d of shown) process.stdout.write(`${d.file.padEnd(width)}  ${d.key}\n`);
+          for (const del of run.deleted) process.stdout.write(`${redactText(`deleted: ${del.file}: ${del.reason}`)}\n`);
           process.stdout.write(`${deployments.length} deployment(s)\n`);
         }
         setCode(0);

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { redactText, TfoError, type Engine, type PlanJson } from '@tfo/engine';
+import { redactText, sensitiveOfPlan, TfoError, type Engine, type PlanJson } from '@tfo/engine';
 import { applyWaivers, evaluatePlan, resolvePolicy, runPolicyTests, toFindings, type OpaPlugin } from '@tfo/plugin-opa';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
 import { collect, numberIn } from '../options.js';
+import { printRedacted } from '../render/print.js';
 
 function opaOf(engine: Engine): OpaPlugin {
   const plugin = engine.plugins.find((p) => p.name === 'opa') as OpaPlugin | undefined;
@@ -38,7 +39,8 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
         threshold: flags.threshold,
         cwd: globals.cwd,
       });
-      process.stdout.write(`${result.output}\n`);
+      // opa's output may quote fixture values: shown redacted like everything tfo prints
+      process.stdout.write(`${redactText(result.output)}\n`);
       if (result.coverage) process.stdout.write(`coverage ${result.coverage.percent.toFixed(1)}%\n`);
       setCode(result.exitCode === 0 ? 0 : 1);
     });
@@ -73,21 +75,15 @@ export function registerPolicyCommands(program: Command, setCode: (code: number)
         const findings = applyWaivers(toFindings(result, file, options.failOn, options), options.waivers);
         const denied = findings.filter((f) => f.level === 'deny' && !f.waived);
         const warned = findings.filter((f) => f.level === 'warn' && !f.waived);
-        if (globals.json) {
-          process.stdout.write(`${redactText(JSON.stringify({ findings }, null, 2))}\n`);
-        } else {
-          for (const f of findings) {
-            const tag = f.waived ? 'WAIVED' : f.level === 'deny' ? 'FAIL' : 'WARN';
-            process.stdout.write(
-              redactText(
-                `${tag}${f.unknown ? ' (unknown)' : ''} - ${f.resource ?? ''} - ${f.ruleId} (${f.severity}) ${f.message}\n`,
-              ),
-            );
-          }
-          process.stdout.write(
-            `${findings.length} finding(s): ${denied.length} failure(s), ${warned.length} warning(s)\n`,
-          );
-        }
+        // findings quote the plan: redacted with the values the plan itself marks sensitive
+        const sensitive = new Set<string>();
+        sensitiveOfPlan(plan, sensitive);
+        const lines = findings.map((f) => {
+          const tag = f.waived ? 'WAIVED' : f.level === 'deny' ? 'FAIL' : 'WARN';
+          return `${tag}${f.unknown ? ' (unknown)' : ''} - ${f.resource ?? ''} - ${f.ruleId} (${f.severity}) ${f.message}\n`;
+        });
+        const total = `${findings.length} finding(s): ${denied.length} failure(s), ${warned.length} warning(s)\n`;
+        await printRedacted(engine, globals, { findings }, lines.join('') + total, sensitive);
         setCode(denied.length > 0 ? 2 : warned.length > 0 && flags.failOnWarn ? 1 : 0);
       } finally {
         await engine.close();

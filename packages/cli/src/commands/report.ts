@@ -39,7 +39,13 @@ async function reportCommand(flags: ReportFlags, globals: GlobalOptions): Promis
     const html =
       flags.html || !flags.junit ? path.resolve(globals.cwd, flags.html ?? path.join(dir, 'report.html')) : undefined;
     const junit = flags.junit ? path.resolve(globals.cwd, flags.junit) : undefined;
-    const outcome = await writeReports(result, (text) => redactInPool(engine, text, sensitive), { html, junit });
+    // result.json is the run's redacted view as the engine wrote it: only the logs are redacted here
+    const outcome = await writeReports(
+      result,
+      (text) => redactInPool(engine, text, sensitive),
+      { html, junit },
+      { shown: result },
+    );
     if (outcome.failed.length > 0) {
       const { file, error } = outcome.failed[0]!;
       throw new TfoError('TFO_ERR_USAGE', `${file} could not be written: ${error.message}`, { cause: error });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { executeRun, redactInPool, type Engine, type RunResult } from '@tfo/engine';
+import { executeRun, redactInPool, shownRun, type Engine, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -74,16 +74,17 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
   let code = result.exitCode;
   try {
     const sensitive = engine.sensitive;
-    const outputs = await writeOutputs(engine, result, flags, globals);
+    // the run's one redacted view (built when the engine wrote result.json): rendered, not redacted again
+    const shown = await shownRun(engine, result);
+    const outputs = await writeOutputs(engine, result, shown, flags, globals);
     if (globals.json) {
       // the engine wrote the result redacted beside the run: the same text, not redacted again
       process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
     } else {
-      process.stderr.write(await redactInPool(engine, renderSummary(result, style), sensitive));
-      for (const r of result.reconciled ?? []) {
+      process.stderr.write(renderSummary(shown, style));
+      for (const r of shown.reconciled ?? []) {
         const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
-        const shown = await redactInPool(engine, line, sensitive);
-        process.stderr.write(`${r.ok ? style.dim(shown) : style.red(shown)}\n`);
+        process.stderr.write(`${r.ok ? style.dim(line) : style.red(line)}\n`);
       }
       for (const line of outputs.lines)
         process.stderr.write(`${style.dim(await redactInPool(engine, line, sensitive))}\n`);
@@ -106,6 +107,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
 async function writeOutputs(
   engine: Engine,
   result: RunResult,
+  shown: RunResult,
   flags: RunFlags,
   globals: GlobalOptions,
 ): Promise<{ lines: string[]; problems: string[] }> {
@@ -123,7 +125,12 @@ async function writeOutputs(
     }
   }
   try {
-    const outcome = await writeReports(result, (text) => redactInPool(engine, text, engine.sensitive), { html, junit });
+    const outcome = await writeReports(
+      result,
+      (text) => redactInPool(engine, text, engine.sensitive),
+      { html, junit },
+      { shown },
+    );
     for (const file of outcome.written) lines.push(`${file === html ? 'report' : 'junit'}: ${file}`);
     for (const { file, error } of outcome.failed) {
       if (file === html) lines.push(`warning: the HTML report could not be written to ${file}: ${error.message}`);

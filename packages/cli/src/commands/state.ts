@@ -12,16 +12,13 @@ import {
 import { auditAction } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
+import { printRedacted } from '../render/print.js';
 import type { GlobalOptions } from '../main.js';
 
 function storeOf(engine: Engine): StateStore {
   const store = engine.stateStore;
   if (!store) throw new TfoError('TFO_ERR_USAGE', 'no configured plugin provides a state store');
   return store;
-}
-
-function print(globals: GlobalOptions, json: unknown, text: string): void {
-  process.stdout.write(redactText(globals.json ? `${JSON.stringify(json, null, 2)}\n` : text));
 }
 
 /** What a restore orphans, for the audit record: the addresses, none, or unknown with why. */
@@ -91,13 +88,13 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
     .command('list')
     .description('state keys with serial, last modified and last backup')
     .action((_flags: unknown, cmd: Command) =>
-      withStore(cmd, async (store, globals) => {
+      withStore(cmd, async (store, globals, engine) => {
         const rows = await store.list();
         const lines = rows.map(
           (r) =>
             `${r.key}  serial ${r.serial ?? '?'}  modified ${r.lastModified ?? '-'}  backup ${r.lastBackup ?? 'none'}`,
         );
-        print(globals, rows, `${lines.join('\n')}\n${rows.length} key(s)\n`);
+        await printRedacted(engine, globals, rows, `${lines.join('\n')}\n${rows.length} key(s)\n`);
         setCode(0);
       }),
     );
@@ -122,7 +119,12 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
           `last good inputs: ${lastGood ? `${lastGood.sha256.slice(0, 12)} from run ${lastGood.runId}` : 'none'}`,
           '',
         ].join('\n');
-        print(globals, { key: k, backups, runs, lastGood: lastGood && { ...lastGood, tfvars: undefined } }, text);
+        await printRedacted(
+          engine,
+          globals,
+          { key: k, backups, runs, lastGood: lastGood && { ...lastGood, tfvars: undefined } },
+          text,
+        );
         setCode(0);
       }),
     );
@@ -156,7 +158,7 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
               : `no resources orphaned (compared with ${out.orphansAgainst})`,
           '',
         ].join('\n');
-        print(globals, { ...out, orphaned: out.orphaned ?? null }, text);
+        await printRedacted(engine, globals, { ...out, orphaned: out.orphaned ?? null }, text);
         setCode(code);
       }),
     );
@@ -185,7 +187,7 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
           : out.holder
             ? `the lock of ${k} changed while unlocking (released or taken afresh): run the command again\n`
             : 'no lock held\n';
-        print(globals, out, text);
+        await printRedacted(engine, globals, out, text);
         setCode(out.removed || !out.holder ? code : 1);
       }),
     );

@@ -9,15 +9,18 @@ interface Running {
   lane: number;
 }
 
-function doneLine(r: DeploymentResult, style: Style): string {
+/** Texts are redacted before they are styled: the redactor drops colour codes (it reads through them). */
+type Redact = (text: string) => string;
+
+function doneLine(r: DeploymentResult, style: Style, redact: Redact): string {
   const moved = r.changes ? stateChangesText(r.changes) : '';
   const ch = r.changes
     ? ` +${r.changes.add} ~${r.changes.change} -${r.changes.destroy}${moved ? ` ${moved}` : ''}`
     : '';
   const bad = r.status === 'failed' || r.status === 'blocked';
   const status = bad ? style.red(r.status) : r.status === 'recovered' ? style.yellow(r.status) : style.green(r.status);
-  const why = r.error ? ` (${r.error.stage}: ${r.error.message})` : '';
-  return `${status.padEnd(style.color ? 20 : 10)} ${r.key}${ch} ${style.dim(formatMs(r.durationMs))}${why}`;
+  const why = r.error ? redact(` (${r.error.stage}: ${r.error.message})`) : '';
+  return `${status.padEnd(style.color ? 20 : 10)} ${redact(`${r.key}${ch}`)} ${style.dim(formatMs(r.durationMs))}${why}`;
 }
 
 /**
@@ -26,6 +29,7 @@ function doneLine(r: DeploymentResult, style: Style): string {
  */
 export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style: Style): () => void {
   const running = new Map<string, Running>();
+  const redact: Redact = (text) => redactText(text, { sensitive: engine.sensitive });
   const tty = Boolean(stream.isTTY) && process.env.CI !== 'true';
   let drawn = 0;
   let total = 0;
@@ -42,7 +46,7 @@ export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style
     const lines = [...running.entries()]
       .sort((a, b) => a[1].lane - b[1].lane)
       .map(([key, r]) =>
-        `  ${style.cyan(r.stage.padEnd(8))} ${key} ${style.dim(`${formatMs(now - r.since)} (${r.stage} ${formatMs(now - r.stageSince)})`)}`.slice(
+        `  ${style.cyan(r.stage.padEnd(8))} ${redact(key)} ${style.dim(`${formatMs(now - r.since)} (${r.stage} ${formatMs(now - r.stageSince)})`)}`.slice(
           0,
           width + (style.color ? 30 : 0),
         ),
@@ -51,32 +55,35 @@ export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style
     stream.write(`${lines.join('\n')}\n`);
     drawn = lines.length;
   };
+  /** `text` is made of redacted pieces and styling. */
   const println = (text: string): void => {
     clear();
-    stream.write(`${redactText(text, { sensitive: engine.sensitive })}\n`);
+    stream.write(`${text}\n`);
     draw();
   };
   const stamp = (): string => style.dim(new Date().toISOString().slice(11, 19));
   const offs = [
     engine.events.on('run:start', (e) => {
       total = e.total;
-      println(`${style.bold(`tfo ${e.run.mode}`)} ${e.run.id}: ${e.total} deployment(s), ${e.workers} at a time`);
+      println(
+        `${style.bold(`tfo ${e.run.mode}`)} ${redact(`${e.run.id}: ${e.total} deployment(s), ${e.workers} at a time`)}`,
+      );
     }),
     engine.events.on('deployment:stage', (e) => {
       const now = Date.now();
       const r = running.get(e.key);
       running.set(e.key, { file: e.file, stage: e.stage, since: r?.since ?? now, stageSince: now, lane: e.lane });
       if (tty) draw();
-      else println(`${stamp()} ${e.stage.padEnd(8)} ${e.key}`);
+      else println(`${stamp()} ${redact(`${e.stage.padEnd(8)} ${e.key}`)}`);
     }),
-    engine.events.on('deployment:waiting', (e) => println(`${stamp()} waiting  ${e.key}: ${e.reason}`)),
+    engine.events.on('deployment:waiting', (e) => println(`${stamp()} ${redact(`waiting  ${e.key}: ${e.reason}`)}`)),
     engine.events.on('deployment:done', (e) => {
       running.delete(e.result.key);
       finished += 1;
-      println(`${tty ? '' : `${stamp()} `}${doneLine(e.result, style)}`);
+      println(`${tty ? '' : `${stamp()} `}${doneLine(e.result, style, redact)}`);
     }),
     engine.events.on('notice', (e) => {
-      const text = `${e.level}: ${e.key ? `${e.key}: ` : ''}${e.message}`;
+      const text = redact(`${e.level}: ${e.key ? `${e.key}: ` : ''}${e.message}`);
       println(e.level === 'info' ? text : e.level === 'warn' ? style.yellow(text) : style.red(text));
     }),
   ];

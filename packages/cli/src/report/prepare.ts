@@ -27,6 +27,12 @@ export interface PrepareOptions {
   minLogChars?: number;
   maxLogChars?: number;
   now?: Date;
+  /**
+   * The run's redacted view when the caller has it (the engine's `shownRun`, or a result.json,
+   * which is written from it): shown as it is. Without it, the result is redacted here, string by
+   * string with the redactor.
+   */
+  shown?: RunResult | undefined;
 }
 
 const DEFAULTS = { logBudgetChars: 8 * 1024 * 1024, minLogChars: 16 * 1024, maxLogChars: 64 * 1024 };
@@ -37,14 +43,12 @@ export function logLimit(count: number, options: PrepareOptions = {}): number {
   return Math.max(o.minLogChars, Math.min(o.maxLogChars, Math.floor(o.logBudgetChars / Math.max(1, count))));
 }
 
-/** The result with every string redacted: as one JSON text (as `--json` is), else leaf by leaf. */
+/**
+ * The result with every string redacted, string by string: never as one JSON text, whose escapes
+ * (`\u001b` for a colour code, `\"` for a quote) would stand between a secret and the rules.
+ */
 export async function redactResult(result: RunResult, redact: Redactor): Promise<RunResult> {
-  const text = await redact(JSON.stringify(result));
-  try {
-    return JSON.parse(text) as RunResult;
-  } catch {
-    return (await redactLeaves(result, redact)) as RunResult;
-  }
+  return (await redactLeaves(result, redact)) as RunResult;
 }
 
 async function redactLeaves(value: unknown, redact: Redactor): Promise<unknown> {
@@ -110,7 +114,7 @@ export async function prepareReport(
   redact: Redactor,
   options: PrepareOptions = {},
 ): Promise<ReportData> {
-  const shown = await redactResult(result, redact);
+  const shown = options.shown ?? (await redactResult(result, redact));
   const limit = logLimit(result.deployments.length, options);
   const logs = new Map<string, LogView>();
   // a few at a time: each reads up to READ_LIMIT_BYTES of its log

@@ -30,7 +30,10 @@ export interface ReportOutcome {
   failed: Array<{ file: string; error: Error }>;
 }
 
-/** Redacts what the run shows once, then writes the HTML report and/or the JUnit XML of it. */
+/**
+ * Writes the HTML report and/or the JUnit XML of a run: from its redacted view when
+ * `options.shown` is given, else redacted here once; logs are redacted with `redact`.
+ */
 export async function writeReports(
   result: RunResult,
   redact: Redactor,
