@@ -192,8 +192,8 @@ function goOf(text) {
   go.push(...matchesOf(text, /"SecretAccessKey": "([^"]{16,})"/g));
   go.push(...matchesOf(text, /^CREDENTIALS\t\S+\t\S+\t(\S+)\t(\S+)/gm));
   go.push(...matchesOf(text, /^CREDENTIALS\t\S+\t\S+\t\S+\t(\S+)/gm));
-  go.push(...matchesOf(text, /\|\s+SecretAccessKey\s+\|\s+(\S+)\s+\|/g));
-  go.push(...matchesOf(text, /\|\s+SessionToken\s+\|\s+(\S+)\s+\|/g));
+  go.push(...matchesOf(text, /\|\s*SecretAccessKey\s*\|\s*(\S+)\s*\|/g));
+  go.push(...matchesOf(text, /\|\s*SessionToken\s*\|\s*(\S+)\s*\|/g));
   go.push(...matchesOf(text, /Signature=([0-9a-f]{64})/g));
   go.push(...matchesOf(text, /Signature:\n([0-9a-f]{64})/g));
   go.push(...matchesOf(text, /x-amz-security-token:([A-Za-z0-9/+=]{40,})/g));

@@ -10,7 +10,7 @@ const SECRET_FORMS = [
   /"SecretAccessKey":\s*"([A-Za-z0-9/+]{40})"/g,
   /"secret":\s*"([A-Za-z0-9/+]{40})"/g,
   /^CREDENTIALS\t\S+\t\S+\t([A-Za-z0-9/+]{40})\t/gm,
-  /\|\s+SecretAccessKey\s+\|\s+([A-Za-z0-9/+]{40})\s+\|/g,
+  /\|\s*SecretAccessKey\s*\|\s*([A-Za-z0-9/+]{40})\s*\|/g,
   /AWS_SECRET_ACCESS_KEY=([A-Za-z0-9/+]{40})\b/g,
 ];
 
