@@ -2,8 +2,8 @@
 // go and what must stay judged from what each value is (never from what a redactor does).
 import { stripVTControlCharacters } from 'node:util';
 import { SECRETS, PEM } from './corpus-secrets.mjs';
-import { secretString, USER_DATA, USER_DATA_NEW } from './corpus-terraform.mjs';
-import { chunks, httpExchanges, logEntries, makeCase, matchesOf, planBlocks, stateResources } from './corpus-cases.mjs';
+import { secretString } from './corpus-terraform.mjs';
+import { chunks, httpExchanges, makeCase, matchesOf, planBlocks, stateResources } from './corpus-cases.mjs';
 
 const ADDRESSES = [
   'aws_s3_bucket.artifacts',
@@ -142,8 +142,6 @@ export function terraformCases(runs) {
     secretString(update ? SECRETS.dbPasswordNew : SECRETS.dbPassword),
   ];
   const stateSensitive = (update) => [...planSensitive(update), key.secret, key.ses_smtp_password_v4].filter(Boolean);
-  void USER_DATA;
-  void USER_DATA_NEW;
 
   const files = {};
   const add = (file, c) => {
@@ -292,5 +290,4 @@ function logCases(run, secret, emit) {
   // and a stretch of ordinary entries, which must stay as they are
   const quiet = other.filter((e) => !loud.includes(e));
   if (quiet.length) emit('ordinary entries', quiet.slice(0, 25).join('\n'));
-  void logEntries;
 }
