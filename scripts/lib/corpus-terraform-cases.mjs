@@ -170,6 +170,7 @@ export function terraformCases(runs) {
       'update-plan-colour',
       'update-plan-trace',
       'update-apply-json',
+      'retag-apply-no-color',
     ].includes(run.step)
       ? planSensitive(run.update)
       : stateSensitive(run.update);
@@ -233,6 +234,12 @@ export function terraformCases(runs) {
         logCases(run, secret, (name, input) => caseOf(file, `${run.step}: ${name}`, run, input, sensitive));
         break;
       }
+      case 'retag-apply-no-color':
+        planBlocks(run.stdout).forEach((block, i) => {
+          const addr = /# ([\w.[\]"-]+)/.exec(block)?.[1] ?? `part ${i + 1}`;
+          caseOf('terraform-apply.json', `apply -no-color: ${addr}`, run, block, sensitive);
+        });
+        break;
       case 'output':
       case 'output-json':
       case 'output-raw':

@@ -171,7 +171,7 @@ chpasswd:
 /** The secret_string terraform computes (jsonencode sorts keys). */
 export const secretString = (password) => JSON.stringify({ api_token: SECRETS.apiToken, password, username: 'app' });
 
-function vars(update) {
+function vars(update, environment = update ? 'staging' : 'dev') {
   return {
     db_password: update ? SECRETS.dbPasswordNew : SECRETS.dbPassword,
     tls_private_key_pem: PEM + '\n',
@@ -179,7 +179,7 @@ function vars(update) {
     rds_password: SECRETS.rdsPassword,
     user_data: update ? USER_DATA_NEW : USER_DATA,
     instance_user_data: USER_DATA,
-    environment: update ? 'staging' : 'dev',
+    environment,
   };
 }
 
@@ -219,7 +219,8 @@ export async function runTerraform({ work, endpoint, onStep = () => {} }) {
     out.push({ step, command, stdout: r.stdout, stderr: r.stderr, update });
     return r;
   };
-  const setVars = (u) => writeFile(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(vars(u), null, 2));
+  const setVars = (u, environment) =>
+    writeFile(path.join(dir, 'terraform.tfvars.json'), JSON.stringify(vars(u, environment), null, 2));
 
   await setVars(false);
   await run('init', ['init', '-input=false']);
@@ -242,5 +243,8 @@ export async function runTerraform({ work, endpoint, onStep = () => {} }) {
   await run('update-plan-trace', ['plan', '-input=false', '-no-color', '-out=update.tfplan'], { TF_LOG: 'TRACE' });
   await run('update-apply-json', ['apply', '-input=false', '-json', 'update.tfplan']);
   await run('update-state-pull', ['state', 'pull']);
+  // a tag change applied straight away without colour: the plan, the progress and the outputs
+  await setVars(true, 'prod');
+  await run('retag-apply-no-color', ['apply', '-input=false', '-no-color', '-auto-approve']);
   return out;
 }

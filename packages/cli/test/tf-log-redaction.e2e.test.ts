@@ -237,8 +237,11 @@ describe('tfo plan and apply with TF_LOG=DEBUG', () => {
     const names = looked.map((l) => l.name);
     console.log(`tf-log-redaction: looked at ${looked.length} files and streams:\n  ${names.join('\n  ')}`);
     expect(looked.length).toBeGreaterThan(0);
-    expect(names.some((n) => n.endsWith('terraform.log'))).toBe(true);
+    // each kind of file written for people was there to be read
+    for (const end of ['terraform.log', 'result.json', 'report.html', 'policy.sarif'])
+      expect(names.filter((n) => n.endsWith(end)).length, end).toBe(2);
     expect(names).toContain('step-summary.md');
+    expect(names).toContain('junit.xml');
 
     const leaks: string[] = [];
     for (const { name, text } of looked)
