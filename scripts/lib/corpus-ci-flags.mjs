@@ -198,7 +198,7 @@ export function flagCases(add, aws) {
   );
   add(
     'token right after a colour code',
-    'coloured key/value output of a setup script',
+    'coloured key/value output of a setup script; the vault token alone on its line is a known secret',
     [
       `${c('32', 'API token:')}${c('33', S.apiToken)}`,
       `${ESC}[33m${S.cliToken}${ESC}[0m  <- vault token`,
@@ -207,6 +207,8 @@ export function flagCases(add, aws) {
     ].join('\n'),
     [S.apiToken, S.cliToken],
     ['API token:', 'vault token', 'region:'],
+    // a token alone on its line is marked by nothing: tfo knows it (`--known-secrets`)
+    [S.cliToken],
   );
   add(
     'password right after a colour code in a plan line',

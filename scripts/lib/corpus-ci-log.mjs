@@ -60,11 +60,14 @@ const STAY_PATTERNS = [
 /** Cases and the function that adds one (dropped when none of its strings occurs in its input). */
 export function collector() {
   const cases = [];
-  const add = (name, source, input, go, stay = []) => {
+  // `sensitive`: values tfo knows as secrets (`--known-secrets`, a plan's sensitive values) -
+  // for secrets that nothing in the text marks, which only a known value can remove
+  const add = (name, source, input, go, stay = [], sensitive = []) => {
     const made = makeCase({
       name,
       source,
       input,
+      sensitive,
       go,
       stay: [...STAY_COMMON, ...stay, ...STAY_PATTERNS.flatMap((re) => matchesOf(stripVTControlCharacters(input), re))],
     });

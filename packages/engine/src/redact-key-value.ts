@@ -7,15 +7,23 @@
  */
 import { MASK } from './redact-sensitive.js';
 
-/** Key names (suffixes, case-insensitive) whose value is a secret. */
+/**
+ * Key names (suffixes, case-insensitive) whose value is a secret. Pagination and idempotency
+ * tokens (`NextToken`, `ClientToken`, `ClientRequestToken`) are not secrets.
+ */
 const KEY_WORDS =
   'p(?:ass(?:word(?:[_-]?v\\d)?|wd|phrase)|rivate[_-]?key(?:[_-]?(?:pem|openssh|pkcs8))?)' +
-  '|secret(?:[_-]?(?:(?:access[_-]?)?key|string|binary))?|token|api[_-]?key|session[_-]?name' +
-  '|external[_-]?id|signature|credentials?|webhook[_-]?url';
+  '|secret(?:[_-]?(?:(?:access[_-]?)?key|string|binary))?' +
+  '|token(?<!(?:client|request|next|continuation|pagination|page|idempotency)[_-]?token)' +
+  '|api[_-]?key|session[_-]?name|external[_-]?id|signature';
 
-/** Values that are not secrets: terraform's placeholders, references, structure, a PEM (its own rule). */
+/**
+ * Values that are not secrets: terraform's placeholders, references, structure, a PEM (its own
+ * rule), terraform's progress after a resource address (`aws_ssm_parameter.db_password: Creating...`),
+ * docker's `--password via the CLI is insecure`.
+ */
 const NOT_A_VALUE =
-  '(?!\\\\{0,3}["\']?(?:\\((?:sensitive|known)\\b|(?:null|true|false)(?![^\\s"\'\\\\,;})\\]&<>|])|\\*\\*\\*|\\$\\{|(?:var|local|module|data|each|count|self)\\.|<<|-----BEGIN )|[{[(])';
+  '(?!\\\\{0,3}["\']?(?:\\((?:sensitive|known)\\b|(?:null|true|false)(?![^\\s"\'\\\\,;})\\]&<>|])|\\*\\*\\*|\\$\\{|(?:var|local|module|data|each|count|self)\\.|<<|-----BEGIN |via\\b|(?:Creating|Creation complete|Modifying|Modifications complete|Destroying|Destruction complete|Refreshing state|Reading|Read complete|Still [a-z]+ing|Provisioning with|Importing|Import complete)\\b)|[{[(])';
 /**
  * One value, as groups: an escaped quote and its value, a double quote and its value (with
  * escapes), a single quote and its value, or a bare word. The replacement keeps the quote.
@@ -24,9 +32,9 @@ const VALUE =
   '(?:(\\\\{1,3}")[^"\\\\\\n]{1,4096}|(")(?:[^"\\\\\\n]|\\\\[^\\n]){1,4096}|(\')[^\'\\n]{1,4096}|[^\\s"\'\\\\,;})\\]&<>|]{1,4096})';
 const KEEP_QUOTE = `$2$3$4${MASK}`;
 
-/** `key` `"`? padding separator padding value. */
+/** `key` `"`? padding separator padding value; not a key right after `:` or `/` (`:secret:name` in an ARN). */
 const KEY_VALUE = new RegExp(
-  `((?:${KEY_WORDS})(?![A-Za-z0-9])\\\\{0,3}["']?[ \\t]{0,256}(?:=>|[:=|])(?![=:])[ \\t]{0,256})${NOT_A_VALUE}${VALUE}`,
+  `((?:${KEY_WORDS})(?<![:/](?:${KEY_WORDS}))(?![A-Za-z0-9])\\\\{0,3}["']?[ \\t]{0,256}(?:=>|[:=|])(?![=:])[ \\t]{0,256})${NOT_A_VALUE}${VALUE}`,
   'gi',
 );
 /** The new value of an update whose old value was masked: `*** -> "new"`. */

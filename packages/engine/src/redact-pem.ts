@@ -6,7 +6,8 @@
  *
  * - `-----BEGIN <LABEL>-----` with a `-----END <LABEL>-----` within 64 KB (and no other BEGIN
  *   before it): everything between is masked, whatever it holds (prefixes, quotes, commas):
- *   `-----BEGIN <LABEL>-----***-----END <LABEL>-----`.
+ *   `-----BEGIN <LABEL>-----***-----END <LABEL>-----`; when the lines carry CI log timestamps,
+ *   those stay and each line's content is masked.
  * - Without such an END (a truncated log, a key cut off): the runs of 16+ base64 characters (or
  *   shorter ones ending in `=`) that follow the header are masked, from the header to the last
  *   of them, while consecutive runs are at most 96 characters and one line break apart (a log
@@ -68,6 +69,18 @@ function unterminatedEnd(text: string, from: number, limit: number): number {
   }
 }
 
+const STAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z/;
+const STAMP_OR_WORD = /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z)|\S+/g;
+
+/**
+ * A body becomes one MASK; a body printed one log event per line keeps its lines' timestamps
+ * (what a reader needs to follow the log) and each line's content becomes a MASK.
+ */
+function maskBody(body: string): string {
+  if (!STAMP.test(body)) return MASK;
+  return body.replace(STAMP_OR_WORD, (word: string, stamp: string | undefined) => stamp ?? MASK);
+}
+
 export function redactPem(text: string): string {
   const parts: string[] = [];
   let copied = 0;
@@ -94,13 +107,17 @@ export function redactPem(text: string): string {
       /\S/.test(text.slice(bodyStart, nextEnd))
     ) {
       const stop = endLabel + DASHES.length;
-      parts.push(text.slice(copied, begin), `${PEM_BEGIN}${label}${DASHES}${MASK}`, text.slice(nextEnd, stop));
+      parts.push(
+        text.slice(copied, begin),
+        `${PEM_BEGIN}${label}${DASHES}${maskBody(text.slice(bodyStart, nextEnd))}`,
+        text.slice(nextEnd, stop),
+      );
       copied = pos = stop;
       continue;
     }
     const stop = unterminatedEnd(text, bodyStart, Math.min(text.length, bodyStart + MAX_BLOCK + MAX_GAP));
     if (stop > bodyStart) {
-      parts.push(text.slice(copied, bodyStart), MASK);
+      parts.push(text.slice(copied, bodyStart), maskBody(text.slice(bodyStart, stop)));
       copied = stop;
     }
     pos = Math.max(stop, bodyStart);

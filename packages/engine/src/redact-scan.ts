@@ -56,13 +56,35 @@ export function isIPv6(s: string): boolean {
   return total === 8;
 }
 
-/** The address in a candidate run, or undefined: as is, or without one trailing colon. */
+const PORT = /:(\d{2,5})$/;
+const WORD_GROUP = /^::[a-f]{1,4}$/i;
+
+/**
+ * `candidate` as an address, or undefined. With `::` and seven groups, where `::` would stand for
+ * a single group (not how addresses are written, RFC 5952), a last group of 2-5 decimal digits is
+ * a port: `2001:db8:85a3::8a2e:370:7334:5432` is address and port, as logs print them.
+ */
+function asAddress(candidate: string): string | undefined {
+  const port = PORT.exec(candidate);
+  if (port && candidate.includes('::') && candidate.split(':').filter(Boolean).length === 7) {
+    const host = candidate.slice(0, -port[0].length);
+    if (Number(port[1]) <= 65535 && isIPv6(host)) return host;
+  }
+  return isIPv6(candidate) ? candidate : undefined;
+}
+
+/**
+ * The address in a candidate run, or undefined: as is, or without one trailing colon.
+ * `::add` (GitHub's `::add-mask::`) is a word.
+ */
 function addressIn(candidate: string): string | undefined {
   if (candidate.indexOf(':') === candidate.lastIndexOf(':')) return undefined;
-  if (isIPv6(candidate)) return candidate;
+  if (WORD_GROUP.test(candidate)) return undefined;
+  const address = asAddress(candidate);
+  if (address) return address;
   if (candidate.endsWith(':') && !candidate.endsWith('::')) {
     const shorter = candidate.slice(0, -1);
-    if (shorter.indexOf(':') !== shorter.lastIndexOf(':') && isIPv6(shorter)) return shorter;
+    if (shorter.indexOf(':') !== shorter.lastIndexOf(':')) return asAddress(shorter);
   }
   return undefined;
 }
@@ -103,10 +125,22 @@ export function redactIPv6(text: string): string {
 const PAIR = /(?<![\w.:/-])([a-z_][\w.-]{0,31}):(?![/:\s])[^\s:"'\\|]{1,256}(?=$|[\s"'\\|,)\]])/gm;
 const WINDOW = 4096;
 
+const STAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z[ \t]/y;
+
+/**
+ * Indentation of the line at `lineStart` (up to `limit`): blanks and diff markers (`+ - ~`),
+ * after a CI log's timestamp if the line starts with one.
+ */
 function indentAt(text: string, lineStart: number, limit: number): number {
-  let i = lineStart;
-  while (i < limit && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9 || text.charCodeAt(i) === 45)) i++;
-  return i - lineStart;
+  STAMP.lastIndex = lineStart;
+  const from = STAMP.test(text) ? STAMP.lastIndex : lineStart;
+  let i = from;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 43 && c !== 45 && c !== 126) break;
+    i++;
+  }
+  return i - from;
 }
 
 /** The first line break in [from, to), else `to`: never looks past `to`. */
@@ -133,9 +167,9 @@ function blockEnd(text: string, at: number, lineStart: number, seen = at): numbe
   let end = lineBreakIn(text, Math.max(at, seen), limit);
   while (end < limit) {
     const next = lineBreakIn(text, end + 1, limit);
-    let lead = end + 1;
-    while (lead < next && (text.charCodeAt(lead) === 32 || text.charCodeAt(lead) === 9)) lead++;
-    if (lead < next && text.charCodeAt(lead) !== 13 && lead - end - 1 <= indent) break;
+    const lead = indentAt(text, end + 1, next);
+    const blank = /^\s*$/.test(text.slice(end + 1 + lead, Math.min(next, end + 1 + lead + 64)));
+    if (!blank && lead <= indent) break;
     end = next;
   }
   return end;
@@ -185,16 +219,16 @@ export function redactJwtParts(text: string): string {
 // ---------------------------------------------------------------------------------------------
 // AWS credentials printed without their key names (`aws sts assume-role --output text`, a
 // credentials CSV, an `id:secret` pair): after an `AKIA`/`ASIA` key id on the same line (at
-// most 256 characters on), a run of exactly 40 base64 characters mixing cases and digits (a
-// secret access key) or of 100+ (a session token). The run's start is checked first, so the
+// most 256 characters on), a run of 30-99 base64 characters mixing cases and digits (a secret
+// access key is 40) or of 100+ (a session token). The run's start is checked first, so the
 // look-behind for the key id runs only at the start of a long run.
 
 const B64_RUN = '[A-Za-z0-9+/=]';
 export const SECRET_NEAR_KEY_ID = new RegExp(
-  `(?<!${B64_RUN})(?=[A-Za-z0-9+/]{40}(?!${B64_RUN})|${B64_RUN}{100})` +
+  `(?<!${B64_RUN})(?=[A-Za-z0-9+/]{30,99}(?!${B64_RUN})|${B64_RUN}{100})` +
     `(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}\\d)` +
-    `(?<=(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}[^\\n]{0,256})` +
-    `(?:[A-Za-z0-9+/]{40}(?!${B64_RUN})|${B64_RUN}{100,8192})`,
+    `(?<=(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}[^\\n]{0,256})(?<!Request-?I[Dd][>:="' \\t]{1,4})` +
+    `(?:[A-Za-z0-9+/]{30,99}(?!${B64_RUN})|${B64_RUN}{100,8192})`,
   'g',
 );
 

@@ -58,8 +58,8 @@
  *                         its line, the first base64url run of the next line (its rest, behind a
  *                         log prefix) too.
  *   secret-near-key-id    after an `AKIA`/`ASIA` key id, on its line and at most 256 characters
- *                         on: a run of exactly 40 base64 characters mixing cases and digits (a
- *                         secret access key) or of 100+ (a session token) - `--output text`, CSV
+ *                         on: a run of 30-99 base64 characters mixing cases and digits (a secret
+ *                         access key is 40) or of 100+ (a session token) - `--output text`, CSV
  *                         and `id:secret` shapes.
  *   arn-account           `arn:<partition>:<service>:<region>:<12 digits>:` -> the account only:
  *                         `arn:aws:iam::***:role/x`.
@@ -218,7 +218,8 @@ const ACCOUNT_ID =
   /\d(?<=(?:^|[^\w.]|%3[Aa]|%2[Ff])\d)(?<![0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-\d)\d{11}(?!\w|\.\d)/g;
 
 const JSON_SCALAR = String.raw`"(?:[^"\\\n]|\\.){0,4096}"|-?\d[\d.eE+-]{0,63}|true|false`;
-const WS = String.raw`[ \t\r\n]{0,64}`;
+/** Blanks, with at most one line break and the timestamp of a CI log line after it. */
+const WS = String.raw`[ \t]{0,64}(?:\r?\n(?:\d{4}-\d\d-\d\dT[0-9:.]{8,20}Z)?[ \t]{0,64})?`;
 const SCALAR_TYPE = String.raw`"type":${WS}"(?:string|number|bool)"`;
 /** State JSON: `"value": V, "type": T, "sensitive": true`. */
 const STATE_OUTPUT = new RegExp(
@@ -229,8 +230,12 @@ const STATE_OUTPUT = new RegExp(
 const OUTPUT_JSON = new RegExp(`("sensitive":${WS}true,${WS}${SCALAR_TYPE},${WS}"value":${WS})(?:${JSON_SCALAR})`, 'g');
 
 const CLI_PASSWORD =
-  /(\blogin\b[^\n]{0,512}?[ \t]-p[ \t]{1,4})[^\s-][^\s]{0,4095}|(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,512}?[ \t]-p)[^\s-][^\s]{0,4095}/g;
-const ADD_MASK = /(::add-mask::)[^\r\n]{1,4096}/g;
+  /(\blogin\b[^\n]{0,512}?[ \t]-p[ \t]{1,4})[^\s-][^\s]{0,4095}|(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,512}?[ \t]-p[ \t]?)[^\s-][^\s]{0,4095}/g;
+/** `curl -u user:password`, `--user user:password`. */
+const CLI_USER = /((?:^|[ \t])(?:-u|--user)[ \t=]{1,4}[^\s:'"]{1,256}:)[^\s'"]{1,4096}/gm;
+const ADD_MASK = /(::add-mask::)([^\r\n]{1,4096})/g;
+/** botocore's debug log: `Signature:` and the signature on the next line. */
+const SIGNATURE_LINE = /(Signature:[ \t]{0,8}\r?\n)[0-9a-f]{64}(?![0-9a-f])/g;
 
 const RULES: readonly Rule[] = [
   { name: 'pem', has: (t) => t.includes('-----BEGIN '), apply: (t) => redactPem(t) },
@@ -240,12 +245,14 @@ const RULES: readonly Rule[] = [
   regexRule('token', WEBHOOK, `$1${MASK}`, { has: (t) => t.includes('hook') }),
   regexRule('token', BEARER, `$1${MASK}`, { found: [2], has: (t) => t.includes('earer') }),
   regexRule('token', BASIC, `$1${MASK}`, { has: (t) => t.includes('asic') }),
+  { name: 'jwt-part', has: (t) => t.includes('eyJ'), apply: (t) => redactJwtParts(t) },
   ...KEY_VALUE_RULES.map(({ re, replacement, has }) => keyValueRule(re, replacement, has)),
   regexRule('cli-password', CLI_PASSWORD, `$1$2${MASK}`, { has: (t) => t.includes(' -p') }),
-  regexRule('cli-password', ADD_MASK, `$1${MASK}`, { has: (t) => t.includes('::add-mask::') }),
+  regexRule('cli-password', CLI_USER, `$1${MASK}`, { has: (t) => t.includes('-u') }),
+  regexRule('cli-password', ADD_MASK, `$1${MASK}`, { found: [2], has: (t) => t.includes('::add-mask::') }),
+  regexRule('key-value-secret', SIGNATURE_LINE, `$1${MASK}`, { has: (t) => t.includes('Signature:') }),
   { name: 'url-credentials', has: (t) => t.includes('://'), apply: (t) => redactUrlCredentials(t) },
   { name: 'chpasswd', has: (t) => t.includes('chpasswd'), apply: (t) => redactChpasswd(t) },
-  { name: 'jwt-part', has: (t) => t.includes('eyJ'), apply: (t) => redactJwtParts(t) },
   regexRule('secret-near-key-id', SECRET_NEAR_KEY_ID, MASK, {
     found: [0],
     has: (t) => t.includes('AKIA') || t.includes('ASIA'),
