@@ -24,69 +24,86 @@ const IPV6_RUN = charTable('0123456789ABCDEFabcdef:.');
 const WORD = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_');
 const MAX_IPV6 = 45;
 const OCTET = /^(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
-const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+const HEX = charTable('0123456789ABCDEFabcdef');
 
 export function isIPv4(s: string): boolean {
   const parts = s.split('.');
   return parts.length === 4 && parts.every((p) => OCTET.test(p));
 }
 
-export function isIPv6(s: string): boolean {
+/**
+ * The explicit groups of the IPv6 address written in text[start, stop) (an IPv4 tail counts two),
+ * or -1 when it is not one. No allocation: this runs for every candidate in colon-dense text.
+ * One group of letters only (`a::`, `::add`, `be::`) is a word, not an address.
+ */
+function ipv6Groups(text: string, start: number, stop: number): number {
+  let i = start;
   let groups = 0;
-  let body = s;
-  if (s.includes('.')) {
-    const cut = s.lastIndexOf(':');
-    if (cut < 0 || !isIPv4(s.slice(cut + 1))) return false;
-    body = s.slice(0, cut + 1);
-    groups = 2;
-    // `::1.2.3.4` / `x::1.2.3.4`: the tail follows `::`; `x:...:1.2.3.4`: a single colon
-    if (!body.endsWith('::')) body = body.slice(0, -1);
+  let compressed = false;
+  let digit = false;
+  if (text.charCodeAt(i) === 58) {
+    if (text.charCodeAt(i + 1) !== 58) return -1;
+    compressed = true;
+    i += 2;
+    if (i === stop) return 0;
   }
-  const halves = body.split('::');
-  if (halves.length > 2) return false;
-  let total = groups;
-  for (const half of halves) {
-    if (half === '') continue;
-    for (const g of half.split(':')) {
-      if (!HEX_GROUP.test(g)) return false;
-      total += 1;
+  for (;;) {
+    let j = i;
+    while (j < stop && j - i < 5 && inTable(HEX, text.charCodeAt(j))) {
+      if (text.charCodeAt(j) <= 57) digit = true;
+      j++;
+    }
+    if (j < stop && text.charCodeAt(j) === 46) {
+      if (!isIPv4(text.slice(i, stop))) return -1;
+      groups += 2;
+      digit = true;
+      break;
+    }
+    if (j === i || j - i > 4) return -1;
+    groups++;
+    if (j === stop) break;
+    if (text.charCodeAt(j) !== 58) return -1;
+    i = j + 1;
+    if (i < stop && text.charCodeAt(i) === 58) {
+      if (compressed) return -1;
+      compressed = true;
+      i++;
+      if (i === stop) break;
+    } else if (i === stop) return -1;
+  }
+  if (groups === 1 && !digit) return -1;
+  if (compressed ? groups > 7 : groups !== 8) return -1;
+  return groups;
+}
+
+/**
+ * Length of the address at the start of text[start, stop), or 0: the whole run, or the run
+ * without one trailing colon. With `::` and seven groups, where `::` would stand for a single
+ * group (not how addresses are written, RFC 5952), a last group of 2-5 decimal digits is a
+ * port: `2001:db8:85a3::8a2e:370:7334:5432` is address and port, as logs print them.
+ */
+function addressLength(text: string, start: number, stop: number): number {
+  let end = stop;
+  let groups = ipv6Groups(text, start, end);
+  if (groups < 0 && text.charCodeAt(end - 1) === 58 && text.charCodeAt(end - 2) !== 58) {
+    end--;
+    groups = ipv6Groups(text, start, end);
+  }
+  if (groups < 0) return 0;
+  if (groups === 7 && text.slice(start, end).includes('::')) {
+    let k = end;
+    while (k > start && text.charCodeAt(k - 1) >= 48 && text.charCodeAt(k - 1) <= 57) k--;
+    const digits = end - k;
+    if (digits >= 2 && digits <= 5 && text.charCodeAt(k - 1) === 58 && Number(text.slice(k, end)) <= 65535) {
+      if (ipv6Groups(text, start, k - 1) >= 0) return k - 1 - start;
     }
   }
-  if (halves.length === 2) return total >= 1 && total <= 7;
-  return total === 8;
+  return end - start;
 }
 
-const PORT = /:(\d{2,5})$/;
-const WORD_GROUP = /^::[a-f]{1,4}$/i;
-
-/**
- * `candidate` as an address, or undefined. With `::` and seven groups, where `::` would stand for
- * a single group (not how addresses are written, RFC 5952), a last group of 2-5 decimal digits is
- * a port: `2001:db8:85a3::8a2e:370:7334:5432` is address and port, as logs print them.
- */
-function asAddress(candidate: string): string | undefined {
-  const port = PORT.exec(candidate);
-  if (port && candidate.includes('::') && candidate.split(':').filter(Boolean).length === 7) {
-    const host = candidate.slice(0, -port[0].length);
-    if (Number(port[1]) <= 65535 && isIPv6(host)) return host;
-  }
-  return isIPv6(candidate) ? candidate : undefined;
-}
-
-/**
- * The address in a candidate run, or undefined: as is, or without one trailing colon.
- * `::add` (GitHub's `::add-mask::`) is a word.
- */
-function addressIn(candidate: string): string | undefined {
-  if (candidate.indexOf(':') === candidate.lastIndexOf(':')) return undefined;
-  if (WORD_GROUP.test(candidate)) return undefined;
-  const address = asAddress(candidate);
-  if (address) return address;
-  if (candidate.endsWith(':') && !candidate.endsWith('::')) {
-    const shorter = candidate.slice(0, -1);
-    if (shorter.indexOf(':') !== shorter.lastIndexOf(':')) return asAddress(shorter);
-  }
-  return undefined;
+/** Whether `s` is an IPv6 address. */
+export function isIPv6(s: string): boolean {
+  return ipv6Groups(s, 0, s.length) >= 0;
 }
 
 export function redactIPv6(text: string): string {
@@ -105,11 +122,11 @@ export function redactIPv6(text: string): string {
     if (end < text.length && inTable(WORD, text.charCodeAt(end))) continue;
     let stop = end;
     while (stop > start && text.charCodeAt(stop - 1) === 46) stop--; // a sentence's full stop
-    if (stop - start > MAX_IPV6 + 1 || stop - start < 2 || text.charCodeAt(start) === 46) continue;
-    const address = addressIn(text.slice(start, stop));
-    if (!address || KEEP_IPV6.has(address.toLowerCase())) continue;
+    if (stop - start > MAX_IPV6 + 1 || stop - start < 3 || text.charCodeAt(start) === 46) continue;
+    const length = addressLength(text, start, stop);
+    if (length === 0 || KEEP_IPV6.has(text.slice(start, start + length).toLowerCase())) continue;
     parts.push(text.slice(copied, start), `${MASK}:${MASK}`);
-    copied = start + address.length;
+    copied = start + length;
   }
   if (copied === 0) return text;
   parts.push(text.slice(copied));
