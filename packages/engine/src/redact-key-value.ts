@@ -24,29 +24,33 @@ const KEY_WORDS =
  */
 const NOT_A_VALUE =
   '(?!\\\\{0,3}["\']?(?:\\((?:sensitive|known)\\b|(?:null|true|false)(?![^\\s"\'\\\\,;})\\]&<>|])|\\*\\*\\*|\\$\\{|(?:var|local|module|data|each|count|self)\\.|<<|-----BEGIN |via\\b|(?:Creating|Creation complete|Modifying|Modifications complete|Destroying|Destruction complete|Refreshing state|Reading|Read complete|Still [a-z]+ing|Provisioning with|Importing|Import complete)\\b)|[{[(])';
+/** The opening quote of a value, if any: an escaped quote, a double quote, a single quote. */
+const QUOTE = '(?:\\\\{1,3}"|"|\')?';
 /**
- * One value, as groups: an escaped quote and its value, a double quote and its value (with
- * escapes), a single quote and its value, or a bare word. The replacement keeps the quote.
+ * One value after its opening quote (kept, in group 1 with the key): after `\"` up to a
+ * backslash or quote, after `"` up to the closing quote (with escapes), after `'` up to `'`, and
+ * a bare word otherwise. The quote is told by a look-behind, so the replacement is `$1***`: one
+ * group, which keeps a text dense with keys fast.
  */
 const VALUE =
-  '(?:(\\\\{1,3}")[^"\\\\\\n]{1,4096}|(")(?:[^"\\\\\\n]|\\\\[^\\n]){1,4096}|(\')[^\'\\n]{1,4096}|[^\\s"\'\\\\,;})\\]&<>|]{1,4096})';
-const KEEP_QUOTE = `$2$3$4${MASK}`;
+  '(?:(?<=\\\\")[^"\\\\\\n]{1,4096}|(?<=")(?:[^"\\\\\\n]|\\\\[^\\n]){1,4096}|(?<=\')[^\'\\n]{1,4096}|(?<!["\'])[^\\s"\'\\\\,;})\\]&<>|]{1,4096})';
+const KEEP_QUOTE = `$1${MASK}`;
 
 /** `key` `"`? padding separator padding value; not a key right after `:` or `/` (`:secret:name` in an ARN). */
 const KEY_VALUE = new RegExp(
-  `((?:${KEY_WORDS})(?<![:/](?:${KEY_WORDS}))(?![A-Za-z0-9])\\\\{0,3}["']?[ \\t]{0,256}(?:=>|[:=|])(?![=:])[ \\t]{0,256})${NOT_A_VALUE}${VALUE}`,
+  `((?:${KEY_WORDS})(?<![:/](?:${KEY_WORDS}))(?![A-Za-z0-9])\\\\{0,3}["']?[ \\t]{0,256}(?:=>|[:=|])(?![=:])[ \\t]{0,256}${NOT_A_VALUE}${QUOTE})${VALUE}`,
   'gi',
 );
 /** The new value of an update whose old value was masked: `*** -> "new"`. */
-const UPDATE = new RegExp(`(\\*\\*\\*\\\\{0,3}["']?[ \\t]{1,8}->[ \\t]{1,8})${NOT_A_VALUE}${VALUE}`, 'g');
+const UPDATE = new RegExp(`(\\*\\*\\*\\\\{0,3}["']?[ \\t]{1,8}->[ \\t]{1,8}${NOT_A_VALUE}${QUOTE})${VALUE}`, 'g');
 /** `--password value` (a long flag, then a space, then its value). */
 const FLAG = new RegExp(
-  `(--(?<=(?:^|[^\\w-])--)(?:[\\w-]{0,64}?[_-])?(?:${KEY_WORDS})[ \\t]{1,8})(?=[^\\s-])${NOT_A_VALUE}${VALUE}`,
+  `(--(?<=(?:^|[^\\w-])--)(?:[\\w-]{0,64}?[_-])?(?:${KEY_WORDS})[ \\t]{1,8}(?=[^\\s-])${NOT_A_VALUE}${QUOTE})${VALUE}`,
   'gi',
 );
 /** `aws configure set aws_secret_access_key value`. */
 const AWS_SET = new RegExp(
-  `(\\b(?:aws_secret_access_key|aws_session_token)[ \\t]{1,8})(?=[^\\s=:|-])${NOT_A_VALUE}${VALUE}`,
+  `(\\b(?:aws_secret_access_key|aws_session_token)[ \\t]{1,8}(?=[^\\s=:|-])${NOT_A_VALUE}${QUOTE})${VALUE}`,
   'gi',
 );
 /** `<SecretAccessKey>value</...`, also with Go's `\u003c` escapes. */
@@ -56,13 +60,13 @@ const XML = new RegExp(
 );
 
 /**
- * The rules in order. In each, group 1 is what comes before the value and groups 2-4 its opening
- * quote: the value is what follows them (for the echo pass).
+ * The rules in order. In each, group 1 is what comes before the value (key, separator, opening
+ * quote): the value is what follows it (for the echo pass).
  */
 export const KEY_VALUE_RULES: ReadonlyArray<{ re: RegExp; replacement: string; has?: (t: string) => boolean }> = [
-  { re: KEY_VALUE, replacement: `$1${KEEP_QUOTE}` },
-  { re: UPDATE, replacement: `$1${KEEP_QUOTE}`, has: (t) => t.includes('->') },
-  { re: FLAG, replacement: `$1${KEEP_QUOTE}`, has: (t) => t.includes('--') },
-  { re: AWS_SET, replacement: `$1${KEEP_QUOTE}`, has: (t) => t.includes('aws_s') || t.includes('AWS_S') },
-  { re: XML, replacement: `$1${MASK}`, has: (t) => t.includes('<') || t.includes('\\u003c') },
+  { re: KEY_VALUE, replacement: KEEP_QUOTE },
+  { re: UPDATE, replacement: KEEP_QUOTE, has: (t) => t.includes('>') },
+  { re: FLAG, replacement: KEEP_QUOTE, has: (t) => t.includes('--') },
+  { re: AWS_SET, replacement: KEEP_QUOTE, has: (t) => t.includes('ws_s') || t.includes('WS_S') },
+  { re: XML, replacement: `$1${MASK}`, has: (t) => t.includes('<') || t.includes('u003c') },
 ];

@@ -60,6 +60,7 @@ function unterminatedEnd(text: string, from: number, limit: number): number {
         i = k;
         continue;
       }
+      if (c === 45 && text.startsWith(DASHES, i)) break; // the dashes of the next header or footer
       if (c === 10 || (c === 92 && text.charCodeAt(i + 1) === 110)) breaks++;
       if (breaks > 1) break;
       i++;

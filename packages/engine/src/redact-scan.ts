@@ -149,8 +149,12 @@ const STAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z[ \t]/y;
  * after a CI log's timestamp if the line starts with one.
  */
 function indentAt(text: string, lineStart: number, limit: number): number {
-  STAMP.lastIndex = lineStart;
-  const from = STAMP.test(text) ? STAMP.lastIndex : lineStart;
+  const first = text.charCodeAt(lineStart);
+  let from = lineStart;
+  if (first >= 48 && first <= 57) {
+    STAMP.lastIndex = lineStart;
+    if (STAMP.test(text)) from = STAMP.lastIndex;
+  }
   let i = from;
   while (i < limit) {
     const c = text.charCodeAt(i);
@@ -185,7 +189,7 @@ function blockEnd(text: string, at: number, lineStart: number, seen = at): numbe
   while (end < limit) {
     const next = lineBreakIn(text, end + 1, limit);
     const lead = indentAt(text, end + 1, next);
-    const blank = /^\s*$/.test(text.slice(end + 1 + lead, Math.min(next, end + 1 + lead + 64)));
+    const blank = end + 1 + lead >= next || text.charCodeAt(end + 1 + lead) === 13;
     if (!blank && lead <= indent) break;
     end = next;
   }
