@@ -123,6 +123,15 @@ export function redactIPv6(text: string): string {
     let stop = end;
     while (stop > start && text.charCodeAt(stop - 1) === 46) stop--; // a sentence's full stop
     if (stop - start > MAX_IPV6 + 1 || stop - start < 3 || text.charCodeAt(start) === 46) continue;
+    // an address has `::` or seven colons: most candidates (`a:b`, times) end here
+    let colons = 0;
+    let compressed = false;
+    for (let k = start; k < stop; k++) {
+      if (text.charCodeAt(k) !== 58) continue;
+      colons++;
+      if (text.charCodeAt(k + 1) === 58) compressed = true;
+    }
+    if (!compressed && colons < 7) continue;
     const length = addressLength(text, start, stop);
     if (length === 0 || KEEP_IPV6.has(text.slice(start, start + length).toLowerCase())) continue;
     parts.push(text.slice(copied, start), `${MASK}:${MASK}`);
@@ -141,6 +150,8 @@ export function redactIPv6(text: string): string {
 
 const PAIR = /(?<![\w.:/-])([a-z_][\w.-]{0,31}):(?![/:\s])[^\s:"'\\|]{1,256}(?=$|[\s"'\\|,)\]])/gm;
 const WINDOW = 4096;
+/** Windows this close are one (a text dense with the word costs one replace, not one per window). */
+const MERGE_GAP = 256;
 
 const STAMP = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,9})?Z[ \t]/y;
 
@@ -204,15 +215,18 @@ export function redactChpasswd(text: string): string {
     let lineStart = lineStartNear(text, at);
     const from = Math.max(copied, lineStart);
     let to = blockEnd(text, at, lineStart);
-    // windows that touch are one; a line looked at already is not looked at again
+    // windows that touch (or nearly) are one; a line looked at already is not looked at again
     let prev = at;
     let next = text.indexOf('chpasswd', at + 8);
-    while (next >= 0 && next <= to) {
-      const start = lineStartNear(text, next, prev);
-      if (start > prev) lineStart = start;
-      to = Math.max(to, blockEnd(text, next, lineStart, to));
-      prev = next;
-      next = text.indexOf('chpasswd', next + 8);
+    while (next >= 0 && next <= to + MERGE_GAP) {
+      // one within 64 characters of the last one looked at adds at most those 64 to the window
+      if (next - prev >= 64 || next > to) {
+        const start = lineStartNear(text, next, prev);
+        if (start > prev) lineStart = start;
+        to = Math.max(to, blockEnd(text, next, lineStart, to));
+        prev = next;
+      }
+      next = text.indexOf('chpasswd', Math.max(next + 8, Math.min(prev + 64, to)));
     }
     parts.push(text.slice(copied, from), text.slice(from, to).replace(PAIR, `$1:${MASK}`));
     copied = to;
@@ -225,12 +239,13 @@ export function redactChpasswd(text: string): string {
 
 // ---------------------------------------------------------------------------------------------
 // JWTs. Whole ones are masked by the token rule; these mask what is left: a token cut short
-// (`eyJ...` header, or header and part of the payload), and when it ends its line, the first run
-// of base64url characters (with dots) of 16+ characters on the next line, after its prefix (60
-// characters at most): the rest of the token, in the log event that follows.
+// (`eyJ...` header, or header and part of the payload), and when it ends its line, a run of
+// base64url characters (with dots) of 16+ characters that starts the next line, or follows its
+// prefix (one or two words, such as a timestamp): the rest of the token, in the log event that
+// follows.
 
 const JWT_SPLIT =
-  /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}([ \t"',\\]{0,8}(?:\\n|\r?\n)[^\n]{0,60}?)(?<![A-Za-z0-9_.-])(?=[A-Za-z0-9_.-]{16})(?:[A-Za-z0-9_-]{0,4096}\.[A-Za-z0-9_.-]{8,8192}|[A-Za-z0-9_-]{16,8192})(?![A-Za-z0-9_.:-])/g;
+  /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}([ \t"',\\]{0,8}(?:\\n|\r?\n)(?:[^\s]{1,40}[ \t]{1,8}){0,2})(?=[A-Za-z0-9_.-]{16})(?:[A-Za-z0-9_-]{0,4096}\.[A-Za-z0-9_.-]{8,8192}|[A-Za-z0-9_-]{16,8192})(?![A-Za-z0-9_.:-])/g;
 const JWT_PART = /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}(?:\.[A-Za-z0-9_-]{0,4096}){0,2}/g;
 
 export function redactJwtParts(text: string): string {
@@ -254,23 +269,10 @@ export const SECRET_NEAR_KEY_ID = new RegExp(
 );
 
 // ---------------------------------------------------------------------------------------------
-// The password of `scheme://user:password@host`, found from each `://`.
+// The password of `scheme://user:password@host`: one regex led by `://`.
 
-const USERINFO = /[^\s/:@"'<>]{0,256}:([^\s/@"'<>]{1,256})@/y;
+const URL_CREDENTIALS = /(:\/\/[^\s/:@"'<>]{0,256}:)[^\s/@"'<>]{1,256}(?=@)/g;
 
 export function redactUrlCredentials(text: string): string {
-  const parts: string[] = [];
-  let copied = 0;
-  for (let at = text.indexOf('://'); at >= 0; at = text.indexOf('://', at + 3)) {
-    USERINFO.lastIndex = at + 3;
-    const m = USERINFO.exec(text);
-    if (!m) continue;
-    const end = at + 3 + m[0].length - 1;
-    parts.push(text.slice(copied, end - m[1]!.length), MASK);
-    copied = end;
-    at = end - 3;
-  }
-  if (parts.length === 0) return text;
-  parts.push(text.slice(copied));
-  return parts.join('');
+  return text.replace(URL_CREDENTIALS, `$1${MASK}`);
 }
