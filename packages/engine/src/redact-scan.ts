@@ -256,17 +256,48 @@ export function redactJwtParts(text: string): string {
 // AWS credentials printed without their key names (`aws sts assume-role --output text`, a
 // credentials CSV, an `id:secret` pair): after an `AKIA`/`ASIA` key id on the same line (at
 // most 256 characters on), a run of 30-99 base64 characters mixing cases and digits (a secret
-// access key is 40) or of 100+ (a session token). The run's start is checked first, so the
-// look-behind for the key id runs only at the start of a long run.
+// access key is 40) or of 100+ (a session token), not a request id. Found from each key id: the
+// windows after them are scanned once (a window that overlaps the last starts where it ended).
 
-const B64_RUN = '[A-Za-z0-9+/=]';
-export const SECRET_NEAR_KEY_ID = new RegExp(
-  `(?<!${B64_RUN})(?=[A-Za-z0-9+/]{30,99}(?!${B64_RUN})|${B64_RUN}{100})` +
-    `(?=[A-Za-z0-9+/]{0,39}[a-z])(?=[A-Za-z0-9+/]{0,39}[A-Z])(?=[A-Za-z0-9+/]{0,39}\\d)` +
-    `(?<=(?<![A-Za-z0-9])A(?:KIA|SIA)[A-Z0-9]{16}[^\\n]{0,256})(?<!Request-?I[Dd][>:="' \\t]{1,4})` +
-    `(?:[A-Za-z0-9+/]{30,99}(?!${B64_RUN})|${B64_RUN}{100,8192})`,
-  'g',
-);
+const KEY_ID = /(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}(?![A-Za-z0-9])/g;
+const SECRET_RUN = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{30,99}(?![A-Za-z0-9+/=])|[A-Za-z0-9+/=]{100,8192})/g;
+const REQUEST_ID = /Request-?I[Dd][>:="' \t]{1,4}$/;
+const NEAR = 256;
+
+function mixesCases(run: string): boolean {
+  const head = run.slice(0, 40);
+  return /[a-z]/.test(head) && /[A-Z]/.test(head) && /\d/.test(head);
+}
+
+export function redactSecretsNearKeyIds(text: string, found: Set<string>): string {
+  const parts: string[] = [];
+  let copied = 0;
+  let covered = 0;
+  KEY_ID.lastIndex = 0;
+  for (let id = KEY_ID.exec(text); id; id = KEY_ID.exec(text)) {
+    const idEnd = id.index + id[0].length;
+    let windowEnd = idEnd;
+    while (windowEnd < text.length && windowEnd - idEnd < NEAR && text.charCodeAt(windowEnd) !== 10) windowEnd++;
+    const start = Math.max(idEnd, covered);
+    if (start >= windowEnd) continue;
+    const slice = text.slice(start, Math.min(text.length, windowEnd + 8192));
+    covered = windowEnd;
+    SECRET_RUN.lastIndex = 0;
+    for (let m = SECRET_RUN.exec(slice); m && m.index < windowEnd - start; m = SECRET_RUN.exec(slice)) {
+      const at = start + m.index;
+      if (at < copied) continue;
+      if (m[0].length < 100 && !mixesCases(m[0])) continue;
+      if (REQUEST_ID.test(text.slice(Math.max(0, at - 16), at))) continue;
+      parts.push(text.slice(copied, at), MASK);
+      copied = at + m[0].length;
+      covered = Math.max(covered, copied);
+      if (found.size < 32) found.add(m[0]);
+    }
+  }
+  if (parts.length === 0) return text;
+  parts.push(text.slice(copied));
+  return parts.join('');
+}
 
 // ---------------------------------------------------------------------------------------------
 // The password of `scheme://user:password@host`: one regex led by `://`.

@@ -99,7 +99,13 @@
  */
 import { KEY_VALUE_RULES } from './redact-key-value.js';
 import { redactPem } from './redact-pem.js';
-import { redactChpasswd, redactIPv6, redactJwtParts, redactUrlCredentials, SECRET_NEAR_KEY_ID } from './redact-scan.js';
+import {
+  redactChpasswd,
+  redactIPv6,
+  redactJwtParts,
+  redactSecretsNearKeyIds,
+  redactUrlCredentials,
+} from './redact-scan.js';
 import { cachedSensitiveMatcher, escapeRegExp, MASK } from './redact-sensitive.js';
 import { stripControl } from './redact-vt.js';
 
@@ -186,7 +192,9 @@ function regexRule(
     name,
     ...(has ? { has } : {}),
     apply: (text, found) =>
-      groups === undefined ? text.replace(re, replacement) : replaceCollecting(text, re, scanner, replacement, pick, found),
+      groups === undefined
+        ? text.replace(re, replacement)
+        : replaceCollecting(text, re, scanner, replacement, pick, found),
   };
 }
 
@@ -204,7 +212,8 @@ function keyValueRule(re: RegExp, replacement: string, has?: (text: string) => b
 const TOKEN =
   /(?<![A-Za-z0-9_-])(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,251}|glpat-[A-Za-z0-9_-]{20,64}|xox[abposr]-[A-Za-z0-9-]{10,250}|xapp-[A-Za-z0-9-]{10,250}|[sr]k_live_[A-Za-z0-9]{16,247}|npm_[A-Za-z0-9]{36}|AIza[A-Za-z0-9_-]{35}|(?:IQoJb3JpZ2luX2Vj|FwoGZXIvYXdzE|FQoGZXIvYXdzE)[A-Za-z0-9+/=]{16,8192}|eyJ[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096})(?![A-Za-z0-9_-])/g;
 
-const JWT = /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096}(?![A-Za-z0-9_-])/g;
+const JWT =
+  /eyJ(?<![A-Za-z0-9_-]eyJ)[A-Za-z0-9_-]{8,4096}\.eyJ[A-Za-z0-9_-]{8,4096}\.[A-Za-z0-9_-]{8,4096}(?![A-Za-z0-9_-])/g;
 
 const WEBHOOK =
   /((?:hooks\.slack\.com\/(?:services|workflows|triggers)|discord(?:app)?\.com\/api\/webhooks|\.webhook\.office\.com\/webhookb2)\/)[A-Za-z0-9@/_-]{8,512}/g;
@@ -305,10 +314,11 @@ const LINE_RULES: readonly Rule[] = [
   regexRule('cli-password', CLI_USER, `$1${MASK}`, { has: (t) => t.includes('-u') }),
   regexRule('cli-password', ADD_MASK, `$1${MASK}`, { found: [2] }),
   { name: 'url-credentials', apply: (t) => redactUrlCredentials(t) },
-  regexRule('secret-near-key-id', SECRET_NEAR_KEY_ID, MASK, {
-    found: [0],
+  {
+    name: 'secret-near-key-id',
     has: (t) => t.includes('KIA') || t.includes('SIA'),
-  }),
+    apply: (t, found) => redactSecretsNearKeyIds(t, found),
+  },
   regexRule('arn-account', /(arn:aws[a-z-]{0,16}:[a-z0-9-]{1,64}:[a-z0-9-]{0,32}:)\d{12}(?=:)/g, `$1${MASK}`),
   regexRule('assumed-role-session', SESSION, `$1${MASK}`, {
     has: (t) => t.includes('ssumed-role') || t.includes('ROA') || t.includes('IDA'),
