@@ -260,9 +260,12 @@ export function redactJwtParts(text: string): string {
 // windows after them are scanned once (a window that overlaps the last starts where it ended).
 
 const KEY_ID = /(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}(?![A-Za-z0-9])/g;
-const SECRET_RUN = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{30,99}(?![A-Za-z0-9+/=])|[A-Za-z0-9+/=]{100,8192})/g;
+/** The start of a run of 30+ base64 characters. */
+const RUN_START = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/=]{30}/g;
+const B64 = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=');
 const REQUEST_ID = /Request-?I[Dd][>:="' \t]{1,4}$/;
 const NEAR = 256;
+const MAX_RUN = 8192;
 
 function mixesCases(run: string): boolean {
   const head = run.slice(0, 40);
@@ -273,25 +276,34 @@ export function redactSecretsNearKeyIds(text: string, found: Set<string>): strin
   const parts: string[] = [];
   let copied = 0;
   let covered = 0;
+  let lineEnd = -1; // the first line break at or after the last key id (found once per line)
   KEY_ID.lastIndex = 0;
   for (let id = KEY_ID.exec(text); id; id = KEY_ID.exec(text)) {
     const idEnd = id.index + id[0].length;
-    let windowEnd = idEnd;
-    while (windowEnd < text.length && windowEnd - idEnd < NEAR && text.charCodeAt(windowEnd) !== 10) windowEnd++;
+    if (lineEnd < idEnd) {
+      lineEnd = text.indexOf('\n', idEnd);
+      if (lineEnd < 0) lineEnd = text.length;
+    }
+    const windowEnd = Math.min(idEnd + NEAR, lineEnd);
     const start = Math.max(idEnd, covered);
     if (start >= windowEnd) continue;
-    const slice = text.slice(start, Math.min(text.length, windowEnd + 8192));
     covered = windowEnd;
-    SECRET_RUN.lastIndex = 0;
-    for (let m = SECRET_RUN.exec(slice); m && m.index < windowEnd - start; m = SECRET_RUN.exec(slice)) {
+    // run starts inside the window (30 characters of it may reach past its end)
+    const slice = text.slice(start, Math.min(text.length, windowEnd + 30));
+    RUN_START.lastIndex = 0;
+    for (let m = RUN_START.exec(slice); m && m.index < windowEnd - start; m = RUN_START.exec(slice)) {
       const at = start + m.index;
-      if (at < copied) continue;
-      if (m[0].length < 100 && !mixesCases(m[0])) continue;
+      let end = at + 30;
+      while (end < text.length && end - at < MAX_RUN && inTable(B64, text.charCodeAt(end))) end++;
+      RUN_START.lastIndex = end - start;
+      covered = Math.max(covered, end);
+      const run = text.slice(at, end);
+      if (at < copied || end - at > MAX_RUN - 1) continue;
+      if (run.length < 100 && (run.length > 99 || run.includes('=') || !mixesCases(run))) continue;
       if (REQUEST_ID.test(text.slice(Math.max(0, at - 16), at))) continue;
       parts.push(text.slice(copied, at), MASK);
-      copied = at + m[0].length;
-      covered = Math.max(covered, copied);
-      if (found.size < 32) found.add(m[0]);
+      copied = end;
+      if (found.size < 32) found.add(run);
     }
   }
   if (parts.length === 0) return text;
