@@ -49,11 +49,29 @@ function endsInJwtPart(text: string, start: number, end: number): boolean {
 function forcedCut(text: string, limit: number): number {
   let cut = limit;
   const from = Math.max(0, limit - WHITESPACE_WINDOW);
+  // after a blank, else after a `,` (a field boundary of minified JSON, as `show -json` prints
+  // a whole state on one line), so a key and its value stay in one piece
+  let comma = -1;
   for (let i = limit - 1; i >= from; i--) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9) {
       cut = i + 1;
+      comma = -1;
       break;
+    }
+    if (c === 44 && comma < 0) comma = i + 1;
+  }
+  if (comma > 0) cut = comma;
+  // never inside a PEM block: before its BEGIN, or (when it begins the text) after its END
+  const begin = text.lastIndexOf(BEGIN, cut - 1);
+  if (begin >= 0) {
+    const end = text.indexOf(END, begin);
+    if (end < 0 || end >= cut) {
+      if (begin > 0) cut = begin;
+      else if (end >= 0 && end - begin <= PEM_HOLD_CHARS) {
+        const close = text.indexOf('-----', end + END.length);
+        cut = close >= 0 && close - end <= 64 ? close + 5 : end + END.length;
+      }
     }
   }
   const esc = text.lastIndexOf('\x1b', cut - 1);
@@ -67,9 +85,11 @@ function forcedCut(text: string, limit: number): number {
  * The length of the prefix of `text` that can be redacted on its own (the rest waits for more
  * text): up to a line end; never inside a PEM block whose END is not there yet (held from the
  * BEGIN line, up to `PEM_HOLD_CHARS`); never between a line ending in what may start a JWT and
- * the next line. When no such cut exists and `text` is at least `pieceChars` long, the first
- * `pieceChars` are cut anyway (at a whitespace if there is one near the end, never inside an
- * escape sequence or a surrogate pair), so what is held stays bounded. 0: wait for more.
+ * the next line; never before the lines a chpasswd block, a state output or a `Signature:` line
+ * needs. When no such cut exists and `text` is at least `pieceChars` long, the first
+ * `pieceChars` are cut anyway (at a whitespace if there is one near the end, else after a `,`;
+ * never inside a PEM block, an escape sequence or a surrogate pair), so what is held stays
+ * bounded. 0: wait for more.
  */
 export function safeCut(text: string, pieceChars = PIECE_CHARS): number {
   const window = Math.min(text.length, pieceChars);
@@ -95,8 +115,32 @@ export function safeCut(text: string, pieceChars = PIECE_CHARS): number {
     if (!endsInJwtPart(text, start, cut - 1)) break;
     cut = start;
   }
+  if (cut > 0) cut = holdBlocks(text, cut) || cut;
   if (cut > 0) return cut;
   return text.length >= pieceChars ? forcedCut(text, pieceChars) : 0;
+}
+
+const CHPASSWD_BLOCK = 4096;
+const OUTPUT_KEY = /"(?:value|type|sensitive)"\s*:/;
+
+/**
+ * The cut moved back before lines whose redaction needs the lines after them: a cloud-init
+ * `chpasswd` block (its list follows, at most 4 KB), the `"value"`, `"type"`, `"sensitive"` lines
+ * of a state output (the three go together), botocore's `Signature:` line (the signature is on
+ * the next). 0 when nothing needs holding, or when holding would leave nothing to cut.
+ */
+function holdBlocks(text: string, cut: number): number {
+  let held = cut;
+  const chpasswd = text.lastIndexOf('chpasswd', cut - 1);
+  if (chpasswd >= 0 && chpasswd >= cut - CHPASSWD_BLOCK) held = text.lastIndexOf('\n', chpasswd) + 1;
+  let lineEnd = held - 1;
+  for (let i = 0; i < 3 && lineEnd > 0; i++) {
+    const lineStart = text.lastIndexOf('\n', lineEnd - 1) + 1;
+    const line = text.slice(lineStart, lineEnd);
+    if (OUTPUT_KEY.test(line) || (i === 0 && line.includes('Signature:'))) held = lineStart;
+    lineEnd = lineStart - 1;
+  }
+  return held === cut || held <= 0 ? 0 : held;
 }
 
 /** Runs a task in a worker pool (`Engine.runTask`, `WorkerPool.run`). */

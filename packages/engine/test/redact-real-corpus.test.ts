@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { redactText } from '../src/redact.js';
+import { redactChunks } from '../src/redact-stream.js';
 
 // The redaction corpus from real runs (tests/redact-corpus/*.json, written by
 // `npm run redact:corpus`; see its README.md): terraform against moto with colour on and off, the
@@ -82,5 +83,23 @@ describe('redaction corpus from real runs', () => {
       );
     }
     expect({ leaked, lost }).toEqual({ leaked: [], lost: [] });
+  });
+
+  // `tfo redact` and terraform.log see the text as a stream: the whole corpus, one case after
+  // another, in pieces of a few KB cut where the stream cuts them, arriving in chunks of 1,000
+  // characters (so PEM blocks, JWTs over two lines, chpasswd blocks and state outputs meet piece
+  // edges). Nothing that must go may survive.
+  it.each([2048, 8192])('leaves nothing when the corpus is streamed in pieces of %i characters', async (pieceChars) => {
+    const text = cases.map((c) => c.input).join('\n');
+    async function* chunks(): AsyncGenerator<string> {
+      for (let i = 0; i < text.length; i += 1000) yield text.slice(i, i + 1000);
+    }
+    const sensitive = cases.flatMap((c) => c.sensitive);
+    let out = '';
+    for await (const piece of redactChunks(chunks(), { sensitive, pieceChars })) out += piece;
+    const leaked = cases.flatMap((c) =>
+      c.mustGo.filter((s) => out.includes(s)).map((s) => `${c.file}: ${c.name}: ${s}`),
+    );
+    expect(leaked).toEqual([]);
   });
 });
