@@ -219,10 +219,7 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
         const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
         // records hold terraform's full output: shown redacted, with the sensitive values of their
         // runs' saved plans where the run folders are still here
-        const sensitive = await sensitiveOfRuns(
-          engine.settings.stateDir,
-          records.map((r) => (r as { runId?: string }).runId ?? ''),
-        );
+        const sensitive = await sensitiveOfRecords(engine, records);
         await printRedacted(
           engine,
           globals,
@@ -261,10 +258,7 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
         const records = await readRecords(engine, source, { since: flags.since });
         const report = complianceReport(records, flags.since);
         const from = source.kind === 'file' ? { dir: source.dir } : { table: source.sink.options.table };
-        const sensitive = await sensitiveOfRuns(
-          engine.settings.stateDir,
-          records.map((r) => (r as { runId?: string }).runId ?? ''),
-        );
+        const sensitive = await sensitiveOfRecords(engine, records);
         await printRedacted(
           engine,
           globals,
@@ -275,4 +269,12 @@ export function registerAuditCommands(program: Command, setCode: (code: number) 
         setCode(0);
       }),
     );
+}
+
+/** The sensitive values of the runs whose records these are (their saved plans, where still here). */
+function sensitiveOfRecords(engine: Engine, records: readonly object[]): Promise<Set<string>> {
+  return sensitiveOfRuns(
+    engine.settings.stateDir,
+    records.map((r) => (r as { runId?: string }).runId ?? ''),
+  );
 }
