@@ -46,7 +46,7 @@
  *                         log fields, query strings), also terraform's `old -> new` (both);
  *                         `<Key>value</Key>` (XML, also `\u003c`-escaped); `--key value` (CLI
  *                         flags); `aws configure set aws_secret_access_key value`. A quoted value
- *                         runs to its closing quote (at most 4096 characters, one line); an
+ *                         runs to its closing quote (at most 64 KB, one line); an
  *                         unquoted one up to whitespace, a quote, `\ , ; } ) ] & < > |`. Left
  *                         alone: `(sensitive value)`, `(known after apply)`, `null`, `true`,
  *                         `false`, `***`, `${...}`, `var.`/`local.`/`module.`/`data.` references,
@@ -266,7 +266,7 @@ const IPV4 = new RegExp(
 const ACCOUNT_ID =
   /\d(?<=(?:^|[^\w.]|%3[Aa]|%2[Ff])\d)(?<![0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-\d)\d{11}(?!\w|\.\d)/g;
 
-const JSON_SCALAR = String.raw`"(?:[^"\\\n]|\\.){0,4096}"|-?\d[\d.eE+-]{0,63}|true|false`;
+const JSON_SCALAR = String.raw`"(?:[^"\\\n]|\\.){0,65536}"|-?\d[\d.eE+-]{0,63}|true|false`;
 /** Blanks, with at most one line break and the timestamp of a CI log line after it. */
 const WS = String.raw`[ \t]{0,64}(?:\r?\n(?:\d{4}-\d\d-\d\dT[0-9:.]{8,20}Z)?[ \t]{0,64})?`;
 const SCALAR_TYPE = String.raw`"type":${WS}"(?:string|number|bool)"`;
@@ -281,8 +281,8 @@ const OUTPUT_JSON = new RegExp(`("sensitive":${WS}true,${WS}${SCALAR_TYPE},${WS}
 const CLI_PASSWORD =
   /(\blogin\b[^\n]{0,512}?[ \t]-p[ \t]{1,4})[^\s-][^\s]{0,4095}|(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]{0,512}?[ \t]-p[ \t]?)[^\s-][^\s]{0,4095}/g;
 /** `curl -u user:password`, `--user user:password`. */
-const CLI_USER = /((?:^|[ \t])(?:-u|--user)[ \t=]{1,4}[^\s:'"]{1,256}:)[^\s'"]{1,4096}/gm;
-const ADD_MASK = /(::add-mask::)([^\r\n]{1,4096})/g;
+const CLI_USER = /((?:^|[ \t])(?:-u|--user)[ \t=]{1,4}[^\s:'"]{1,256}:)[^\s'"]{1,65536}/gm;
+const ADD_MASK = /(::add-mask::)([^\r\n]{1,65536})/g;
 /** botocore's debug log: `Signature:` and the signature on the next line. */
 const SIGNATURE_LINE = /(Signature:[ \t]{0,8}\r?\n)[0-9a-f]{64}(?![0-9a-f])/g;
 
