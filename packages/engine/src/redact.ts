@@ -46,7 +46,7 @@
  *                         log fields, query strings), also terraform's `old -> new` (both);
  *                         `<Key>value</Key>` (XML, also `\u003c`-escaped); `--key value` (CLI
  *                         flags); `aws configure set aws_secret_access_key value`. A quoted value
- *                         runs to its closing quote (at most 64 KB, one line); an
+ *                         runs to its closing quote (on one line, however long); an
  *                         unquoted one up to whitespace, a quote, `\ , ; } ) ] & < > |`. Left
  *                         alone: `(sensitive value)`, `(known after apply)`, `null`, `true`,
  *                         `false`, `***`, `${...}`, `var.`/`local.`/`module.`/`data.` references,
@@ -90,12 +90,13 @@
  *                         URL-encoded ARN) -> `***`. `-` and `:` and `/` are separators:
  *                         `acme-123456789012-logs` -> `acme-***-logs`.
  * Then: values found by `key-value-secret`, `secret-near-key-id`, `Bearer` and `::add-mask::` of
- * 8+ characters (at most 32 a text) are removed wherever else they appear in the same text: as
+ * 8 to 1,024 characters (at most 32 a text) are removed wherever else they appear in the same text: as
  * is, JSON-escaped, URL-encoded and base64-encoded. (Tokens and key ids need no echo: their own
  * rule finds them wherever they are, and their encodings are themselves.)
  *
- * Every regular expression has bounded repetition, and each rule's work per match is bounded,
- * so time is linear in the input. Rules whose trigger text is absent are skipped.
+ * Every regular expression has bounded repetition (but the run of a key's value to its end, which
+ * nothing follows, so it is read once), and each rule's work per match is bounded, so time is
+ * linear in the input. Rules whose trigger text is absent are skipped.
  */
 import { KEY_VALUE_RULES } from './redact-key-value.js';
 import { redactPem } from './redact-pem.js';
@@ -132,6 +133,8 @@ interface Rule {
 const MAX_FOUND = 32;
 /** Values the echo pass looks for, per text. */
 const MAX_ECHO = 32;
+/** Longer values are not looked for elsewhere (a certificate or a JSON blob is not printed twice). */
+const MAX_ECHO_LENGTH = 1024;
 
 /**
  * Replaces every match of `re` and records the value `pick` takes from the first MAX_FOUND
@@ -384,7 +387,7 @@ export function redactText(text: string, options: RedactOptions = {}): string {
 function removeEchoes(text: string, found: Set<string>): string {
   const forms = new Set<string>();
   for (const v of found) {
-    if (v.length < MIN_ECHO_LENGTH || v.includes(MASK)) continue;
+    if (v.length < MIN_ECHO_LENGTH || v.length > MAX_ECHO_LENGTH || v.includes(MASK)) continue;
     if (forms.size >= 5 * MAX_ECHO) break;
     forms.add(v);
     forms.add(JSON.stringify(v).slice(1, -1));

@@ -244,4 +244,10 @@ describe('redaction of the forms real output takes', () => {
     for (const s of c.stay) expect(out, `${s} must stay`).toContain(s);
     expect(out).not.toContain(ESC);
   });
+
+  it('masks a value however long, and looks for long values nowhere else', () => {
+    const long = 'x'.repeat(200_000);
+    const out = redactText(`password=${long}\n{"secret_string": "${'y'.repeat(70_000)}", "name": "app"}`);
+    expect(out).toBe('password=***\n{"secret_string": "***", "name": "app"}');
+  });
 });
