@@ -408,6 +408,15 @@ function removeEchoes(text: string, found: Set<string>): string {
     }
     return out;
   }
-  const sorted = [...forms].sort((a, b) => b.length - a.length).map(escapeRegExp);
-  return text.replace(new RegExp(sorted.join('|'), 'g'), MASK);
+  const sorted = [...forms].sort((a, b) => b.length - a.length);
+  let all: RegExp;
+  try {
+    all = new RegExp(sorted.map(escapeRegExp).join('|'), 'g');
+  } catch {
+    // too large for the engine to compile: one form at a time
+    let out = text;
+    for (const form of sorted) if (out.includes(form)) out = out.split(form).join(MASK);
+    return out;
+  }
+  return text.replace(all, MASK);
 }
