@@ -103,9 +103,10 @@ export function deploymentContext(
         opts,
       ),
   };
-  // the log is redacted with what is known sensitive when each part is written
+  // the log is redacted with what is known sensitive when each part is written (the engine's
+  // values: the deployment's are among them as soon as they are known)
   log.redactWith(
-    () => [...engine.sensitive, ...ctx.sensitive],
+    () => engine.sensitive,
     (file, task, transfer) => engine.runTask(file, task, transfer),
   );
   return ctx;

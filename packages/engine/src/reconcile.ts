@@ -209,7 +209,6 @@ async function reconcileKey(
     return fail(`reconcile failed: ${(err as Error).message}`);
   } finally {
     await lease?.release().catch((err: unknown) => ctx.log(`# lease release failed: ${String(err)}\n`));
-    for (const value of ctx.sensitive) engine.sensitive.add(value);
     await log.close();
   }
 }

@@ -13,6 +13,7 @@
  *   of them, while consecutive runs are at most 96 characters and one line break apart (a log
  *   prefix, `", "`, a `\n` escape fit in between).
  */
+import { B64, charTable, inTable } from './redact-scan.js';
 import { MASK } from './redact-sensitive.js';
 
 const PEM_BEGIN = '-----BEGIN ';
@@ -22,15 +23,9 @@ const MAX_BLOCK = 64 * 1024;
 const MAX_GAP = 96;
 const MAX_LABEL = 48;
 
-function charTable(chars: string): Uint8Array {
-  const table = new Uint8Array(128);
-  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
-  return table;
-}
-const B64 = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=');
 const LABEL = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 ');
 
-const isB64 = (code: number): boolean => code < 128 && B64[code] === 1;
+const isB64 = (code: number): boolean => inTable(B64, code);
 
 /** The label's end when `at` starts `<LABEL>-----`, else -1. */
 function labelEnd(text: string, at: number): number {

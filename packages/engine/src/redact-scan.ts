@@ -6,12 +6,15 @@
  */
 import { MASK } from './redact-sensitive.js';
 
-function charTable(chars: string): Uint8Array {
+/** A lookup table of ASCII characters (codes 0-127). */
+export function charTable(chars: string): Uint8Array {
   const table = new Uint8Array(128);
   for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
   return table;
 }
-const inTable = (table: Uint8Array, code: number): boolean => code < 128 && table[code] === 1;
+export const inTable = (table: Uint8Array, code: number): boolean => code < 128 && table[code] === 1;
+/** The base64 alphabet with its padding. */
+export const B64 = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=');
 
 // ---------------------------------------------------------------------------------------------
 // IPv6, found from each colon: the run of hex digits, colons and dots around it is one candidate
@@ -262,7 +265,6 @@ export function redactJwtParts(text: string): string {
 const KEY_ID = /(?<![A-Za-z0-9])A[KS]IA[A-Z0-9]{16}(?![A-Za-z0-9])/g;
 /** The start of a run of 30+ base64 characters. */
 const RUN_START = /(?<![A-Za-z0-9+/=])[A-Za-z0-9+/=]{30}/g;
-const B64 = charTable('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=');
 const REQUEST_ID = /Request-?I[Dd][>:="' \t]{1,4}$/;
 const NEAR = 256;
 const MAX_RUN = 8192;

@@ -1,8 +1,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import { Transform } from 'node:stream';
+import { redactTask, redactWorker } from './redact-pool.js';
 import { redactText } from './redact.js';
 import type { RedactTask } from './redact.worker.js';
-import { workerPath } from './worker-pool.js';
 
 /**
  * Redaction of a stream of any length in bounded memory. Text is redacted by `redactText` in
@@ -165,8 +165,6 @@ interface Entry {
   out?: string;
 }
 
-let worker: string | undefined;
-
 /**
  * The core of the stream: text goes in by `push`, redacted text comes out to `emit` in order.
  * Holds at most about `pieceChars` of pending text plus the pieces in flight.
@@ -239,11 +237,9 @@ export class PieceRedactor {
       this.#pump();
       return;
     }
-    const bytes = Buffer.from(piece, 'utf8');
-    const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-    const task: RedactTask = { text: buffer, sensitive, ...(skip ? { skip } : {}) };
+    const { task, transfer } = redactTask(piece, sensitive, skip);
     Promise.resolve()
-      .then(() => run((worker ??= workerPath(import.meta.url, 'redact.worker')), task, [buffer]))
+      .then(() => run(redactWorker(), task, transfer))
       .catch(() => inline()) // the pool failed (not the redaction, which is pure): redo it here
       .then(
         (out) => {

@@ -41,8 +41,13 @@ function rebuild(value: unknown, shown: string[], next: { i: number }): unknown 
  * sensitive values), in one task of the worker pool. Each string is redacted as it is, before any
  * escaping: render the copy (JSON, HTML, Markdown, XML) and redact nothing again.
  */
-export async function redactValue<T>(engine: Engine, value: T, sensitive?: Iterable<string>): Promise<T> {
-  const plain = JSON.parse(JSON.stringify(value ?? null)) as unknown;
+export function redactValue<T>(engine: Engine, value: T, sensitive?: Iterable<string>): Promise<T> {
+  return redactJson(engine, JSON.stringify(value ?? null), sensitive);
+}
+
+/** `redactValue` of a value already serialised (JSON-like: what JSON keeps of it). */
+async function redactJson<T>(engine: Engine, json: string, sensitive?: Iterable<string>): Promise<T> {
+  const plain = JSON.parse(json) as unknown;
   const found = { texts: [] as string[], keys: [] as Array<string | null> };
   strings(plain, null, found);
   if (found.texts.length === 0) return plain as T;
@@ -64,7 +69,7 @@ export function shownRun(engine: Engine, result: RunResult): Promise<RunResult> 
   const sensitive = engine.sensitive.size;
   const cached = views.get(result);
   if (cached && cached.json === json && cached.sensitive === sensitive) return cached.view;
-  const view = redactValue(engine, result);
+  const view = redactJson<RunResult>(engine, json);
   views.set(result, { json, sensitive, view });
   view.catch(() => views.delete(result));
   return view;

@@ -5,6 +5,7 @@ import { STAGE } from './hooks.js';
 import type { DeploymentContext, PlanJson } from './model.js';
 import type { Plugin } from './plugin.js';
 import { collectSensitive } from './redact.js';
+import { sensitiveOfState } from './sensitive-state.js';
 import { applyPlanArgs, initArgs, planArgs } from './terraform-args.js';
 import { countChanges, planHasChanges } from './terraform.js';
 
@@ -47,32 +48,9 @@ export function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
   for (const [name, v] of Object.entries(plan.variables ?? {})) {
     if (config?.[name]?.sensitive) collectSensitive(v.value, true, into);
   }
-  sensitiveOfPriorState((plan as { prior_state?: unknown }).prior_state, into);
-}
-
-interface StateModule {
-  resources?: Array<{ values?: unknown; sensitive_values?: unknown }>;
-  child_modules?: StateModule[];
-}
-
-/**
- * The plan's `prior_state` (the shape of `terraform show -json` of a state): outputs marked
- * sensitive, and resources' attributes their `sensitive_values` mask marks. A value that only the
- * state holds (an output or attribute this plan does not change) is still printed by terraform's
- * refresh, debug log and errors.
- */
-function sensitiveOfPriorState(state: unknown, into: Set<string>): void {
-  const values = (state as { values?: { outputs?: unknown; root_module?: StateModule } } | null | undefined)?.values;
-  if (!values || typeof values !== 'object') return;
-  for (const o of Object.values((values.outputs ?? {}) as Record<string, { value?: unknown; sensitive?: boolean }>)) {
-    if (o?.sensitive) collectSensitive(o.value, true, into);
-  }
-  const modules: StateModule[] = values.root_module ? [values.root_module] : [];
-  // iterative: a module tree of any depth
-  for (let m = modules.pop(); m; m = modules.pop()) {
-    for (const r of m.resources ?? []) collectSensitive(r.values, r.sensitive_values, into);
-    modules.push(...(m.child_modules ?? []));
-  }
+  // the prior state: a value only the state holds (an output or attribute this plan does not
+  // change) is still printed by terraform's refresh, debug log and errors
+  sensitiveOfState((plan as { prior_state?: unknown }).prior_state, into);
 }
 
 async function init(ctx: DeploymentContext): Promise<void> {
