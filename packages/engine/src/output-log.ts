@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { open } from 'node:fs/promises';
+import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { PieceRedactor, type TaskRunner } from './redact-stream.js';
 
@@ -24,11 +24,17 @@ export class OutputLog {
   #head = '';
   #tail = '';
   #dropped = 0;
+  #failure: string | undefined;
 
   constructor(file: string, limitBytes: number) {
     this.file = file;
     this.#limit = limitBytes;
     this.#stream = createWriteStream(file, { flags: 'a', mode: 0o600 });
+    // a full disk (or a removed folder) must not end the process while terraform runs: the file
+    // stops, the kept head and tail go on, and the failure is reported (`failure`)
+    this.#stream.on('error', (err) => {
+      this.#failure ??= err.message;
+    });
     this.#redactor = new PieceRedactor(
       {
         sensitive: () => this.#sensitive(),
@@ -37,8 +43,15 @@ export class OutputLog {
         inlineBelow: INLINE_BELOW,
         inFlight: Number.MAX_SAFE_INTEGER, // writes cannot wait; terraform writes far slower than the pool redacts
       },
-      (text) => this.#stream.write(text),
+      (text) => {
+        if (this.#failure === undefined) this.#stream.write(text);
+      },
     );
+  }
+
+  /** Why the file could not be written (the disk filled, ...), if it could not. */
+  get failure(): string | undefined {
+    return this.#failure;
   }
 
   /** From now on, redacts with these values and, for big pieces, in this pool. */
@@ -74,7 +87,8 @@ export class OutputLog {
     if (this.#stream.closed) return;
     await this.#redactor.end();
     this.#stream.end();
-    await once(this.#stream, 'close');
+    // settles however the stream ended (closed, or failed and destroyed): the failure is `failure`
+    await finished(this.#stream).catch(() => undefined);
   }
 }
 

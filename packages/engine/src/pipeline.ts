@@ -158,9 +158,9 @@ export async function runDeployment(
   }
 
   const durationMs = Date.now() - started;
-  for (const value of ctx.sensitive) engine.sensitive.add(value);
   const problems = await settle(engine, ctx, durationMs, log);
   await log.close();
+  if (log.failure) problems.push(`${deployment.key}: ${log.file} could not be written: ${log.failure}`);
   journal?.write({ t: 'key-end', key: deployment.key, status: ctx.status });
   return {
     key: deployment.key,

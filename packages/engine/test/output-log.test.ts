@@ -72,3 +72,16 @@ describe('OutputLog', () => {
     expect(await readFile(file, 'utf8')).toBe(redactText(parts.join(''), { sensitive: [EARLY] }));
   });
 });
+
+describe('OutputLog on a full disk', () => {
+  it('keeps the process and the kept text, and names the failure, when its file cannot be written', async () => {
+    // /dev/full: every write fails with ENOSPC, as on a full disk
+    const log = new OutputLog('/dev/full', 1 << 20);
+    log.write('Plan: 1 to add, 0 to change, 0 to destroy.\n');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    log.write('Apply complete!\n');
+    await log.close();
+    expect(log.failure).toMatch(/ENOSPC|no space/);
+    expect(log.text()).toBe('Plan: 1 to add, 0 to change, 0 to destroy.\nApply complete!\n');
+  });
+});
