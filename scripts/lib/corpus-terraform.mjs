@@ -5,32 +5,17 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { terraformEnv } from './terraform-moto.mjs';
+import { motoProvider, terraformEnv } from './terraform-moto.mjs';
 import { SECRETS, PEM } from './corpus-secrets.mjs';
 
 export const ROLE_ARN = SECRETS.roleArn;
 
-const MAIN_TF = `terraform {
-  required_providers {
-    aws = {
-      source  = "registry.terraform.io/hashicorp/aws"
-      version = "5.100.0"
-    }
-  }
-}
-
-provider "aws" {
-  region                      = "us-east-1"
-  skip_credentials_validation = true
-  skip_metadata_api_check     = true
-  s3_use_path_style           = true
-  assume_role {
+const MAIN_TF = `${motoProvider(`  assume_role {
     role_arn     = "${SECRETS.roleArn}"
     session_name = "${SECRETS.sessionName}"
     external_id  = "${SECRETS.externalId}"
   }
-}
-
+`)}
 variable "db_password" {
   type      = string
   sensitive = true

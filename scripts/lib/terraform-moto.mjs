@@ -8,8 +8,12 @@ import path from 'node:path';
 /** The provider mirror: $TFO_PROVIDER_MIRROR, else the machine image's /opt/tf-plugins. */
 export const PROVIDER_MIRROR = process.env.TFO_PROVIDER_MIRROR ?? '/opt/tf-plugins';
 
-/** A provider.tf for a configuration that has none: AWS provider 5.100.0 against AWS_ENDPOINT_URL. */
-export const MOTO_PROVIDER = `terraform {
+/**
+ * The terraform block and the AWS provider 5.100.0 against AWS_ENDPOINT_URL; `inside` is more of
+ * the provider block (an `assume_role`), indented as its other lines.
+ */
+export function motoProvider(inside = '') {
+  return `terraform {
   required_providers {
     aws = {
       source  = "registry.terraform.io/hashicorp/aws"
@@ -23,8 +27,12 @@ provider "aws" {
   skip_credentials_validation = true
   skip_metadata_api_check     = true
   s3_use_path_style           = true
-}
+${inside}}
 `;
+}
+
+/** A provider.tf for a configuration that has none. */
+export const MOTO_PROVIDER = motoProvider();
 
 /**
  * Writes `<work>/terraform.rc` (providers from the mirror only) and makes `<work>/plugin-cache`;
