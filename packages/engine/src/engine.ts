@@ -6,6 +6,7 @@ import { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs, withDeadline, type TapOwn
 import { History } from './history.js';
 import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from './hooks.js';
 import type { DeploymentContext, Lease, RunResult } from './model.js';
+import type { Capabilities, CapabilityName, CommandSpec } from './capabilities.js';
 import { checkPlugins, type Plugin } from './plugin.js';
 import type { ResolvedSettings } from './settings.js';
 import type { StateStore } from './state-store.js';
@@ -34,7 +35,8 @@ export class Engine {
   readonly history: History;
   #pool: WorkerPool | undefined;
   readonly #closers: Array<() => void | Promise<void>> = [];
-  #stateStore: StateStore | undefined;
+  readonly #capabilities = new Map<CapabilityName, { plugin: string; value: unknown }>();
+  readonly #commands: Array<{ plugin: string; spec: CommandSpec }> = [];
   /** The plugin whose `apply` is registering taps: a tap's deadline depends on who tapped. */
   #applying: Plugin | undefined;
 
@@ -65,13 +67,57 @@ export class Engine {
     return this.plugins.some((p) => p.provides?.includes(capability));
   }
 
-  /** Called by the active state plugin; the `tfo state` commands use it. */
-  setStateStore(store: StateStore): void {
-    this.#stateStore = store;
+  /**
+   * Registers a capability for the rest of tfo (called from a plugin's `apply`). One provider per
+   * capability: a second fails the config, naming both plugins.
+   */
+  provide<K extends CapabilityName>(name: K, value: Capabilities[K]): void {
+    const by = this.#applying?.name ?? 'engine';
+    const had = this.#capabilities.get(name);
+    if (had) {
+      throw new TfoError(
+        'TFO_ERR_PLUGIN_DUPLICATE',
+        `plugins "${had.plugin}" and "${by}" both provide the "${name}" capability: configure one`,
+      );
+    }
+    this.#capabilities.set(name, { plugin: by, value });
   }
 
+  /** A capability some configured plugin provides, or undefined. */
+  capability<K extends CapabilityName>(name: K): Capabilities[K] | undefined {
+    return this.#capabilities.get(name)?.value as Capabilities[K] | undefined;
+  }
+
+  /** A capability the caller cannot do without: a usage error that says which plugin to configure. */
+  require<K extends CapabilityName>(name: K, hint: string): Capabilities[K] {
+    const value = this.capability(name);
+    if (value === undefined) {
+      throw new TfoError('TFO_ERR_USAGE', `no configured plugin provides the "${name}" capability: ${hint}`);
+    }
+    return value;
+  }
+
+  /** Adds a `tfo` command (called from a plugin's `apply`); the CLI lists it with the built-in ones. */
+  contribute(spec: CommandSpec): void {
+    const by = this.#applying?.name ?? 'engine';
+    const had = this.#commands.find((c) => c.spec.name === spec.name);
+    if (had) {
+      throw new TfoError(
+        'TFO_ERR_PLUGIN_DUPLICATE',
+        `plugins "${had.plugin}" and "${by}" both contribute the command "tfo ${spec.name}": configure one`,
+      );
+    }
+    this.#commands.push({ plugin: by, spec });
+  }
+
+  /** Commands contributed by the configured plugins, with the plugin that contributed each. */
+  get commands(): ReadonlyArray<{ plugin: string; spec: CommandSpec }> {
+    return this.#commands;
+  }
+
+  /** The state store of the active state plugin (the `state` capability). */
   get stateStore(): StateStore | undefined {
-    return this.#stateStore;
+    return this.capability('state');
   }
 
   /** The shared worker pool, created on first use. */

@@ -10,6 +10,17 @@ export type { TfoConfig, TfoConfigInput } from './config-schema.js';
 export { loadConfig, validateConfig, CONFIG_FILES } from './config.js';
 export type { LoadedConfig } from './config.js';
 export { Engine } from './engine.js';
+export type {
+  AuditCapability,
+  AuditWriteResult,
+  Capabilities,
+  CapabilityName,
+  CommandArgument,
+  CommandIO,
+  CommandOption,
+  CommandSpec,
+  PolicyCapability,
+} from './capabilities.js';
 export { EngineEmitter, FAILED_STATUSES } from './events.js';
 export type { EngineEvents, EngineEventName } from './events.js';
 export { ERROR_CODES, EXIT, PluginError, TfoError, exitCodeFor, ioErrorOf } from './errors.js';

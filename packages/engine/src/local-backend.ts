@@ -20,7 +20,7 @@ export function localBackend(): Plugin {
     apply(engine: Engine) {
       const { stateDir, config } = engine.settings;
       const store = new LocalStateStore(stateDir, config.backups);
-      engine.setStateStore(store);
+      engine.provide('state', store);
       const stage = { name: LOCAL_BACKEND, stage: STAGE.DEFAULT };
 
       engine.hooks.lease.tapPromise(stage, (ctx) => {

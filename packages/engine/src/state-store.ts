@@ -9,7 +9,7 @@ export interface StateSummary {
 
 /**
  * What the `tfo state` commands need from whichever plugin stores state (the embedded local
- * backend, or S3). The active state plugin registers one with `engine.setStateStore()`.
+ * backend, or S3). The active state plugin registers one with `engine.provide('state', store)`.
  */
 export interface StateStore {
   readonly name: string;

@@ -52,7 +52,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
     apply(engine: Engine) {
       const clients = new ClientCache(opts);
       const store = new S3StateStore(opts, Object.values(accountsOf(engine)), clients);
-      engine.setStateStore(store);
+      engine.provide('state', store);
       const stage = { name: PLUGIN_NAME, stage: STAGE.NORMAL };
 
       engine.hooks.lease.tapPromise(stage, (ctx) => {
