@@ -124,19 +124,8 @@ async function reconcileKey(
     result: { ...base, action: 'failed' as const, ok: false, detail },
     decided,
   });
-  for (const tf of k.terraforms.filter((t) => processAlive(t.pid, t.pidStart))) {
-    notice(
-      engine,
-      'info',
-      `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running: waiting`,
-      k.key,
-    );
-    if (!(await waitGone(tf.pid, tf.pidStart, engine.settings.timeoutMs, options.signal))) {
-      return fail(
-        `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running; left for the next run`,
-      );
-    }
-  }
+  const stillRunning = await waitForOldTerraform(engine, old, k, options);
+  if (stillRunning) return fail(stillRunning);
   const started = Date.now();
   const dir = path.join(options.run.dir, 'reconcile', slug(k.key));
   await mkdir(dir, { recursive: true });
@@ -169,36 +158,7 @@ async function reconcileKey(
     const store = engine.stateStore as { fingerprint?: (key: string) => Promise<StateFingerprint> } | undefined;
     const now = await store?.fingerprint?.(k.key).catch(() => undefined);
     lines.push(`state before apply: ${describe(ctx.before)}; now: ${describe(now)}`);
-    if (!existsSync(ctx.varFile)) {
-      lines.push(`the inputs file that run used (${ctx.varFile}) is gone: cannot verify`);
-    } else {
-      await timed(ctx, 'verify', () => engine.hooks.verify.promise(ctx)).catch((err: unknown) => {
-        ctx.verify = { ok: false, detail: `verify failed: ${(err as Error).message}` };
-      });
-      lines.push(ctx.verify ? `verify: ${ctx.verify.detail}` : 'verify: no verify plugin answered');
-    }
-    if (ctx.verify?.ok) {
-      ctx.status = 'applied';
-    } else {
-      const failed = failedStage(k);
-      const failure = {
-        stage: (failed && failed !== 'recover' ? failed : stage === 'verify' ? 'verify' : 'apply') as Stage,
-        error: new Error(lines[0]),
-      };
-      ctx.recovery = await timed(ctx, 'recover', () => engine.hooks.rollback.promise(ctx, failure)).catch(
-        (err: unknown) => ({
-          action: 'manual' as const,
-          ok: false,
-          detail: `recovery failed: ${(err as Error).message}`,
-          durationMs: 0,
-          by: 'tfo:reconcile',
-        }),
-      );
-      lines.push(
-        ctx.recovery ? `recovery: ${ctx.recovery.action}: ${ctx.recovery.detail}` : 'recovery: no plugin answered',
-      );
-      ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
-    }
+    await verifyOrRecover(engine, ctx, k, stage, lines);
     const detail = lines.join('; ');
     ctx.log(`\n# ${lines.join('\n# ')}\n`);
     await settleReconciled(engine, ctx, old, k, started, log);
@@ -210,6 +170,67 @@ async function reconcileKey(
   } finally {
     await lease?.release().catch((err: unknown) => ctx.log(`# lease release failed: ${String(err)}\n`));
     await log.close();
+  }
+}
+
+/** Waits for a terraform of the old run that still runs; the reason to stop when it outlives the timeout. */
+async function waitForOldTerraform(
+  engine: Engine,
+  old: UnfinishedRun,
+  k: KeyJournal,
+  options: ReconcileOptions,
+): Promise<string | undefined> {
+  for (const tf of k.terraforms.filter((t) => processAlive(t.pid, t.pidStart))) {
+    notice(
+      engine,
+      'info',
+      `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running: waiting`,
+      k.key,
+    );
+    if (!(await waitGone(tf.pid, tf.pidStart, engine.settings.timeoutMs, options.signal))) {
+      return `terraform ${tf.command} (pid ${tf.pid}) of run ${old.runId} is still running; left for the next run`;
+    }
+  }
+  return undefined;
+}
+
+/** Verifies what the interrupted apply left; recovers the key when it does not verify. */
+async function verifyOrRecover(
+  engine: Engine,
+  ctx: DeploymentContext,
+  k: KeyJournal,
+  stage: Stage | 'none',
+  lines: string[],
+): Promise<void> {
+  if (!existsSync(ctx.varFile)) {
+    lines.push(`the inputs file that run used (${ctx.varFile}) is gone: cannot verify`);
+  } else {
+    await timed(ctx, 'verify', () => engine.hooks.verify.promise(ctx)).catch((err: unknown) => {
+      ctx.verify = { ok: false, detail: `verify failed: ${(err as Error).message}` };
+    });
+    lines.push(ctx.verify ? `verify: ${ctx.verify.detail}` : 'verify: no verify plugin answered');
+  }
+  if (ctx.verify?.ok) {
+    ctx.status = 'applied';
+  } else {
+    const failed = failedStage(k);
+    const failure = {
+      stage: (failed && failed !== 'recover' ? failed : stage === 'verify' ? 'verify' : 'apply') as Stage,
+      error: new Error(lines[0]),
+    };
+    ctx.recovery = await timed(ctx, 'recover', () => engine.hooks.rollback.promise(ctx, failure)).catch(
+      (err: unknown) => ({
+        action: 'manual' as const,
+        ok: false,
+        detail: `recovery failed: ${(err as Error).message}`,
+        durationMs: 0,
+        by: 'tfo:reconcile',
+      }),
+    );
+    lines.push(
+      ctx.recovery ? `recovery: ${ctx.recovery.action}: ${ctx.recovery.detail}` : 'recovery: no plugin answered',
+    );
+    ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
   }
 }
 
