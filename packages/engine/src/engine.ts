@@ -211,26 +211,7 @@ export class Engine {
           `did not settle within ${deadlineMs / 1000} s (hookTimeoutSeconds.${hook} in the config)`,
         ),
       );
-    // a lease that arrives after its deadline is released at once: nobody will ever use it
-    const late = (args: unknown[]) => (value: unknown) => {
-      const lease = value as Lease | undefined;
-      if (hook !== 'lease' || typeof lease?.release !== 'function') return;
-      const key = contextOf(hook, args)?.deployment.key;
-      lease.release().then(
-        () =>
-          this.events.emit('notice', {
-            level: 'warn',
-            key,
-            message: `plugin "${plugin}" granted a lease after its deadline: released it`,
-          }),
-        (err: unknown) =>
-          this.events.emit('notice', {
-            level: 'error',
-            key,
-            message: `plugin "${plugin}" granted a lease after its deadline, and releasing it failed: ${String(err)}`,
-          }),
-      );
-    };
+    const late = (args: unknown[]) => (value: unknown) => this.#releaseLate(hook, plugin, args, value);
     const fn = (...args: unknown[]): unknown => {
       const started = Date.now();
       let out: unknown;
@@ -261,5 +242,26 @@ export class Engine {
       return out;
     };
     return { ...tap, fn } as Tap;
+  }
+
+  /** A lease that arrives after its deadline is released at once: nobody will ever use it. */
+  #releaseLate(hook: HookName, plugin: string, args: unknown[], value: unknown): void {
+    const lease = value as Lease | undefined;
+    if (hook !== 'lease' || typeof lease?.release !== 'function') return;
+    const key = contextOf(hook, args)?.deployment.key;
+    lease.release().then(
+      () =>
+        this.events.emit('notice', {
+          level: 'warn',
+          key,
+          message: `plugin "${plugin}" granted a lease after its deadline: released it`,
+        }),
+      (err: unknown) =>
+        this.events.emit('notice', {
+          level: 'error',
+          key,
+          message: `plugin "${plugin}" granted a lease after its deadline, and releasing it failed: ${String(err)}`,
+        }),
+    );
   }
 }
