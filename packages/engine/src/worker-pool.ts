@@ -21,7 +21,9 @@ export function workerPath(fromUrl: string, name: string): string {
   const here = fileURLToPath(fromUrl);
   const dir = path.dirname(here);
   if (here.endsWith('.ts')) {
-    const built = path.join(dir, '..', 'dist', `${name}.js`);
+    // src/<folders>/x.ts runs dist/<folders>/x.js
+    const at = dir.lastIndexOf(`${path.sep}src`);
+    const built = path.join(dir.slice(0, at), 'dist', dir.slice(at + 4), `${name}.js`);
     if (!existsSync(built)) throw new Error(`worker ${name} is not built: run \`npm run build\` (${built})`);
     return built;
   }
