@@ -13,14 +13,14 @@ import { filesUnder, killAll, locksLeft, processesLeft, stateIdentity, stoppedRu
 
 /** Deployment hooks: the deployment named for a hook is the one the plugin fails in it. */
 const DEPLOYMENT_HOOKS = [
-  'lease',
-  'backend',
+  'lock',
+  'init',
   'plan',
   'validate',
   'backup',
   'apply',
   'verify',
-  'rollback',
+  'recover',
   'settled',
   'audit',
 ] as const;
@@ -39,14 +39,14 @@ const FAULTY_PLUGIN = `import { mkdirSync, rmSync, writeFileSync } from 'node:fs
 import path from 'node:path';
 const hooks = (process.env.FAULT_HOOKS ?? '').split(',').filter(Boolean);
 const mode = process.env.FAULT_MODE ?? '';
-const WATERFALL = new Set(['discover', 'backend']);
+const WATERFALL = new Set(['discover', 'init']);
 export function faulty() {
   return {
     name: 'faulty',
     apply(engine) {
       for (const hook of Object.keys(engine.hooks)) {
         engine.hooks[hook].tapPromise({ name: 'faulty', stage: -10 }, async (...args) => {
-          const carrier = hook === 'backend' ? args[1] : args[0];
+          const carrier = hook === 'init' ? args[1] : args[0];
           const deployment = carrier && !Array.isArray(carrier) ? carrier.deployment : undefined;
           const hit = hooks.includes(hook) && (!deployment || deployment.project === hook);
           const pass = WATERFALL.has(hook) ? args[0] : undefined;
@@ -56,7 +56,7 @@ export function faulty() {
             setInterval(() => undefined, 1000);
             return pass;
           }
-          if (hook === 'lease') {
+          if (hook === 'lock') {
             await new Promise((r) => setTimeout(r, ${DEADLINE_S * 1000} + 1000));
             const dir = path.join(process.cwd(), '.tfo/locks/faulty');
             const file = path.join(dir, deployment.project + '.lock');
@@ -85,7 +85,7 @@ export default { ...base, maxWorkers: 5, hookTimeoutSeconds: { default: ${DEADLI
 function tfvarsOf(hook: string, round: 'seed' | 'fault'): string {
   if (round === 'seed') return slowTfvars({ a: { note: 'v1' } });
   // the rollback deployment's apply fails half-way, so that rollback is called
-  return hook === 'rollback' ? slowTfvars({ a: { note: 'v2' }, b: { fail: true } }) : slowTfvars({ a: { note: 'v2' } });
+  return hook === 'recover' ? slowTfvars({ a: { note: 'v2' }, b: { fail: true } }) : slowTfvars({ a: { note: 'v2' } });
 }
 
 /** A repo over the slow module with one deployment per hook, the test plugin and audit composed. */
@@ -208,7 +208,7 @@ describe('a plugin that throws in or never settles in a hook', () => {
       const d = result.deployments.find((x) => x.key === keyOf(hook))!;
       if (hook === 'settled' || hook === 'audit') {
         // after the deployment: it stays applied, and the run reports the plugin (exit 1)
-        expect(d.status).toBe('applied');
+        expect(d.status, JSON.stringify(d.error)).toBe('applied');
         const problems = result.problems.map((p) => p.message);
         expect(
           problems.some((p) => p.includes(keyOf(hook)) && p.includes(message(hook, mode))),
@@ -216,25 +216,25 @@ describe('a plugin that throws in or never settles in a hook', () => {
         ).toBe(true);
       } else {
         expect(['failed', 'recovered']).toContain(d.status);
-        if (hook === 'rollback') {
+        if (hook === 'recover') {
           // the apply failed on its own (terraform); the plugin failed its recovery (below)
           expect(d.error).toMatchObject({ stage: 'apply', plugin: 'tfo:terraform' });
         } else {
           expect(d.error?.plugin).toBe('faulty');
           expect(d.error?.message).toContain(message(hook, mode));
         }
-        if (mode === 'hang' && hook !== 'rollback') expect(d.error?.code).toBe('TFO_ERR_HOOK_TIMEOUT');
+        if (mode === 'hang' && hook !== 'recover') expect(d.error?.code).toBe('TFO_ERR_HOOK_TIMEOUT');
       }
-      if (hook === 'lease' && mode === 'hang') {
+      if (hook === 'lock' && mode === 'hang') {
         // the lease arrived after its deadline, holding a lock file: the engine released it
-        expect(lateLeaseReleased).toBe(keyOf('lease'));
+        expect(lateLeaseReleased).toBe(keyOf('lock'));
       }
-      if (hook === 'rollback') {
+      if (hook === 'recover') {
         expect(audited.get(keyOf(hook))).toContain('recover');
         expect(d.status).toBe('failed');
         expect(d.recovery).toMatchObject({ action: 'manual', ok: false });
-        expect(d.recovery?.detail).toContain(`recovery failed: plugin "faulty" in rollback: `);
-        expect(d.recovery?.detail).toContain(mode === 'throw' ? 'faulty broke in rollback' : 'did not settle within');
+        expect(d.recovery?.detail).toContain(`recovery failed: plugin "faulty" in recover: `);
+        expect(d.recovery?.detail).toContain(mode === 'throw' ? 'faulty broke in recover' : 'did not settle within');
       }
       // every deployment of the run is in the audit trail, the failed one included
       expect(audited.get(keyOf(hook))?.length ?? 0).toBeGreaterThan(0);
@@ -265,11 +265,11 @@ describe('a plugin that throws in or never settles in a hook', () => {
       expect(now!.lineage, hook).toBe(seeded.get(hook)!.lineage);
     }
     // nothing was applied before these stages: state is byte for byte the seeded one
-    for (const hook of ['lease', 'backend', 'plan', 'validate', 'backup'] as const) {
+    for (const hook of ['lock', 'init', 'plan', 'validate', 'backup'] as const) {
       expect(after.get(hook), hook).toEqual(seeded.get(hook));
     }
     // the rollback deployment is left as terraform wrote it: `a` replaced, `b` failed (tainted, in state)
-    expect(after.get('rollback')!.serial).toBeGreaterThan(seeded.get('rollback')!.serial);
+    expect(after.get('recover')!.serial).toBeGreaterThan(seeded.get('recover')!.serial);
   });
 
   it('the audit trail verifies after both rounds', async () => {

@@ -99,7 +99,7 @@ const planting: Plugin = {
   name: 'test:planting',
   apply(engine) {
     const t = { name: 'test:planting', stage: STAGE.NORMAL };
-    engine.hooks.lease.tapPromise(t, async (ctx) => ({
+    engine.hooks.lock.tapPromise(t, async (ctx) => ({
       key: ctx.deployment.key,
       holder: 't',
       release: async () => {},
@@ -142,7 +142,7 @@ const planting: Plugin = {
     engine.hooks.apply.tapPromise(t, async () => {
       throw new Error(`terraform apply exited 1:\n${COLOURED}\n  ${COLOURED_TOKEN}\n  value ${SENSITIVE}`);
     });
-    engine.hooks.rollback.tapPromise(t, async () => ({
+    engine.hooks.recover.tapPromise(t, async () => ({
       action: 'reapply-last-good',
       ok: true,
       detail: `re-applied; last output ${COLOURED} ${SENSITIVE}`,

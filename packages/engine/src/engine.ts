@@ -13,10 +13,10 @@ import type { StateStore } from './state-store.js';
 import { TERRAFORM_DEFAULTS } from './terraform-defaults.js';
 import { WorkerPool } from './worker-pool.js';
 
-/** The per-deployment context in a hook's arguments (the second for `backend`). */
+/** The per-deployment context in a hook's arguments (the second for `init`). */
 function contextOf(hook: HookName, args: unknown[]): DeploymentContext | undefined {
   if (!DEPLOYMENT_HOOKS.includes(hook)) return undefined;
-  const ctx = (hook === 'backend' ? args[1] : args[0]) as DeploymentContext | undefined;
+  const ctx = (hook === 'init' ? args[1] : args[0]) as DeploymentContext | undefined;
   return ctx && typeof ctx === 'object' && 'deployment' in ctx ? ctx : undefined;
 }
 
@@ -247,7 +247,7 @@ export class Engine {
   /** A lease that arrives after its deadline is released at once: nobody will ever use it. */
   #releaseLate(hook: HookName, plugin: string, args: unknown[], value: unknown): void {
     const lease = value as Lease | undefined;
-    if (hook !== 'lease' || typeof lease?.release !== 'function') return;
+    if (hook !== 'lock' || typeof lease?.release !== 'function') return;
     const key = contextOf(hook, args)?.deployment.key;
     lease.release().then(
       () =>

@@ -7,7 +7,7 @@ export const DEFAULT_HOOK_TIMEOUT_SECONDS = 300;
 
 /** Past terraform's own timeout and interrupt grace, before a terraform tap's deadline fires. */
 const TERRAFORM_MARGIN_MS = 30_000;
-/** Past the lock wait, before a lease tap's deadline fires. */
+/** Past the lock wait, before a lock tap's deadline fires. */
 const LEASE_MARGIN_MS = 60_000;
 
 /**
@@ -19,14 +19,14 @@ const LEASE_MARGIN_MS = 60_000;
 const HOOK_KIND: Readonly<Record<HookName, 'terraform' | 'lease' | 'plugin'>> = Object.freeze({
   discover: 'plugin',
   prepare: 'plugin',
-  lease: 'lease',
-  backend: 'plugin',
+  lock: 'lease',
+  init: 'plugin',
   plan: 'terraform',
   validate: 'plugin',
   backup: 'plugin',
   apply: 'terraform',
   verify: 'terraform',
-  rollback: 'terraform',
+  recover: 'terraform',
   settled: 'plugin',
   audit: 'plugin',
   report: 'plugin',
@@ -37,11 +37,11 @@ type Configurable = keyof TfoConfig['hookTimeoutSeconds'];
 const everyHookConfigurable: Record<Exclude<HookName, Configurable>, never> = {};
 void everyHookConfigurable;
 
-/** Who tapped: the engine's own terraform taps and a state plugin's lease and rollback have a floor. */
+/** Who tapped: the engine's own terraform taps and a state plugin's lock and recover taps have a floor. */
 export interface TapOwner {
-  /** The engine's terraform defaults (plan, apply, verify). */
+  /** The engine's terraform defaults (init, plan, apply, verify). */
   terraform?: boolean;
-  /** A plugin that provides state (lease, backup, rollback over its storage). */
+  /** A plugin that provides state (lock, backup, recover over its storage). */
   state?: boolean;
 }
 
@@ -69,7 +69,8 @@ export function hookDeadlineMs(settings: ResolvedSettings, hook: HookName, owner
   const floor =
     kind === 'lease' && owner.state
       ? 'lease'
-      : kind === 'terraform' && (hook === 'rollback' ? owner.state : owner.terraform)
+      : (kind === 'terraform' && (hook === 'recover' ? owner.state : owner.terraform)) ||
+          (hook === 'init' && owner.terraform)
         ? 'terraform'
         : undefined;
   return floor ? Math.max(base, floorMs(settings, floor)) : base;

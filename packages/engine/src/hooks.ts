@@ -23,6 +23,8 @@ export const STAGE = Object.freeze({
   NORMAL: 0,
   /** The engine's embedded defaults: a bail hook reaches them only if no plugin answered. */
   DEFAULT: 1000,
+  /** After the defaults: the engine's `terraform init`, once every init tap has given its settings. */
+  LAST: 2000,
 });
 
 /** All hooks of a run, created in one place, grouped by phase, frozen. */
@@ -35,10 +37,14 @@ export function createHooks() {
     prepare: new AsyncSeriesHook<[RunInfo, Deployment[]]>(['run', 'deployments']),
 
     // ── per deployment, in order ───────────────────────────────────────────────
-    /** An exclusive lease on the state key for plan → apply → verify → recover (first answer wins). */
-    lease: new AsyncSeriesBailHook<[DeploymentContext], Lease | undefined>(['ctx']),
-    /** Partial backend config for `terraform init`; each tap may add to or replace it. */
-    backend: new AsyncSeriesWaterfallHook<[BackendSettings, DeploymentContext]>(['settings', 'ctx']),
+    /** An exclusive lock (a lease) on the state key for plan → apply → verify → recover (first answer wins). */
+    lock: new AsyncSeriesBailHook<[DeploymentContext], Lease | undefined>(['ctx']),
+    /**
+     * Partial backend config for `terraform init`; each tap may add to or replace it. The engine's
+     * terraform default taps it last and runs `terraform init` with the result, so the `init`
+     * stage times the init itself.
+     */
+    init: new AsyncSeriesWaterfallHook<[BackendSettings, DeploymentContext]>(['settings', 'ctx']),
     /** Produce the plan (first answer wins; default: terraform init/plan/show). */
     plan: new AsyncSeriesBailHook<[DeploymentContext], PlanResult | undefined>(['ctx']),
     /** Push findings into ctx.findings; the engine decides block or pass. */
@@ -50,7 +56,7 @@ export function createHooks() {
     /** Check the applied deployment; set ctx.verify, or throw. */
     verify: new AsyncSeriesHook<[DeploymentContext]>(['ctx']),
     /** Recover from a failed apply or verify (first answer wins). */
-    rollback: new AsyncSeriesBailHook<[DeploymentContext, Failure], RecoveryResult | undefined>(['ctx', 'failure']),
+    recover: new AsyncSeriesBailHook<[DeploymentContext, Failure], RecoveryResult | undefined>(['ctx', 'failure']),
     /** The deployment is finished (any outcome): history, metrics. */
     settled: new AsyncSeriesHook<[DeploymentContext]>(['ctx']),
 
@@ -67,13 +73,13 @@ export type HookName = keyof EngineHooks;
 
 /** Hooks that are called once per deployment, with the deployment context first. */
 export const DEPLOYMENT_HOOKS: readonly HookName[] = Object.freeze([
-  'lease',
-  'backend',
+  'lock',
+  'init',
   'plan',
   'validate',
   'backup',
   'apply',
   'verify',
-  'rollback',
+  'recover',
   'settled',
 ]);

@@ -23,7 +23,7 @@ export function localBackend(): Plugin {
       engine.provide('state', store);
       const stage = { name: LOCAL_BACKEND, stage: STAGE.DEFAULT };
 
-      engine.hooks.lease.tapPromise(stage, (ctx) => {
+      engine.hooks.lock.tapPromise(stage, (ctx) => {
         const key = ctx.deployment.key;
         const startedAt = Date.now();
         return acquireFileLock({
@@ -46,7 +46,7 @@ export function localBackend(): Plugin {
         });
       });
 
-      engine.hooks.backend.tap(stage, (settings, ctx) => ({
+      engine.hooks.init.tap(stage, (settings, ctx) => ({
         ...settings,
         path: store.statePath(ctx.deployment.key),
       }));

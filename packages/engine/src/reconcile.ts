@@ -28,7 +28,6 @@ import { OutputLog } from './output-log.js';
 import { settleReconciled } from './reconcile-record.js';
 import { slug } from './pipeline.js';
 import { deploymentContext } from './deployment-context.js';
-import { initArgs } from './terraform-args.js';
 import { releaseDeadTerraformLock } from './terraform-lock.js';
 
 export interface ReconcileOptions {
@@ -133,7 +132,7 @@ async function reconcileKey(
   const ctx = reconcileContext(engine, k, dir, log, oldJournal, options);
   let lease: Lease | undefined;
   try {
-    lease = await timed(ctx, 'lock', () => engine.hooks.lease.promise(ctx));
+    lease = await timed(ctx, 'lock', () => engine.hooks.lock.promise(ctx));
     const leasedAt = Date.now();
     // another run may have reconciled the key while this one waited for the lease
     if (!unfinishedRun(old.dir)?.keys.some((o) => o.key === k.key && !o.finished)) {
@@ -143,8 +142,8 @@ async function reconcileKey(
     const lines = [`run ${old.runId} was interrupted during ${stage}; reconciled by run ${options.run.id}`];
     const applyStarted = k.stages.some((s) => s.stage === 'apply' && s.phase === 'start');
     if (k.terraforms.length > 0) {
-      ctx.backend = await timed(ctx, 'init', () => engine.hooks.backend.promise({}, ctx));
-      await ctx.terraform(initArgs(ctx.backend));
+      // the terraform default's init tap runs terraform init with the settings
+      ctx.backend = await timed(ctx, 'init', () => engine.hooks.init.promise({}, ctx));
       if (existsSync(ctx.varFile)) {
         const dead = k.terraforms.map((t) => ({ pid: t.pid, command: t.command, startedAt: Date.parse(t.at) }));
         const released = await releaseDeadTerraformLock(ctx, dead, leasedAt);
@@ -218,7 +217,7 @@ async function verifyOrRecover(
       stage: (failed && failed !== 'recover' ? failed : stage === 'verify' ? 'verify' : 'apply') as Stage,
       error: new Error(lines[0]),
     };
-    ctx.recovery = await timed(ctx, 'recover', () => engine.hooks.rollback.promise(ctx, failure)).catch(
+    ctx.recovery = await timed(ctx, 'recover', () => engine.hooks.recover.promise(ctx, failure)).catch(
       (err: unknown) => ({
         action: 'manual' as const,
         ok: false,

@@ -234,7 +234,7 @@ export function tapBackupAndRecovery(engine: Engine, tap: { name: string; stage:
       engine.events.emit('notice', { level: 'warn', key: ctx.deployment.key, message });
     }
   });
-  engine.hooks.rollback.tapPromise(tap, (ctx, failure) =>
+  engine.hooks.recover.tapPromise(tap, (ctx, failure) =>
     recover(
       ctx,
       failure,

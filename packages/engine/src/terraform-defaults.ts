@@ -53,19 +53,21 @@ export function sensitiveOfPlan(plan: PlanJson, into: Set<string>): void {
   sensitiveOfState((plan as { prior_state?: unknown }).prior_state, into);
 }
 
-async function init(ctx: DeploymentContext): Promise<void> {
-  await initOf(ctx);
-}
-
-/** The engine's default plan, apply and verify: real terraform, reached only if no plugin answers first. */
+/** The engine's default init, plan, apply and verify: real terraform, reached only if no plugin answers first. */
 export function terraformDefaults(): Plugin {
   return {
     name: TERRAFORM_DEFAULTS,
     apply(engine: Engine) {
       const stage = { name: TERRAFORM_DEFAULTS, stage: STAGE.DEFAULT };
 
+      // last of the init taps: the backend settings are complete; the `init` stage times terraform init
+      engine.hooks.init.tapPromise({ name: TERRAFORM_DEFAULTS, stage: STAGE.LAST }, async (settings, ctx) => {
+        ctx.backend = settings;
+        await initOf(ctx);
+        return settings;
+      });
+
       engine.hooks.plan.tapPromise(stage, async (ctx) => {
-        await init(ctx);
         const planFile = path.join(ctx.dir, 'plan.tfplan');
         const jsonFile = path.join(ctx.dir, 'plan.json');
         await ctx.terraform(planArgs(ctx, ctx.varFile, { out: planFile }));

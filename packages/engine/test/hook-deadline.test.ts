@@ -64,7 +64,7 @@ function fake(slowMs = 0): Plugin {
     provides: ['state'],
     apply(engine) {
       const t = { name, stage: STAGE.DEFAULT };
-      engine.hooks.lease.tapPromise(t, async (ctx) => {
+      engine.hooks.lock.tapPromise(t, async (ctx) => {
         await slow();
         return { key: ctx.deployment.key, holder: 't', release: async () => {} };
       });
@@ -78,7 +78,7 @@ function fake(slowMs = 0): Plugin {
         if (ctx.deployment.project === 'web') throw new Error('apply broke');
         return true;
       });
-      engine.hooks.rollback.tapPromise(t, async () => {
+      engine.hooks.recover.tapPromise(t, async () => {
         await slow();
         return { action: 'none', ok: true, detail: 'fake', durationMs: 0, by: name };
       });
@@ -87,7 +87,7 @@ function fake(slowMs = 0): Plugin {
 }
 
 /** A plugin with one tap on `hook` (at NORMAL, before the fake's defaults) for the `web` deployment. */
-function on(hook: 'lease' | 'validate' | 'rollback', fn: () => Promise<unknown>): Plugin {
+function on(hook: 'lock' | 'validate' | 'recover', fn: () => Promise<unknown>): Plugin {
   return {
     name: 'test:slow',
     apply(engine) {
@@ -124,7 +124,7 @@ describe('hook deadlines', () => {
       await new Promise((r) => setTimeout(r, 1500));
       return { key: keyOf('web'), holder: 'late', release: async () => void (released += 1) };
     };
-    const engine = await engineWith([on('lease', lateLease)], { hookTimeoutSeconds: { lease: 1 } });
+    const engine = await engineWith([on('lock', lateLease)], { hookTimeoutSeconds: { lock: 1 } });
     const notices: string[] = [];
     engine.events.on('notice', (n) => notices.push(n.message));
     const result = await executeRun(engine, { mode: 'plan' });
@@ -139,9 +139,9 @@ describe('hook deadlines', () => {
 
   it.each([
     ['throws', () => Promise.reject(new Error('restore exploded')), 'restore exploded'],
-    ['never settles', never, 'did not settle within 1 s (hookTimeoutSeconds.rollback in the config)'],
-  ])('a rollback tap that %s is a failed manual recovery naming plugin and cause', async (_, fn, cause) => {
-    const engine = await engineWith([on('rollback', fn)], { hookTimeoutSeconds: { rollback: 1 } });
+    ['never settles', never, 'did not settle within 1 s (hookTimeoutSeconds.recover in the config)'],
+  ])('a recover tap that %s is a failed manual recovery naming plugin and cause', async (_, fn, cause) => {
+    const engine = await engineWith([on('recover', fn)], { hookTimeoutSeconds: { recover: 1 } });
     const audited: Array<{ action: string; outcome: string; detail?: string }> = [];
     engine.hooks.audit.tapPromise('test:sink', async (r) => {
       audited.push({ action: r.action, outcome: r.outcome, detail: r.recovery?.detail });
@@ -153,7 +153,7 @@ describe('hook deadlines', () => {
       action: 'manual',
       ok: false,
       by: 'test:slow',
-      detail: `recovery failed: plugin "test:slow" in rollback: ${cause}`,
+      detail: `recovery failed: plugin "test:slow" in recover: ${cause}`,
     });
     expect(audited).toContainEqual({ action: 'recover', outcome: 'failed', detail: web.recovery!.detail });
   });
@@ -180,8 +180,8 @@ describe('hookDeadlineMs', () => {
     expect(hookDeadlineMs(settings, 'validate')).toBe(300_000);
     expect(hookDeadlineMs(settings, 'discover')).toBe(300_000);
     expect(hookDeadlineMs(settings, 'apply')).toBe(660_000);
-    expect(hookDeadlineMs(settings, 'rollback')).toBe(660_000);
-    expect(hookDeadlineMs(settings, 'lease')).toBe(180_000);
+    expect(hookDeadlineMs(settings, 'recover')).toBe(660_000);
+    expect(hookDeadlineMs(settings, 'lock')).toBe(180_000);
   });
 
   it('a configured deadline binds plugin taps, but never cuts the engine terraform taps or a state plugin below terraform', () => {
@@ -192,9 +192,12 @@ describe('hookDeadlineMs', () => {
     expect(hookDeadlineMs(short, 'plan')).toBe(2000);
     expect(hookDeadlineMs(short, 'verify')).toBe(5000);
     expect(hookDeadlineMs(short, 'plan', { terraform: true })).toBe(660_000);
-    expect(hookDeadlineMs(short, 'rollback', { terraform: true })).toBe(2000);
-    expect(hookDeadlineMs(short, 'rollback', { state: true })).toBe(660_000);
-    expect(hookDeadlineMs(short, 'lease', { state: true })).toBe(660_000);
+    // the terraform default's init tap runs terraform init; a plugin's init tap is a plugin tap
+    expect(hookDeadlineMs(short, 'init', { terraform: true })).toBe(660_000);
+    expect(hookDeadlineMs(short, 'init')).toBe(2000);
+    expect(hookDeadlineMs(short, 'recover', { terraform: true })).toBe(2000);
+    expect(hookDeadlineMs(short, 'recover', { state: true })).toBe(660_000);
+    expect(hookDeadlineMs(short, 'lock', { state: true })).toBe(660_000);
     expect(hookDeadlineMs(short, 'backup', { state: true })).toBe(2000);
   });
 

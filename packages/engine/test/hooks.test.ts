@@ -59,12 +59,12 @@ function fakeTerraform(probe: Probe, validate?: (ctx: DeploymentContext) => void
     apply(engine) {
       const t = { name, stage: STAGE.NORMAL };
       engine.hooks.discover.tap(t, (deployments) => deployments);
-      engine.hooks.lease.tapPromise(t, async (ctx) => ({
+      engine.hooks.lock.tapPromise(t, async (ctx) => ({
         key: ctx.deployment.key,
         holder: 'test',
         release: async () => undefined,
       }));
-      engine.hooks.backend.tap(t, (settings) => ({ ...settings, path: 'unused' }));
+      engine.hooks.init.tap(t, (settings) => ({ ...settings, path: 'unused' }));
       engine.hooks.plan.tapPromise(t, async () => ({
         hasChanges: true,
         planFile: 'x',
@@ -103,7 +103,7 @@ function trace(engine: Engine): Array<{ hook: HookName; key?: string | undefined
     const h = engine.hooks[hook] as unknown as { intercept(i: { call: (...args: unknown[]) => void }): void };
     h.intercept({
       call: (...args) => {
-        const carrier = (hook === 'backend' ? args[1] : args[0]) as { deployment?: { key: string } } | undefined;
+        const carrier = (hook === 'init' ? args[1] : args[0]) as { deployment?: { key: string } } | undefined;
         calls.push({ hook, key: carrier?.deployment?.key });
       },
     });
@@ -123,8 +123,8 @@ const deny = (waived?: Finding['waived']): Finding => ({
 
 describe('engine lifecycle', () => {
   it.each<[RunMode, string[]]>([
-    ['apply', ['lease', 'backend', 'plan', 'validate', 'backup', 'apply', 'verify', 'settled', 'audit']],
-    ['plan', ['lease', 'backend', 'plan', 'validate', 'settled', 'audit']],
+    ['apply', ['lock', 'init', 'plan', 'validate', 'backup', 'apply', 'verify', 'settled', 'audit']],
+    ['plan', ['lock', 'init', 'plan', 'validate', 'settled', 'audit']],
   ])('calls the hooks of each deployment in lifecycle order (%s)', async (mode, order) => {
     const probe: Probe = { applied: [] };
     const { engine, dir } = await makeEngine([fakeTerraform(probe)]);
@@ -138,7 +138,7 @@ describe('engine lifecycle', () => {
     for (const p of PROJECTS) {
       expect(calls.filter((c) => c.key === keyOf(p)).map((c) => c.hook)).toEqual(order);
     }
-    expect(calls.some((c) => c.hook === 'rollback')).toBe(false);
+    expect(calls.some((c) => c.hook === 'recover')).toBe(false);
     expect(result.deployments.map((d) => d.status)).toEqual(Array(3).fill(mode === 'apply' ? 'applied' : 'planned'));
     expect(result.exitCode).toBe(0);
     expect(probe.applied.sort()).toEqual(mode === 'apply' ? PROJECTS.map(keyOf) : []);

@@ -67,7 +67,7 @@ function fakeTerraform(applied: string[]): Plugin {
     name: 'test:fake',
     apply(engine) {
       const t = { name: 'test:fake', stage: STAGE.NORMAL };
-      engine.hooks.lease.tapPromise(t, async (ctx) => ({
+      engine.hooks.lock.tapPromise(t, async (ctx) => ({
         key: ctx.deployment.key,
         holder: 't',
         release: async () => undefined,

@@ -12,7 +12,7 @@ const fakeTerraform: Plugin = {
   name: 'test:fake',
   apply(engine) {
     const t = { name: 'test:fake', stage: STAGE.NORMAL };
-    engine.hooks.lease.tapPromise(t, async (ctx) => ({
+    engine.hooks.lock.tapPromise(t, async (ctx) => ({
       key: ctx.deployment.key,
       holder: 't',
       release: async () => {},

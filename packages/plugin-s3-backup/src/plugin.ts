@@ -55,7 +55,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
       engine.provide('state', store);
       const stage = { name: PLUGIN_NAME, stage: STAGE.NORMAL };
 
-      engine.hooks.lease.tapPromise(stage, (ctx) => {
+      engine.hooks.lock.tapPromise(stage, (ctx) => {
         const loc = store.locate(ctx.deployment.key);
         const startedAt = Date.now();
         return acquireS3Lease({
@@ -89,7 +89,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
         });
       });
 
-      engine.hooks.backend.tapPromise(stage, async (settings, ctx) => {
+      engine.hooks.init.tapPromise(stage, async (settings, ctx) => {
         const loc = store.locate(ctx.deployment.key);
         const file = path.join(ctx.dir, 'backend.s3.hcl');
         await writeFile(file, backendConfig(opts, loc.bucket, ctx.deployment.key, loc.roleArn));
