@@ -3,20 +3,12 @@ import path from 'node:path';
 import { auditRecords } from './audit-records.js';
 import { deploymentContext } from './deployment-context.js';
 import type { Engine } from './engine.js';
-import { PluginError, TfoError } from './errors.js';
-import type {
-  Deployment,
-  DeploymentContext,
-  DeploymentResult,
-  Failure,
-  Lease,
-  RecoveryResult,
-  RunInfo,
-  Stage,
-} from './model.js';
+import { TfoError } from './errors.js';
+import type { Deployment, DeploymentContext, DeploymentResult, Lease, RunInfo, Stage } from './model.js';
 import { inputsText } from './inputs-snapshot.js';
 import type { Journal } from './journal.js';
 import { OutputLog } from './output-log.js';
+import { asFailure, record, recoveryFailed, StageFailure } from './stage-failure.js';
 
 export interface PipelineOptions {
   run: RunInfo;
@@ -39,8 +31,8 @@ export function blockingFindings(ctx: DeploymentContext): DeploymentContext['fin
 }
 
 /**
- * One deployment through the lifecycle: lease → backend → plan → validate → [blocked] → backup
- * → apply → verify → [rollback] → settled → audit. Never throws: the outcome is in the result.
+ * One deployment through the lifecycle: lock → init → plan → validate → [blocked] → backup
+ * → apply → verify → [recover] → settled → audit. Never throws: the outcome is in the result.
  */
 export async function runDeployment(
   engine: Engine,
@@ -48,20 +40,17 @@ export async function runDeployment(
   lane: number,
   options: PipelineOptions,
 ): Promise<DeploymentResult> {
-  const { hooks, settings } = engine;
   const dir = path.join(options.run.dir, slug(deployment.key));
   await mkdir(dir, { recursive: true });
-  const log = new OutputLog(path.join(dir, 'terraform.log'), settings.config.outputLimitBytes);
-  const signal = AbortSignal.any([options.runSignal, timeoutSignal(settings.timeoutMs, deployment.key)]);
-  let terraformMs = 0;
-  const started = Date.now();
-
+  const log = new OutputLog(path.join(dir, 'terraform.log'), engine.settings.config.outputLimitBytes);
+  const signal = AbortSignal.any([options.runSignal, timeoutSignal(engine.settings.timeoutMs, deployment.key)]);
+  const clock = { started: Date.now(), terraformMs: 0 };
   const journal = options.journal;
   const ctx = deploymentContext(engine, options, {
     deployment,
     run: options.run,
     dir,
-    dataDir: path.join(settings.stateDir, 'data', slug(deployment.key)),
+    dataDir: path.join(engine.settings.stateDir, 'data', slug(deployment.key)),
     signal,
     runSignal: options.runSignal,
     // the run's snapshot of the inputs read at discovery (run.ts), never the live file
@@ -69,9 +58,8 @@ export async function runDeployment(
     log,
     onSpawn: (pid, pidStart, command) =>
       journal?.write({ t: 'terraform', key: deployment.key, command, pid, pidStart }),
-    onProcessTime: (ms) => (terraformMs += ms),
+    onProcessTime: (ms) => (clock.terraformMs += ms),
   });
-
   journal?.write({
     t: 'key-start',
     key: deployment.key,
@@ -81,7 +69,22 @@ export async function runDeployment(
     dir,
     varFile: ctx.varFile,
   });
-  const stage = async <T>(name: Stage, fn: () => Promise<T>): Promise<T> => {
+  await lifecycle(engine, ctx, stageRunner(engine, ctx, lane, journal), options);
+
+  const durationMs = Date.now() - clock.started;
+  const problems = await settle(engine, ctx, durationMs, log);
+  await log.close();
+  if (log.failure) problems.push(`${deployment.key}: ${log.file} could not be written: ${log.failure}`);
+  journal?.write({ t: 'key-end', key: deployment.key, status: ctx.status });
+  return resultOf(ctx, { lane, durationMs, terraformMs: clock.terraformMs, logFile: log.file, problems });
+}
+
+type StageRunner = <T>(name: Stage, fn: () => Promise<T>) => Promise<T>;
+
+/** Runs one stage: its timing, its journal entries and its event; a throw becomes a StageFailure. */
+function stageRunner(engine: Engine, ctx: DeploymentContext, lane: number, journal: Journal | undefined): StageRunner {
+  const { deployment } = ctx;
+  return async (name, fn) => {
     const timing = { stage: name, startedAt: Date.now() } as DeploymentContext['timings'][number];
     ctx.timings.push(timing);
     journal?.write({ t: 'stage', key: deployment.key, stage: name, phase: 'start' });
@@ -104,12 +107,18 @@ export async function runDeployment(
       journal?.write({ t: 'stage', key: deployment.key, stage: name, phase: 'end', ok: timing.ok });
     }
   };
+}
 
+/** The stages under the key's lock; sets ctx.status (and ctx.error on a failure). */
+async function lifecycle(engine: Engine, ctx: DeploymentContext, stage: StageRunner, options: PipelineOptions) {
+  const { hooks } = engine;
+  const { deployment } = ctx;
+  const journal = options.journal;
   let lease: Lease | undefined;
   try {
-    lease = await stage('lock', async () => hooks.lease.promise(ctx));
+    lease = await stage('lock', async () => hooks.lock.promise(ctx));
     if (lease) journal?.write({ t: 'lease', key: deployment.key, holder: lease.holder });
-    ctx.backend = await stage('init', () => hooks.backend.promise({}, ctx));
+    ctx.backend = await stage('init', () => hooks.init.promise({}, ctx));
     const plan = await stage('plan', () => hooks.plan.promise(ctx));
     if (!plan) throw new StageFailure('plan', new Error('no plugin produced a plan'));
     ctx.plan = plan;
@@ -128,40 +137,46 @@ export async function runDeployment(
     } else if (!plan.hasChanges) {
       ctx.status = 'no-changes';
     } else {
-      await stage('backup', () => hooks.backup.promise(ctx));
-      journal?.write({ t: 'backup', key: deployment.key, backup: ctx.backup, before: ctx.before });
-      try {
-        await stage('apply', () => hooks.apply.promise(ctx));
-        await stage('verify', () => hooks.verify.promise(ctx));
-        if (ctx.verify && !ctx.verify.ok) throw new StageFailure('verify', new Error(ctx.verify.detail));
-        ctx.status = 'applied';
-      } catch (err) {
-        const failure = asFailure(err);
-        record(ctx, failure);
-        if (options.runSignal.aborted) {
-          ctx.status = 'cancelled';
-        } else {
-          const recoverFrom = Date.now();
-          ctx.recovery = await stage('recover', async () => hooks.rollback.promise(ctx, failure)).catch(
-            (err: unknown) => recoveryFailed(ctx, err, recoverFrom),
-          );
-          ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
-        }
-      }
+      await applyOrRecover(engine, ctx, stage, options);
     }
   } catch (err) {
-    const failure = asFailure(err);
-    record(ctx, failure);
+    record(ctx, asFailure(err));
     ctx.status = options.runSignal.aborted ? 'cancelled' : 'failed';
   } finally {
     await lease?.release().catch((err: unknown) => ctx.log(`# lease release failed: ${String(err)}\n`));
   }
+}
 
-  const durationMs = Date.now() - started;
-  const problems = await settle(engine, ctx, durationMs, log);
-  await log.close();
-  if (log.failure) problems.push(`${deployment.key}: ${log.file} could not be written: ${log.failure}`);
-  journal?.write({ t: 'key-end', key: deployment.key, status: ctx.status });
+/** backup → apply → verify; a failed apply or verify goes to the recover hook (unless cancelled). */
+async function applyOrRecover(engine: Engine, ctx: DeploymentContext, stage: StageRunner, options: PipelineOptions) {
+  const { hooks } = engine;
+  await stage('backup', () => hooks.backup.promise(ctx));
+  options.journal?.write({ t: 'backup', key: ctx.deployment.key, backup: ctx.backup, before: ctx.before });
+  try {
+    await stage('apply', () => hooks.apply.promise(ctx));
+    await stage('verify', () => hooks.verify.promise(ctx));
+    if (ctx.verify && !ctx.verify.ok) throw new StageFailure('verify', new Error(ctx.verify.detail));
+    ctx.status = 'applied';
+  } catch (err) {
+    const failure = asFailure(err);
+    record(ctx, failure);
+    if (options.runSignal.aborted) {
+      ctx.status = 'cancelled';
+      return;
+    }
+    const recoverFrom = Date.now();
+    ctx.recovery = await stage('recover', async () => hooks.recover.promise(ctx, failure)).catch((err: unknown) =>
+      recoveryFailed(ctx, err, recoverFrom),
+    );
+    ctx.status = ctx.recovery?.ok ? 'recovered' : 'failed';
+  }
+}
+
+function resultOf(
+  ctx: DeploymentContext,
+  o: { lane: number; durationMs: number; terraformMs: number; logFile: string; problems: string[] },
+): DeploymentResult {
+  const { deployment } = ctx;
   return {
     key: deployment.key,
     file: deployment.file,
@@ -175,15 +190,14 @@ export async function runDeployment(
     recovery: ctx.recovery,
     error: ctx.error,
     timings: ctx.timings,
-    durationMs,
-    logFile: log.file,
-    lane,
-    terraformMs,
-    ...(problems.length ? { problems } : {}),
+    durationMs: o.durationMs,
+    logFile: o.logFile,
+    lane: o.lane,
+    terraformMs: o.terraformMs,
+    ...(o.problems.length ? { problems: o.problems } : {}),
   };
 }
 
-/** History, the `settled` hook, and the audit record: after the lease is released. */
 /**
  * History, the `settled` hook, and the audit record: after the lease is released. Each step runs
  * even when one before it failed; what failed is returned (the run reports it, exit 1), never
@@ -227,59 +241,6 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
   }
   for (const p of problems) ctx.log(`# ${p}\n`);
   return problems;
-}
-
-class StageFailure extends Error {
-  constructor(
-    readonly stage: Stage,
-    override readonly cause: unknown,
-  ) {
-    super(cause instanceof Error ? cause.message : String(cause));
-  }
-}
-
-function asFailure(err: unknown, fallback: Stage = 'plan'): Failure {
-  if (err instanceof StageFailure) {
-    const inner = err.cause instanceof Error ? err.cause : new Error(String(err.cause));
-    return { stage: err.stage, error: inner };
-  }
-  return { stage: fallback, error: err instanceof Error ? err : new Error(String(err)) };
-}
-
-function record(ctx: DeploymentContext, failure: Failure): void {
-  const e = failure.error;
-  ctx.error = {
-    stage: failure.stage,
-    message: e.message,
-    // a plugin's own coded error (a timeout, a held lock) says more than "a plugin failed"
-    code:
-      e instanceof PluginError && e.cause instanceof TfoError
-        ? e.cause.code
-        : e instanceof TfoError
-          ? e.code
-          : undefined,
-    plugin: e instanceof PluginError ? e.plugin : undefined,
-  };
-  ctx.log(`\n# ${failure.stage} failed: ${e.message}\n`);
-}
-
-/** A rollback tap that threw (or missed its deadline): nothing was recovered, a human must look. */
-function recoveryFailed(ctx: DeploymentContext, err: unknown, startedAt: number): RecoveryResult {
-  const e = err instanceof StageFailure ? err.cause : err;
-  const inner = e instanceof PluginError ? e.cause : e;
-  const message = inner instanceof Error ? inner.message : String(inner);
-  const detail =
-    e instanceof PluginError
-      ? `recovery failed: plugin "${e.plugin}" in rollback: ${message}`
-      : `recovery failed: ${message}`;
-  ctx.log(`\n# ${detail}\n`);
-  return {
-    action: 'manual',
-    ok: false,
-    detail,
-    durationMs: Date.now() - startedAt,
-    by: e instanceof PluginError ? e.plugin : 'tfo',
-  };
 }
 
 function timeoutSignal(ms: number, key: string): AbortSignal {
