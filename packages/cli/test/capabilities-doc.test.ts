@@ -12,7 +12,7 @@ const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../.
 /** The fenced block after `<!-- example:<name> -->` in the page. */
 async function example(name: string): Promise<string> {
   const page = await readFile(path.join(REPO, 'docs/capabilities.md'), 'utf8');
-  const found = new RegExp(`<!-- example:${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\\n\`\`\``).exec(page);
+  const found = new RegExp(`<!-- example:${name} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\\n\`\`\``).exec(page);
   if (!found?.[1]) throw new Error(`docs/capabilities.md has no example ${name}`);
   return found[1];
 }
