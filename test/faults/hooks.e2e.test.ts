@@ -397,7 +397,8 @@ describe('the command line and the files tfo keeps', () => {
     ],
     [['plan'], { TFO_MAX_WORKERS: '100000' }, 'TFO_MAX_WORKERS: must be an integer from 1 to 64'],
     [['plan'], { TFO_POOL_SIZE: '-2' }, 'TFO_POOL_SIZE: must be an integer from 1 to 256'],
-    [['policy', 'test', '--threshold', 'lots'], {}, "argument 'lots' is invalid. must be a number from 0 to 100"],
+    // a command no configured plugin contributes (this config has no opa(...)): the plugin to add is named
+    [['policy', 'test'], {}, 'unknown command "policy": `tfo policy` is contributed by @tfo/plugin-opa'],
   ] as Array<[string[], Record<string, string>, string]>)(
     '%j %j is a usage error (exit 3) naming the range',
     async (args, env, text) => {

@@ -1,12 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { exitCodeFor, ioErrorOf, redactText, TfoError } from '@tfo/engine';
-import { registerAuditCommands } from './commands/audit.js';
+import { exitCodeFor, ioErrorOf, redactText, TfoError, type Engine } from '@tfo/engine';
 import { registerListCommand } from './commands/list.js';
-import { registerPolicyCommands } from './commands/policy.js';
 import { registerRedactCommand } from './commands/redact.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
+import { contributingEngine, registerContributed } from './contributed.js';
 import { knownSensitive } from './engine-context.js';
 import { makeStyle } from './render/style.js';
 
@@ -33,18 +32,22 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommands(program, setCode);
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
-  registerPolicyCommands(program, setCode);
-  registerAuditCommands(program, setCode);
   registerReportCommand(program, setCode);
   registerRedactCommand(program, setCode);
 
+  // the commands the configured plugins contribute (`tfo audit`, `tfo policy`), when one is asked for
+  let engine: Engine | undefined;
   try {
+    engine = await contributingEngine(program, argv);
+    if (engine) registerContributed(program, engine, setCode);
     await program.parseAsync([...argv]);
   } catch (err) {
     if (err instanceof CommanderError) {
       return err.exitCode === 0 ? 0 : 3;
     }
     return reportError(err);
+  } finally {
+    await engine?.close();
   }
   return code;
 }

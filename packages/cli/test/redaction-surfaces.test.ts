@@ -22,7 +22,7 @@ import { redactedOutput } from '../src/render/print.js';
 import { attachProgress } from '../src/render/progress.js';
 import type { Style } from '../src/render/style.js';
 import { renderSummary } from '../src/render/summary.js';
-import { sensitiveOfRuns } from '../src/report/run-files.js';
+import { sensitiveOfRuns } from '../../plugin-audit/src/run-sensitive.js';
 import { writeReports } from '../src/report/write.js';
 
 // Fabricated secrets, built from parts at runtime.

@@ -44,11 +44,14 @@ export interface CommandOption {
   description: string;
   default?: string | boolean | readonly string[] | undefined;
   choices?: readonly string[] | undefined;
+  /** The command refuses to run without it (a usage error, exit 3). */
+  required?: boolean | undefined;
 }
 
 export interface CommandArgument {
   name: string;
   description: string;
+  /** Default true. */
   required?: boolean | undefined;
   variadic?: boolean | undefined;
 }
@@ -65,6 +68,12 @@ export interface CommandIO {
   out(text: string): void;
   /** Writes to stderr, redacted. */
   err(text: string): void;
+  /**
+   * Prints a command's result, redacted before it is shaped: with `--json`, `data` value by value
+   * and then serialised (a JSON escape never hides a secret from the rules); else `text`, in the
+   * worker pool. `sensitive`: values known to be secret besides the engine's (a plan's, past runs').
+   */
+  show(data: unknown, text: string, sensitive?: Iterable<string>): Promise<void>;
 }
 
 /**
@@ -79,7 +88,8 @@ export interface CommandSpec {
   subcommands?: readonly CommandSpec[] | undefined;
   /**
    * Runs the command; resolves to its exit code. `args` are the positional arguments in order
-   * (a variadic one as an array); `options` are keyed by the camel-cased long flag name.
+   * (a variadic one as an array); `options` are keyed by the camel-cased long flag name, the
+   * command's own with its parent commands' and the global ones (`config`, `cwd`, `json`).
    * Throw a TfoError for bad input: the CLI prints it with its code and exits non-zero.
    */
   run?(

@@ -26,7 +26,7 @@ export type { AnchorCheck, TrailVerification } from './verify-trail.js';
 export { complianceReport, matches, parseBound, queryFile } from './query.js';
 export type { AccountSummary, AuditQuery, ComplianceReport, ReportableRecord } from './query.js';
 export { listAuditFiles, utcDay, HEAD_FILE } from './audit-files.js';
-export { anchorStoresOf, auditAction, auditPluginOf } from './plugin.js';
+export { anchorStoresOf, auditPluginOf } from './plugin.js';
 export { s3Sink, s3RecordKey, s3SinkOptionsSchema, S3Sink } from './s3-sink.js';
 export type { S3SinkOptions, ResolvedS3SinkOptions } from './s3-sink.js';
 export { dynamodbSink, dynamodbSinkOptionsSchema, partitionKey, sortKey, DynamoDbSink } from './dynamodb-sink.js';

@@ -1,8 +1,8 @@
-import path from 'node:path';
 import { parsePluginOptions, STAGE, type AuditRecord, type Engine, type Plugin } from '@tfo/engine';
 import { z } from 'zod';
 import { isAnchorStore, type AnchorStore } from './anchor.js';
 import { ChainAnchoring } from './chain-anchoring.js';
+import { anchorStoresIn, auditCommand, trailDir } from './commands.js';
 import { FileSink, fileSink, type AuditSink, type ChainHead } from './file-sink.js';
 import { planDigest, toAuditRecord, type AuditEntry, type AuditExtra } from './record.js';
 import { checkBeforeRun } from './run-gate.js';
@@ -66,34 +66,16 @@ export function auditPluginOf(engine: Engine): AuditPlugin | undefined {
 }
 
 /**
- * Records an action taken outside a run (a state restore, an unlock) in every sink, the way a run
- * does. Resolves with the sink failures: `problems` should fail the command, `warnings` be shown.
- * Without an audit plugin there is nothing to record to.
- */
-export async function auditAction(
-  engine: Engine,
-  record: AuditRecord,
-): Promise<{ recorded: boolean; problems: string[]; warnings: string[] }> {
-  const plugin = auditPluginOf(engine);
-  if (!plugin) return { recorded: false, problems: [], warnings: [] };
-  await engine.hooks.audit.promise(record);
-  return { recorded: true, ...plugin.takeFailures() };
-}
-
-/**
  * The sinks that hold the anchor of the configured file sink's chain (none without a file sink):
  * what `tfo audit verify` checks the trail against.
  */
 export function anchorStoresOf(engine: Engine): Array<AuditSink & AnchorStore> {
-  const sinks = auditPluginOf(engine)?.options?.sinks ?? [];
-  if (!sinks.some((s) => s instanceof FileSink)) return [];
-  return sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s));
+  return anchorStoresIn(auditPluginOf(engine)?.options?.sinks ?? []);
 }
 
 /** The audit folder the CLI reads: the configured file sink's, else `<stateDir>/audit`. */
 export function auditDir(engine: Engine): string {
-  const sink = auditPluginOf(engine)?.options?.sinks.find((s): s is FileSink => s instanceof FileSink);
-  return sink?.dir ?? path.join(engine.settings.stateDir, 'audit');
+  return trailDir(auditPluginOf(engine)?.options?.sinks ?? [], engine.settings.stateDir);
 }
 
 /**
@@ -127,6 +109,14 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         if (sink.close) engine.onClose(() => sink.close?.());
       }
       const stage = { name: AUDIT_PLUGIN_NAME, stage: STAGE.NORMAL };
+      // an action taken outside a run (`tfo state restore`) goes to every sink, the way a run's does
+      engine.provide('audit', {
+        record: async (record) => {
+          await engine.hooks.audit.promise(record);
+          return { recorded: true, ...takeFailures() };
+        },
+      });
+      engine.contribute(auditCommand(opts.sinks));
       /**
        * What the engine's record lacks, taken from the context in `settled` (called just before
        * `audit`); kept for every record of the deployment, cleared when the run reports.

@@ -15,6 +15,7 @@ import {
   shownRun,
 } from '@tfo/engine';
 import { z } from 'zod';
+import { policyCommand } from './commands.js';
 import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
 import type { EvaluateResult, EvaluateTask, RawFinding } from './evaluate.worker.js';
 import {
@@ -188,6 +189,40 @@ export async function evaluatePlan(
   return engine.runTask<EvaluateTask, EvaluateResult>(workerPath(import.meta.url, 'evaluate.worker'), task, [input]);
 }
 
+/**
+ * The one chain from a plan to its findings, shared by the validate tap, the `policy` capability
+ * and `tfo policy check`: evaluate, map by profile, overrides and `failOn`, apply the waivers.
+ * The policies are resolved once (by prepare in a run, else on first use).
+ */
+export interface PolicyGate {
+  /** Resolves (compiles or finds) the policies. */
+  policy(): Promise<CompiledPolicy>;
+  /** Findings of a plan, waivers applied; `metadata` is told the bundle's rule metadata. */
+  findings(plan: PlanJson, file: string, metadata?: (m: EvaluateResult['metadata']) => void): Promise<Finding[]>;
+}
+
+export function policyGate(engine: Engine, opts: ResolvedOpaOptions): PolicyGate {
+  const { cwd, stateDir } = engine.settings;
+  const dirs = opts.policies.map((p) => path.resolve(cwd, p));
+  let resolved: Promise<CompiledPolicy> | undefined;
+  const policy = (): Promise<CompiledPolicy> => {
+    if (!resolved) {
+      resolved = resolvePolicy(dirs, path.join(stateDir, 'policy-cache'), cwd);
+      // a failed resolution is tried again on the next use, not remembered
+      resolved.catch(() => (resolved = undefined));
+    }
+    return resolved;
+  };
+  return {
+    policy,
+    async findings(plan, file, metadata) {
+      const result = await evaluatePlan(engine, await policy(), plan, file, opts);
+      metadata?.(result.metadata);
+      return applyWaivers(toFindings(result, file, opts.failOn, opts), opts.waivers);
+    },
+  };
+}
+
 /** The policy gate: every plan is checked before anything is applied. */
 export function opa(options: OpaOptions): OpaPlugin {
   const opts = parsePluginOptions('opa', opaOptionsSchema, options);
@@ -195,16 +230,17 @@ export function opa(options: OpaOptions): OpaPlugin {
     name: PLUGIN_NAME,
     options: opts,
     apply(engine: Engine) {
-      const { cwd, stateDir } = engine.settings;
-      const dirs = opts.policies.map((p) => path.resolve(cwd, p));
-      let policy: CompiledPolicy | undefined;
+      const { cwd } = engine.settings;
+      const gate = policyGate(engine, opts);
+      engine.provide('policy', { evaluate: (plan, deployment) => gate.findings(plan, deployment.file) });
+      engine.contribute(policyCommand(opts, gate));
       /** Rule metadata of the bundle, from prepare (with overrides) or the first evaluation: for SARIF. */
       let metadata: EvaluateResult['metadata'] = {};
       const stage = { name: PLUGIN_NAME, stage: STAGE.NORMAL };
 
       engine.hooks.prepare.tapPromise(stage, async () => {
         checkWaivers(opts.waivers);
-        policy = await resolvePolicy(dirs, path.join(stateDir, 'policy-cache'), cwd);
+        const policy = await gate.policy();
         if (Object.keys(opts.rules).length > 0) {
           // an override of a rule the bundle lacks stops the run before any plan
           metadata = await policyMetadata(engine, policy, opts);
@@ -216,14 +252,11 @@ export function opa(options: OpaOptions): OpaPlugin {
         if (!ctx.plan) return;
         let findings: Finding[];
         try {
-          if (!policy) throw new Error('policies were not prepared');
-          const result = await evaluatePlan(engine, policy, ctx.plan.json, ctx.deployment.file, opts);
-          metadata = result.metadata;
-          findings = toFindings(result, ctx.deployment.file, opts.failOn, opts);
+          findings = await gate.findings(ctx.plan.json, ctx.deployment.file, (m) => (metadata = m));
         } catch (err) {
-          findings = [evaluationFailed(ctx.deployment.file, err)];
+          findings = applyWaivers([evaluationFailed(ctx.deployment.file, err)], opts.waivers);
         }
-        ctx.findings.push(...applyWaivers(findings, opts.waivers));
+        ctx.findings.push(...findings);
       });
 
       engine.hooks.report.tapPromise(stage, async (result) => {

@@ -124,6 +124,16 @@ export default {
     expect(relaxed.stderr).toMatch(/TFO-S3-404 is not a rule of the policy bundle/);
   });
 
+  it('tfo policy test refuses a threshold that is not a percentage (usage, exit 3) before running opa', async () => {
+    const out = await execa('node', [BIN, 'policy', 'test', '--threshold', 'lots'], {
+      cwd: dir,
+      reject: false,
+      env: { NO_COLOR: '1' },
+    });
+    expect(out.exitCode).toBe(3);
+    expect(out.stderr).toContain("argument 'lots' is invalid. must be a number from 0 to 100");
+  });
+
   it('refuses a plan of an unknown major format version, blocking it', async () => {
     const file = path.join(dir, 'future.plan.json');
     await writeFile(file, JSON.stringify({ format_version: '2.0', resource_changes: [] }));

@@ -3,22 +3,19 @@ import {
   newRunId,
   redactText,
   stateActionRecord,
-  TfoError,
   type DeploymentStatus,
   type Engine,
   type RestoreResult,
   type StateStore,
 } from '@tfo/engine';
-import { auditAction } from '@tfo/plugin-audit';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import { printRedacted } from '../render/print.js';
 import type { GlobalOptions } from '../main.js';
 
 function storeOf(engine: Engine): StateStore {
-  const store = engine.stateStore;
-  if (!store) throw new TfoError('TFO_ERR_USAGE', 'no configured plugin provides a state store');
-  return store;
+  // the embedded local backend provides it unless a configured plugin (s3-backup) does
+  return engine.require('state', 'configure a state plugin such as s3Backup(...), or none for local state');
 }
 
 /** What a restore orphans, for the audit record: the addresses, none, or unknown with why. */
@@ -48,10 +45,14 @@ async function audited<T>(
   // a tfvars file elsewhere that does not parse must not stop a repair: the key still names the deployment
   const deployment = await findDeployment(engine, key).catch(() => undefined);
   const record = async (outcome: DeploymentStatus, output: string): Promise<number> => {
-    const written = await auditAction(
-      engine,
-      stateActionRecord({ key, deployment, action, outcome, runId, startedAt, output }),
-    );
+    // through every sink of the plugin that provides the audit trail; without one, nothing to record to
+    const written = (await engine
+      .capability('audit')
+      ?.record(stateActionRecord({ key, deployment, action, outcome, runId, startedAt, output }))) ?? {
+      recorded: false,
+      problems: [],
+      warnings: [],
+    };
     for (const w of written.warnings) process.stderr.write(`warning: ${redactText(w)}\n`);
     for (const p of written.problems) process.stderr.write(`error TFO_ERR_AUDIT: ${redactText(p)}\n`);
     return written.problems.length > 0 ? 1 : 0;

@@ -56,20 +56,5 @@ async function sensitiveOfPlansIn(dir: string, into: Set<string>): Promise<void>
   }
 }
 
-/**
- * The sensitive values of past runs, by run id, from their run folders under `<stateDir>/runs/`
- * (each deployment's saved plans): audit records name their run, and their terraform output is
- * shown redacted with them. A run whose folder is gone (another machine, cleaned up) adds none.
- */
-export async function sensitiveOfRuns(stateDir: string, runIds: Iterable<string>): Promise<Set<string>> {
-  const into = new Set<string>();
-  for (const id of new Set(runIds)) {
-    const dir = path.join(stateDir, 'runs', path.basename(id));
-    const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    for (const e of entries) if (e.isDirectory()) await sensitiveOfPlansIn(path.join(dir, e.name), into);
-  }
-  return into;
-}
-
 /** At most this much of a log is read (and redacted) before it is trimmed for display. */
 export const READ_LIMIT_BYTES = 4 * 1024 * 1024;
