@@ -12,7 +12,6 @@ import {
   type Plugin,
   type Severity,
   parsePluginOptions,
-  shownRun,
 } from '@tfo/engine';
 import { z } from 'zod';
 import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
@@ -226,10 +225,10 @@ export function opa(options: OpaOptions): OpaPlugin {
         ctx.findings.push(...applyWaivers(findings, opts.waivers));
       });
 
-      engine.hooks.report.tapPromise(stage, async (result) => {
+      engine.hooks.report.tapPromise(stage, async (result, shown) => {
         const file = opts.sarif ? path.resolve(cwd, opts.sarif) : path.join(result.run.dir, 'policy.sarif');
         // texts from the run's one redacted view (with its sensitive values); locations from the result
-        await writeSarif(file, result, cwd, { metadata, shown: await shownRun(engine, result) });
+        await writeSarif(file, result, cwd, { metadata, shown });
       });
     },
   };
