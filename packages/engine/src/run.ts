@@ -195,10 +195,17 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   };
   for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
   if (journal.failure) result.problems.push({ message: journal.failure });
+  await reportRun(engine, result, journal);
+  return result;
+}
+
+/**
+ * The end of a run: its one redacted view, built here once (string by string, before JSON escapes
+ * anything): the report taps render from it, result.json is it, `run:end` hands it to the CLI.
+ * What the report taps add (problems) the tap wrapper appends to it, redacted.
+ */
+async function reportRun(engine: Engine, result: RunResult, journal: Journal): Promise<void> {
   result.exitCode = exitCodeOf(result);
-  // the run's one redacted view, built here once (string by string, before JSON escapes
-  // anything): the report taps render from it, result.json is it, the CLI prints it. What the
-  // report taps add (problems) the tap wrapper appends to it, redacted.
   const shown = await shownRun(engine, result);
   try {
     await engine.hooks.report.promise(result, shown);
@@ -210,10 +217,9 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   shown.exitCode = result.exitCode;
   // what people may open later is redacted; the full result is the CLI's --unredacted file, and
   // the full output goes to the audit sinks
-  await writeFile(path.join(run.dir, 'result.json'), JSON.stringify(shown, null, 2), { mode: 0o600 });
+  await writeFile(path.join(result.run.dir, 'result.json'), JSON.stringify(shown, null, 2), { mode: 0o600 });
   journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
   engine.events.emit('run:end', { result, shown });
-  return result;
 }
 
 /**
