@@ -4,6 +4,7 @@ import { defineConfig } from '@tfo/engine';
 import { audit } from '@tfo/plugin-audit';
 import { github } from '@tfo/plugin-github';
 import { opa } from '@tfo/plugin-opa';
+import { report } from '@tfo/plugin-report';
 import { changeBudget } from './examples/plugins/change-budget.ts';
 
 export default defineConfig({
@@ -24,5 +25,7 @@ export default defineConfig({
     changeBudget({ maxDestroy: 0 }),
     // pull request comments, check run, step summary and annotations: only inside GitHub Actions
     github(),
+    // the run's HTML report (report.html in the run folder) and, with --junit, JUnit XML
+    report(),
   ],
 });

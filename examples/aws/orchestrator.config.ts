@@ -1,6 +1,7 @@
 import { defineConfig } from '@tfo/engine';
 import { audit, dynamodbSink, fileSink, s3Sink } from '@tfo/plugin-audit';
 import { opa } from '@tfo/plugin-opa';
+import { report } from '@tfo/plugin-report';
 import { s3Backup } from '@tfo/plugin-s3-backup';
 
 // Set by `npm run demo:aws` (and the tests) to a local moto server; unset against real AWS.
@@ -70,5 +71,7 @@ export default defineConfig({
         dynamodbSink({ table: 'acme-tfo-audit', region: 'us-east-1', roleArn: auditRole, ...local }),
       ],
     }),
+    // the run's HTML report (report.html in the run folder) and, with --junit, JUnit XML
+    report(),
   ],
 });

@@ -2,7 +2,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, ioErrorOf, redactText, TfoError, type Engine } from '@tfo/engine';
 import { registerListCommand } from './commands/list.js';
 import { registerRedactCommand } from './commands/redact.js';
-import { registerReportCommand } from './commands/report.js';
 import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
 import { contributingEngine, registerContributed } from './contributed.js';
@@ -32,7 +31,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommands(program, setCode);
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
-  registerReportCommand(program, setCode);
   registerRedactCommand(program, setCode);
 
   // the commands the configured plugins contribute (`tfo audit`, `tfo policy`), when one is asked for

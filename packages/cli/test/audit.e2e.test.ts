@@ -52,6 +52,7 @@ async function auditedRepo(
   await writeFile(
     path.join(dir, 'orchestrator.config.ts'),
     `import { audit, dynamodbSink, fileSink, s3Sink } from '@tfo/plugin-audit';
+import { report } from '@tfo/plugin-report';
 export default {
   deploymentsDir: 'deployments',
   rootModule: ${JSON.stringify(SLOW_MODULE)},
@@ -64,6 +65,7 @@ export default {
         dynamodbSink({ ...${JSON.stringify(target)}, table: 'tfo-audit', anchorId: ${JSON.stringify(anchorId)} }),
       ],${options}
     }),
+    report(),
   ],
 };
 `,

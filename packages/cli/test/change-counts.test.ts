@@ -1,13 +1,14 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redactText, type ChangeCounts, type DeploymentStatus, type RunResult } from '@tfo/engine';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../src/report/html.js';
-import { prepareReport } from '../src/report/prepare.js';
+import { renderHtml } from '../../plugin-report/src/html.js';
+import { prepareReport } from '../../plugin-report/src/prepare.js';
+import { fixtureRun, SECRETS, withView } from '../../plugin-report/test/report-fixture.js';
 import { renderSummary } from '../src/render/summary.js';
 import type { Style } from '../src/render/style.js';
-import { fixtureRun } from './report-fixture.js';
+import { writeUnredacted } from '../src/unredacted.js';
 
 const plain: Style = {
   color: false,
@@ -52,8 +53,42 @@ describe('moves, imports and forgets in what a run shows', () => {
   });
 
   it('the HTML report counts them and lists the forgotten resources under needs attention', async () => {
-    const html = renderHtml(await prepareReport(await stateOnlyRun('applied'), async (t) => redactText(t)));
+    const redact = async (t: string): Promise<string> => redactText(t);
+    const html = renderHtml(await prepareReport(await withView(await stateOnlyRun('applied'), redact), redact));
     expect(html).toContain('+0 ~0 −0 →2 moved +1 imported −1 forgotten');
     expect(html).toMatch(/forgotten \(removed from state, NOT destroyed\): <code>terraform_data\.keep_me<\/code>/);
+  });
+});
+
+describe('the terminal summary', () => {
+  it('marks a finding unknown until apply', async () => {
+    const result = await fixtureRun(await mkdtemp(path.join(tmpdir(), 'tfo-counts-')));
+    const blocked = result.deployments.find((d) => d.findings.length > 0)!;
+    blocked.findings.push({
+      ruleId: 'TFO-SQS-001',
+      severity: 'medium',
+      level: 'warn',
+      title: 'Queue without encryption',
+      message: 'kms_master_key_id cannot be decided yet',
+      resource: 'aws_sqs_queue.q',
+      source: 'opa',
+      unknown: true,
+    });
+    const summary = renderSummary(result, plain);
+    expect(summary).toContain('[warn, unknown] TFO-SQS-001');
+    expect(summary).not.toMatch(/\[warn, unknown\] TFO-S3-/);
+  });
+});
+
+describe('--unredacted', () => {
+  it('writes the unredacted result for its owner only', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tfo-unredacted-'));
+    const result = await fixtureRun(dir);
+    const file = path.join(dir, 'full.json');
+    await writeUnredacted(file, result);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readFile(file, 'utf8')).toContain(SECRETS.accessKey);
+    await writeUnredacted(file, result);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
   });
 });

@@ -44,8 +44,9 @@ async function repo(): Promise<string> {
   await writeFile(
     path.join(dir, 'orchestrator.config.ts'),
     `import { audit } from '@tfo/plugin-audit';
+import { report } from '@tfo/plugin-report';
 import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [audit()] };
+export default { ...base, plugins: [audit(), report()] };
 `,
   );
   return dir;

@@ -7,7 +7,6 @@ import {
   executeRun,
   resolveSettings,
   sensitiveOfPlan,
-  shownRun,
   STAGE,
   type PlanJson,
   type Plugin,
@@ -16,14 +15,15 @@ import {
 import { audit, queryFile } from '@tfo/plugin-audit';
 import { github } from '@tfo/plugin-github';
 import { writeSarif } from '@tfo/plugin-opa';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { report } from '@tfo/plugin-report';
+import { afterEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../../plugin-github/test/fake-github.js';
 import { redactedOutput } from '../src/render/print.js';
 import { attachProgress } from '../src/render/progress.js';
+import { captureShown, shownJson } from '../src/render/shown.js';
 import type { Style } from '../src/render/style.js';
 import { renderSummary } from '../src/render/summary.js';
 import { sensitiveOfRuns } from '../../plugin-audit/src/run-sensitive.js';
-import { writeReports } from '../src/report/write.js';
 
 // Fabricated secrets, built from parts at runtime.
 /** What terraform marked sensitive in the run (a plan's sensitive value). */
@@ -203,7 +203,7 @@ function terminal(): NodeJS.WriteStream & { text(): string } {
 }
 
 describe('every surface shows the run redacted', () => {
-  it('result.json, terminal, HTML, JUnit, SARIF, step summary, annotations, PR comment, check, audit query', async () => {
+  it('result.json, terminal, --json, HTML, JUnit, SARIF, step summary, annotations, PR comment, check, audit query', async () => {
     const dir = await repository();
     fake = new FakeGitHub();
     await fake.start();
@@ -227,41 +227,40 @@ describe('every surface shows the run redacted', () => {
       planMaxChars: 1_000,
       discovery: false,
     });
-    const engine = engineOver(dir, [planting, audit(), plugin]);
-    const tasks = vi.spyOn(engine, 'runTask');
+    const junit = path.join(dir, 'junit.xml');
+    const engine = engineOver(dir, [planting, audit(), plugin, report()]);
+    const views: string[] = [];
+    engine.events.on('run:shown', (e) => views.push(e.runId));
     const progress = terminal();
     const detach = attachProgress(engine, progress, coloured);
+    const view = captureShown(engine);
     let result: RunResult;
     try {
-      result = await executeRun(engine, { mode: 'apply' });
+      // --junit, as the CLI passes it: through the run, to the report plugin
+      result = await executeRun(engine, { mode: 'apply', junit });
     } finally {
       detach();
+      view.dispose();
     }
     expect(result.problems).toEqual([]);
     expect(result.deployments.map((d) => d.status).sort()).toEqual(['blocked', 'recovered']);
     // the run itself keeps everything (the --unredacted file, the audit sinks)
     expect(JSON.stringify(result)).toContain(PATTERN_SECRET);
 
-    const shown = await shownRun(engine, result);
-    // one view, built once: by the GitHub report tap, reused for result.json and here
-    expect(tasks.mock.calls.filter(([file]) => file.endsWith('shown.worker.js'))).toHaveLength(1);
-    expect(await shownRun(engine, result)).toBe(shown);
-    const html = path.join(dir, 'report.html');
-    const junit = path.join(dir, 'junit.xml');
-    const redactLog = async (text: string): Promise<string> => {
-      const { redactInPool } = await import('@tfo/engine');
-      return redactInPool(engine, text, engine.sensitive);
-    };
-    const written = await writeReports(result, redactLog, { html, junit }, { shown });
-    expect(written.failed).toEqual([]);
+    // one view of the run, built once by the engine; every surface below renders from it
+    expect(views).toEqual([result.run.id]);
+    const shown = view.shown();
+    const resultJson = await readFile(path.join(result.run.dir, 'result.json'), 'utf8');
+    expect(shownJson(shown)).toBe(resultJson);
     const sarif = path.join(dir, 'policy.sarif');
     await writeSarif(sarif, result, dir, { shown });
 
     const surfaces: Record<string, string> = {
-      'result.json': await readFile(path.join(result.run.dir, 'result.json'), 'utf8'),
+      'result.json': resultJson,
+      '--json': shownJson(shown),
       'terminal progress': progress.text(),
       'terminal summary': renderSummary(shown, coloured),
-      'HTML report': await readFile(html, 'utf8'),
+      'HTML report': await readFile(path.join(result.run.dir, 'report.html'), 'utf8'),
       JUnit: await readFile(junit, 'utf8'),
       SARIF: await readFile(sarif, 'utf8'),
       'step summary': await readFile(path.join(dir, 'step-summary.md'), 'utf8'),

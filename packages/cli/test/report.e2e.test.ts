@@ -4,7 +4,7 @@ import path from 'node:path';
 import { inflateSync } from 'node:zlib';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { offlineRepoWithPolicies, REPO, tempDir, tfo, tfoJson } from './support.js';
+import { offlineRepo, offlineRepoWithPolicies, REPO, tempDir, tfo, tfoJson } from './support.js';
 
 const ACCOUNT_IDS = ['111111111111', '222222222222', '333333333333'];
 const PASSWORDS = ['stage-Orders-Pa55w0rd-demo-only', 'prod-R3ports-demo-only-not-a-secret'];
@@ -145,5 +145,15 @@ describe('HTML report of a real run, rendered in headless chromium', () => {
     expect(existsSync(path.join(dir, 'past.xml'))).toBe(true);
     const latest = await tfo(['report', '--config', 'orchestrator.config.ts', '--json'], dir);
     expect(JSON.parse(latest.stdout)).toMatchObject({ run: result.run.id, html: report });
+  });
+});
+
+describe('without the report plugin', () => {
+  it('--junit is refused before the run, naming the plugin to add', async () => {
+    const dir = await offlineRepo();
+    const out = await tfo(['plan', '--junit', 'junit.xml'], dir);
+    expect(out.exitCode, out.all).toBe(3);
+    expect(out.stderr).toContain("--junit needs the report plugin: add report() from '@tfo/plugin-report'");
+    expect(existsSync(path.join(dir, '.tfo', 'runs'))).toBe(false);
   });
 });

@@ -29,7 +29,7 @@ export async function offlineRepo(extra: Record<string, unknown> = {}): Promise<
 
 /**
  * examples/offline with the first-party policies: an `orchestrator.config.ts` beside the JSON one
- * adds opa() (pass `--config orchestrator.config.ts`); node_modules resolves from this repository.
+ * adds opa() and report() (pass `--config orchestrator.config.ts`); node_modules resolves from this repository.
  */
 export async function offlineRepoWithPolicies(): Promise<string> {
   const dir = await offlineRepo();
@@ -37,8 +37,9 @@ export async function offlineRepoWithPolicies(): Promise<string> {
   await writeFile(
     path.join(dir, 'orchestrator.config.ts'),
     `import { opa } from '@tfo/plugin-opa';
+import { report } from '@tfo/plugin-report';
 import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
+export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] }), report()] };
 `,
   );
   return dir;

@@ -113,6 +113,7 @@ beforeAll(async () => {
     `import { defineConfig } from '@tfo/engine';
 import { github } from '@tfo/plugin-github';
 import { opa } from '@tfo/plugin-opa';
+import { report } from '@tfo/plugin-report';
 export default defineConfig({
   deploymentsDir: 'deployments',
   rootModule: 'modules/root',
@@ -127,6 +128,7 @@ export default defineConfig({
   plugins: [
     opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] }),
     github({ enabled: true, discovery: false, comment: false, check: 'none' }),
+    report(),
   ],
 });
 `,

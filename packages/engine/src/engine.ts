@@ -8,6 +8,7 @@ import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from '
 import type { DeploymentContext, Lease, RunResult } from './model.js';
 import type { Capabilities, CapabilityName, CommandSpec } from './capabilities.js';
 import { checkPlugins, type Plugin } from './plugin.js';
+import { extendShown } from './shown-run.js';
 import type { ResolvedSettings } from './settings.js';
 import type { StateStore } from './state-store.js';
 import { TERRAFORM_DEFAULTS } from './terraform-defaults.js';
@@ -202,6 +203,10 @@ export class Engine {
       (args[0] as RunResult).problems.push({ plugin, message: error.message });
       return undefined;
     };
+    // the report taps after this one see the problems it added in the run's redacted view too
+    const settled = (args: unknown[]): void => {
+      if (hook === 'report' && args[1]) extendShown(this, args[0] as RunResult, args[1] as RunResult);
+    };
     const timedOut = (): Error =>
       new PluginError(
         plugin,
@@ -219,7 +224,9 @@ export class Engine {
         out = original(...args);
       } catch (err) {
         emit(args, started, false);
-        return fail(args, err);
+        const failed = fail(args, err);
+        settled(args);
+        return failed;
       }
       if (out && typeof (out as Promise<unknown>).then === 'function') {
         // only a promise tap's value is awaited by the hook; a sync tap that returns one is not
@@ -230,15 +237,19 @@ export class Engine {
         return awaited.then(
           (value) => {
             emit(args, started, true);
+            settled(args);
             return value;
           },
           (err: unknown) => {
             emit(args, started, false);
-            return fail(args, err);
+            const failed = fail(args, err);
+            settled(args);
+            return failed;
           },
         );
       }
       emit(args, started, true);
+      settled(args);
       return out;
     };
     return { ...tap, fn } as Tap;

@@ -7,7 +7,10 @@ import type { DeploymentResult, DeploymentStatus, RunInfo, RunResult, Stage } fr
  */
 export interface EngineEvents {
   'run:start': { run: RunInfo; total: number; workers: number };
-  'run:end': { result: RunResult };
+  /** `shown`: the run's redacted view (what result.json holds): print this, never `result`. */
+  'run:end': { result: RunResult; shown: RunResult };
+  /** The run's redacted view was built (once a run): how long it took. */
+  'run:shown': { runId: string; ms: number };
   /** A hook was called (from hook.intercept). `key` is set for per-deployment hooks. */
   'hook:call': { hook: string; key?: string | undefined; at: number };
   /** One tap finished (from the tap wrapper installed by hook.intercept). */

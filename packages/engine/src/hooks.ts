@@ -63,8 +63,14 @@ export function createHooks() {
     // ── records and reports ────────────────────────────────────────────────────
     /** Every audit sink at once. */
     audit: new AsyncParallelHook<[AuditRecord]>(['record']),
-    /** Run level reports: console, files, pull requests. */
-    report: new AsyncSeriesHook<[RunResult]>(['result']),
+    /**
+     * Run level reports: files, pull requests. `shown` is the run's redacted view, built once by
+     * the engine: render every text from it and redact none of it again. `result` is the run as
+     * it happened (never shown): read its files (logs), place annotations by its paths. A tap
+     * that fails, or pushes to `result.problems`, adds a run problem; the engine appends it to
+     * `shown.problems`, redacted, before the next tap runs.
+     */
+    report: new AsyncSeriesHook<[RunResult, RunResult]>(['result', 'shown']),
   });
 }
 

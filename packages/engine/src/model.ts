@@ -70,6 +70,8 @@ export interface RunInfo {
   /** Files that were deleted since `--changed-from`: listed, never destroyed. */
   deleted: DeletedDeployment[];
   changedFrom?: string | undefined;
+  /** `--junit <file>`, absolute: the report plugin also writes the run there as JUnit XML. */
+  junit?: string | undefined;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';

@@ -13,7 +13,7 @@ import type { Deployment, DeploymentResult, ReconciledKey, RunInfo, RunMode, Run
 import { runDeployment, slug } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { providerCliConfig } from './provider-mirror.js';
-import { redactValue, shownRun } from './shown-run.js';
+import { extendShown, shownRun } from './shown-run.js';
 import { checkResumable, reconcileInterrupted } from './reconcile.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from './settings.js';
@@ -48,6 +48,8 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** `tfo apply --resume <run-id>`: reconcile that interrupted run only; start no deployment. */
   resume?: string | undefined;
+  /** `--junit <file>` (absolute): asked of the report plugin through `RunInfo.junit`. */
+  junit?: string | undefined;
 }
 
 export function newRunId(date = new Date()): string {
@@ -114,6 +116,7 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   try {
     listed = await listDeployments(engine, { ...options, mode: options.mode, onRun: (r) => (begun = r) });
     listed.run.mode = options.mode;
+    if (options.junit) listed.run.junit = options.junit;
     await engine.hooks.prepare.promise(listed.run, listed.deployments);
   } catch (err) {
     // a run stopped by a discover or prepare tap (a plugin, a hung sink, an audit trail that cannot
@@ -192,23 +195,31 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   };
   for (const d of results) for (const message of d.problems ?? []) result.problems.push({ message });
   if (journal.failure) result.problems.push({ message: journal.failure });
-  // as the report plugins see it; set again below if one of them fails. An unchanged result
-  // keeps the redacted view they built (shownRun) for result.json and the CLI.
+  await reportRun(engine, result, journal);
+  return result;
+}
+
+/**
+ * The end of a run: its one redacted view, built here once (string by string, before JSON escapes
+ * anything): the report taps render from it, result.json is it, `run:end` hands it to the CLI.
+ * What the report taps add (problems) the tap wrapper appends to it, redacted.
+ */
+async function reportRun(engine: Engine, result: RunResult, journal: Journal): Promise<void> {
   result.exitCode = exitCodeOf(result);
+  const shown = await shownRun(engine, result);
   try {
-    await engine.hooks.report.promise(result);
+    await engine.hooks.report.promise(result, shown);
   } catch (err) {
     result.problems.push({ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message });
+    extendShown(engine, result, shown);
   }
   result.exitCode = exitCodeOf(result);
+  shown.exitCode = result.exitCode;
   // what people may open later is redacted; the full result is the CLI's --unredacted file, and
   // the full output goes to the audit sinks
-  // the run's one redacted view (string by string, before JSON escapes anything)
-  const shown = JSON.stringify(await shownRun(engine, result), null, 2);
-  await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
+  await writeFile(path.join(result.run.dir, 'result.json'), JSON.stringify(shown, null, 2), { mode: 0o600 });
   journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
-  engine.events.emit('run:end', { result });
-  return result;
+  engine.events.emit('run:end', { result, shown });
 }
 
 /**
@@ -230,7 +241,7 @@ async function writeStoppedResult(engine: Engine, run: RunInfo, err: unknown): P
   };
   try {
     await mkdir(run.dir, { recursive: true });
-    const shown = JSON.stringify(await redactValue(engine, result), null, 2);
+    const shown = JSON.stringify(await shownRun(engine, result), null, 2);
     await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
   } catch {
     // the error that stopped the run is what the user must see; an unwritable run folder is

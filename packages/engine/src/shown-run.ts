@@ -1,5 +1,7 @@
 import type { Engine } from './engine.js';
+import { EXIT } from './errors.js';
 import type { RunResult } from './model.js';
+import { redactText } from './redact.js';
 import type { ShownTask } from './shown.worker.js';
 import { workerPath } from './worker-pool.js';
 
@@ -57,20 +59,33 @@ async function redactJson<T>(engine: Engine, json: string, sensitive?: Iterable<
   return rebuild(plain, shown, { i: 0 }) as T;
 }
 
-const views = new WeakMap<RunResult, { json: string; sensitive: number; view: Promise<RunResult> }>();
+/**
+ * The redacted view of a run: the same result with every string redacted, in one pool task.
+ * The engine builds it once per run, after the deployments and before the `report` hook, and
+ * hands it to everyone: the report taps get it as the hook's second argument, result.json is it,
+ * the `run:end` event carries it (the CLI prints it: summary, `--json`). Renderers (terminal,
+ * HTML, JUnit, SARIF, GitHub) render from it and redact nothing of the run again; only text read
+ * from elsewhere (a log file) is redacted where it is read. Each build emits `run:shown`.
+ * Exported for tests that call the `report` hook themselves.
+ */
+export async function shownRun(engine: Engine, result: RunResult): Promise<RunResult> {
+  const started = Date.now();
+  const shown = await redactJson<RunResult>(engine, JSON.stringify(result));
+  engine.events.emit('run:shown', { runId: result.run.id, ms: Date.now() - started });
+  return shown;
+}
 
 /**
- * The redacted view of a run: every renderer (result.json, `--json`, the terminal summary, HTML,
- * JUnit, SARIF, GitHub) renders from it and redacts nothing itself. Built once per content of the
- * result: asked again for an unchanged result (and no new sensitive value), the same view.
+ * Problems added to the run while its view is out (a report tap that failed, or that pushed
+ * its own): appended to the view, redacted, so the taps after it and result.json show them.
+ * Synchronous, for the tap wrapper (a sync tap cannot wait): problems are short texts.
  */
-export function shownRun(engine: Engine, result: RunResult): Promise<RunResult> {
-  const json = JSON.stringify(result);
-  const sensitive = engine.sensitive.size;
-  const cached = views.get(result);
-  if (cached && cached.json === json && cached.sensitive === sensitive) return cached.view;
-  const view = redactJson<RunResult>(engine, json);
-  views.set(result, { json, sensitive, view });
-  view.catch(() => views.delete(result));
-  return view;
+export function extendShown(engine: Engine, result: RunResult, shown: RunResult): void {
+  const added = result.problems.slice(shown.problems.length);
+  for (const p of added) {
+    const message = redactText(p.message, { sensitive: engine.sensitive });
+    shown.problems.push(p.plugin === undefined ? { message } : { plugin: p.plugin, message });
+  }
+  // a run problem fails a run that would have passed (as exitCodeOf decides at the end)
+  if (added.length > 0 && shown.exitCode === EXIT.OK) shown.exitCode = EXIT.FAILED;
 }

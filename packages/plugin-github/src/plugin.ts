@@ -93,10 +93,10 @@ export function github(options: GitHubOptions = {}): GitHubPlugin {
       });
 
       // After the FILTER-stage taps that add run problems (audit), so the comment shows them.
-      engine.hooks.report.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.NORMAL }, async (result) => {
+      engine.hooks.report.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.NORMAL }, async (result, shown) => {
         const env = envOf();
         if (!active(env)) return;
-        const problems = await report(engine, env, opts, result);
+        const problems = await report(engine, env, opts, result, shown);
         for (const message of problems) result.problems.push({ plugin: GITHUB_PLUGIN_NAME, message });
       });
     },
@@ -129,7 +129,13 @@ async function narrowToPullRequest(
 }
 
 /** Every output; returns what failed (each a run problem), never throws. */
-async function report(engine: Engine, env: Env, opts: ResolvedGitHubOptions, result: RunResult): Promise<string[]> {
+async function report(
+  engine: Engine,
+  env: Env,
+  opts: ResolvedGitHubOptions,
+  result: RunResult,
+  shown: RunResult,
+): Promise<string[]> {
   let ctx: GitHubContext;
   try {
     ctx = readContext(env);
@@ -144,6 +150,7 @@ async function report(engine: Engine, env: Env, opts: ResolvedGitHubOptions, res
     ctx,
     opts,
     result,
+    shown,
     octokit,
     stdout: opts.stdout ?? process.stdout,
     runDir: path

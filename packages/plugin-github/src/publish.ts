@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Octokit } from '@octokit/rest';
-import { mapLimit, redactInPool, shownRun, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
+import { mapLimit, redactInPool, type DeploymentResult, type Engine, type RunResult } from '@tfo/engine';
 import { reportCheck } from './check.js';
 import { describeRequestError } from './client.js';
 import { GITHUB_COMMENT_LIMIT, renderComment, type DeploymentView } from './comment.js';
@@ -35,7 +35,10 @@ export interface PublishInput {
   engine: Engine;
   ctx: GitHubContext;
   opts: ResolvedGitHubOptions;
+  /** The run as it happened: its log files are read, its paths place annotations; never shown. */
   result: RunResult;
+  /** The run's redacted view (the `report` hook's second argument): every text shown comes from it. */
+  shown: RunResult;
   octokit: Octokit | undefined;
   stdout: Writer;
   /** The run folder relative to the repository root, for the pointer to `report.html`. */
@@ -93,10 +96,9 @@ function finalBody(body: string, limit: number): string {
 
 /** Step summary, annotations, comment and check; returns the problems, one per failed output. */
 export async function publish(input: PublishInput): Promise<string[]> {
-  const { engine, ctx, opts, result } = input;
+  const { engine, ctx, opts, result, shown } = input;
   const problems: string[] = [];
-  // the run's one redacted view: every text below comes from it (or from a log redacted whole)
-  const shown = await shownRun(engine, result);
+  // every text below comes from the run's redacted view (or from a log, redacted whole as read)
   const deployments = sortForReview(
     await mapLimit(
       result.deployments.map((d, i) => [d, shown.deployments[i]!] as const),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, github, retryDelay } from '../src/index.js';
-import { capture, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
+import { capture, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub, report } from './support.js';
 
 const api = useFakeGitHub();
 
@@ -12,7 +12,7 @@ async function reportOnce(retry = policy) {
   await writeEvent(dir);
   const engine = await makeEngine(dir, [github({ env: prEnv(dir, api().baseUrl), stdout: capture(), retry })]);
   const result = await runResult(dir, 'plan', [{ project: 'api' }]);
-  await engine.hooks.report.promise(result);
+  await report(engine, result);
   return result;
 }
 

@@ -1,7 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { github, GITHUB_COMMENT_LIMIT, markerPart, renderComment } from '../src/index.js';
-import { capture, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
+import {
+  capture,
+  HEAD_SHA,
+  makeEngine,
+  prEnv,
+  runResult,
+  tempDir,
+  writeEvent,
+  useFakeGitHub,
+  report,
+} from './support.js';
 
 const api = useFakeGitHub();
 
@@ -23,7 +33,7 @@ describe('sticky pull request comment', () => {
     const { dir, engine } = await setup();
 
     const first = await runResult(dir, 'plan', [{ project: 'api' }, { project: 'web', resources: 3 }], 'run-1');
-    await engine.hooks.report.promise(first);
+    await report(engine, first);
     expect(first.problems).toEqual([]);
     expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET ${PR_COMMENTS}?per_page=100`,
@@ -50,7 +60,7 @@ describe('sticky pull request comment', () => {
 
     api().requests.length = 0;
     const second = await runResult(dir, 'plan', [{ project: 'api' }], 'run-2');
-    await engine.hooks.report.promise(second);
+    await report(engine, second);
     const id = api()
       .commentsOf(7)
       .find((c) => c.body.startsWith('<!-- tfo:plan -->'))!.id;
@@ -70,10 +80,10 @@ describe('sticky pull request comment', () => {
   it('keeps plan and apply comments apart, and leaves an identical body alone', async () => {
     const { dir, engine } = await setup();
     const plan = await runResult(dir, 'plan', [{ project: 'api' }]);
-    await engine.hooks.report.promise(plan);
-    await engine.hooks.report.promise(plan);
+    await report(engine, plan);
+    await report(engine, plan);
     const apply = await runResult(dir, 'apply', [{ project: 'api' }]);
-    await engine.hooks.report.promise(apply);
+    await report(engine, apply);
     expect(
       api()
         .writes()
@@ -115,7 +125,7 @@ describe('sticky pull request comment', () => {
           : [],
     }));
     const result = await runResult(dir, 'plan', specs);
-    await engine.hooks.report.promise(result);
+    await report(engine, result);
     expect(result.problems).toEqual([]);
 
     const posts = api().requests.filter((r) => r.method === 'POST' && r.path === PR_COMMENTS);
@@ -149,13 +159,13 @@ describe('sticky pull request comment', () => {
       'plan',
       Array.from({ length: 40 }, (_, i) => ({ project: `p${i}`, resources: 20 })),
     );
-    await engine.hooks.report.promise(many);
+    await report(engine, many);
     const parts = api().commentsOf(7);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expect(parts[0]!.body.startsWith(`<!-- tfo:plan 1/${parts.length} -->`)).toBe(true);
 
     api().requests.length = 0;
-    await engine.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'p0' }], 'run-2'));
+    await report(engine, await runResult(dir, 'plan', [{ project: 'p0' }], 'run-2'));
     expect(api().writes()).toEqual([
       `PATCH /repos/acme/infra/issues/comments/${parts[0]!.id}`,
       ...parts.slice(1).map((p) => `DELETE /repos/acme/infra/issues/comments/${p.id}`),
@@ -207,7 +217,7 @@ describe('sticky pull request comment', () => {
         ],
       },
     ]);
-    await engine.hooks.report.promise(result);
+    await report(engine, result);
     expect(result.problems).toEqual([]);
     const sent = api()
       .requests.map((r) => r.raw)

@@ -3,7 +3,17 @@ import path from 'node:path';
 import { executeRun, STAGE, TfoError, type Plugin } from '@tfo/engine';
 import { describe, expect, it } from 'vitest';
 import { annotationCommand, escapeData, escapeProperty, github, lineForResource } from '../src/index.js';
-import { capture, HEAD_SHA, makeEngine, prEnv, runResult, tempDir, writeEvent, useFakeGitHub } from './support.js';
+import {
+  capture,
+  HEAD_SHA,
+  makeEngine,
+  prEnv,
+  runResult,
+  tempDir,
+  writeEvent,
+  useFakeGitHub,
+  report,
+} from './support.js';
 
 const api = useFakeGitHub();
 
@@ -99,7 +109,7 @@ describe('github plugin', () => {
         ],
       },
     ]);
-    await engine.hooks.report.promise(result);
+    await report(engine, result);
     expect(result.problems).toEqual([]);
     expect(api().writes()).toEqual([
       'POST /repos/acme/infra/check-runs',
@@ -154,7 +164,7 @@ describe('github plugin', () => {
         ],
       },
     ]);
-    await engine.hooks.report.promise(result);
+    await report(engine, result);
     expect(out.text().split('\n').filter(Boolean)).toEqual([
       '::error file=deployments/api/api.tfvars,line=4,title=TFO-S3-001 aws_s3_bucket.this["logs"]::' +
         'Public, readable: bucket%0A100%25 public%0Asecond line',
@@ -175,7 +185,7 @@ describe('github plugin', () => {
     ]);
     const env = prEnv(dir, api().baseUrl, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined, GITHUB_SHA: sha });
     const engine = await makeEngine(dir, [github({ env, stdout: capture() })]);
-    await engine.hooks.report.promise(await runResult(dir, 'apply', [{ project: 'api' }]));
+    await report(engine, await runResult(dir, 'apply', [{ project: 'api' }]));
     expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/acme/infra/commits/${sha}/pulls`,
       'GET /repos/acme/infra/issues/12/comments?per_page=100',
@@ -191,12 +201,12 @@ describe('github plugin', () => {
     const out = capture();
     const env = { ...prEnv(dir, api().baseUrl), GITHUB_ACTIONS: undefined };
     const off = await makeEngine(dir, [github({ env, stdout: out })]);
-    await off.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'api' }]));
+    await report(off, await runResult(dir, 'plan', [{ project: 'api' }]));
     expect(api().requests).toEqual([]);
     expect(out.text()).toBe('');
 
     const forced = await makeEngine(dir, [github({ env, stdout: out, enabled: true })]);
-    await forced.hooks.report.promise(await runResult(dir, 'plan', [{ project: 'api' }]));
+    await report(forced, await runResult(dir, 'plan', [{ project: 'api' }]));
     expect(api().writes()).toEqual(['POST /repos/acme/infra/issues/7/comments', 'POST /repos/acme/infra/check-runs']);
   });
 
@@ -207,7 +217,7 @@ describe('github plugin', () => {
       github({ env: prEnv(dir, api().baseUrl, { GITHUB_TOKEN: undefined }), stdout: capture() }),
     ]);
     const result = await runResult(dir, 'plan', [{ project: 'api' }]);
-    await engine.hooks.report.promise(result);
+    await report(engine, result);
     expect(api().requests).toEqual([]);
     expect(await readFile(path.join(dir, 'step-summary.md'), 'utf8')).toContain('### tfo plan: success');
     expect(result.problems).toEqual([

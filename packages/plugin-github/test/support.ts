@@ -6,6 +6,7 @@ import {
   configSchema,
   Engine,
   resolveSettings,
+  shownRun,
   type DeploymentResult,
   type DeploymentStatus,
   type Finding,
@@ -23,6 +24,11 @@ export async function tempDir(): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tfo-github-'));
   dirs.push(dir);
   return dir;
+}
+
+/** Calls the report hook as a run does: with the run and its redacted view. */
+export async function report(engine: Engine, result: RunResult): Promise<void> {
+  await engine.hooks.report.promise(result, await shownRun(engine, result));
 }
 
 export async function cleanup(): Promise<void> {

@@ -12,7 +12,6 @@ import {
   type Plugin,
   type Severity,
   parsePluginOptions,
-  shownRun,
 } from '@tfo/engine';
 import { z } from 'zod';
 import { policyCommand } from './commands.js';
@@ -259,10 +258,10 @@ export function opa(options: OpaOptions): OpaPlugin {
         ctx.findings.push(...findings);
       });
 
-      engine.hooks.report.tapPromise(stage, async (result) => {
+      engine.hooks.report.tapPromise(stage, async (result, shown) => {
         const file = opts.sarif ? path.resolve(cwd, opts.sarif) : path.join(result.run.dir, 'policy.sarif');
         // texts from the run's one redacted view (with its sensitive values); locations from the result
-        await writeSarif(file, result, cwd, { metadata, shown: await shownRun(engine, result) });
+        await writeSarif(file, result, cwd, { metadata, shown });
       });
     },
   };

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configSchema, Engine, redactText, resolveSettings, type Finding, type RunResult } from '@tfo/engine';
+import { configSchema, Engine, redactText, resolveSettings, shownRun, type Finding, type RunResult } from '@tfo/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSarif, opa, repoPrefix, toFindings, writeSarif, type EvaluateResult } from '../src/index.js';
 
@@ -163,7 +163,7 @@ describe('the plugin writes the run SARIF redacted with the run sensitive values
       deployments: [{ findings: fs }],
       problems: [],
     } as unknown as RunResult;
-    await engine.hooks.report.promise(result);
+    await engine.hooks.report.promise(result, await shownRun(engine, result));
     expect(result.problems).toEqual([]);
     const text = await readFile(path.join(runDir, 'policy.sarif'), 'utf8');
     expect(text).not.toContain('correct-horse-battery');

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { executeRun, redactInPool, shownRun, type Engine, type RunResult } from '@tfo/engine';
+import { executeRun, redactInPool, TfoError, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -8,7 +7,8 @@ import { collect, maxWorkersOption } from '../options.js';
 import { attachProgress } from '../render/progress.js';
 import { makeStyle } from '../render/style.js';
 import { renderSummary } from '../render/summary.js';
-import { writeReports, writeUnredacted } from '../report/write.js';
+import { captureShown, shownJson } from '../render/shown.js';
+import { writeUnredacted } from '../unredacted.js';
 
 interface RunFlags {
   changedFrom?: string;
@@ -34,7 +34,7 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       .option('--only <glob>', 'only deployments whose tfvars path matches (repeatable)', collect)
       .option('--max-workers <n>', 'deployments at once, 1 to 64 (default min(2 x CPUs, 5))', maxWorkersOption)
       .option('--fail-fast', 'start nothing new after the first failure')
-      .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file')
+      .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file (needs the report plugin)')
       .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)');
     if (mode === 'apply') {
       command.option(
@@ -51,8 +51,17 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
 async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: GlobalOptions): Promise<number> {
   const style = makeStyle(process.stderr);
   const engine = await openEngine(globals, flags.maxWorkers);
+  // --junit is written by the report plugin (told through the run); the CLI does not import it
+  if (flags.junit && !engine.has('report')) {
+    await engine.close();
+    throw new TfoError(
+      'TFO_ERR_USAGE',
+      "--junit needs the report plugin: add report() from '@tfo/plugin-report' to plugins in the config",
+    );
+  }
   const detach = globals.json ? () => undefined : attachProgress(engine, process.stderr, style);
   const cancel = cancellation((message) => process.stderr.write(`\n${message}\n`));
+  const view = captureShown(engine);
   let result: RunResult;
   try {
     result = await executeRun(engine, {
@@ -62,6 +71,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       failFast: flags.failFast,
       signal: cancel.signal,
       resume: flags.resume,
+      junit: flags.junit ? path.resolve(globals.cwd, flags.junit) : undefined,
     });
   } catch (err) {
     // the run stopped before it started any deployment: release what plugins opened, then report
@@ -70,75 +80,50 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
   } finally {
     cancel.dispose();
     detach();
+    view.dispose();
   }
   let code = result.exitCode;
   try {
-    const sensitive = engine.sensitive;
-    // the run's one redacted view (built when the engine wrote result.json): rendered, not redacted again
-    const shown = await shownRun(engine, result);
-    const outputs = await writeOutputs(engine, result, shown, flags, globals);
+    // the run's one redacted view, built by the engine: printed as it is, never redacted again
+    const shown = view.shown();
+    const problems: string[] = [];
+    const unredacted = flags.unredacted ? await writeUnredactedFile(result, flags.unredacted, globals, problems) : [];
     if (globals.json) {
-      // the engine wrote the result redacted beside the run: the same text, not redacted again
-      process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
+      // the same text as result.json beside the run
+      process.stdout.write(`${shownJson(shown)}\n`);
     } else {
       process.stderr.write(renderSummary(shown, style));
       for (const r of shown.reconciled ?? []) {
         const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
         process.stderr.write(`${r.ok ? style.dim(line) : style.red(line)}\n`);
       }
-      for (const line of outputs.lines)
-        process.stderr.write(`${style.dim(await redactInPool(engine, line, sensitive))}\n`);
+      for (const line of unredacted)
+        process.stderr.write(`${style.dim(await redactInPool(engine, line, engine.sensitive))}\n`);
     }
-    for (const problem of outputs.problems) {
-      process.stderr.write(`${style.red('error')}: ${await redactInPool(engine, problem, sensitive)}\n`);
+    for (const problem of problems) {
+      process.stderr.write(`${style.red('error')}: ${await redactInPool(engine, problem, engine.sensitive)}\n`);
     }
     // a file asked for on the command line that could not be written fails the run
-    if (outputs.problems.length > 0 && code === 0) code = 1;
+    if (problems.length > 0 && code === 0) code = 1;
   } finally {
     await engine.close();
   }
   return code;
 }
 
-/**
- * What a run leaves beside its result: the HTML report in the run folder (always; a failure to
- * write it is a warning), and the files asked for with --junit and --unredacted.
- */
-async function writeOutputs(
-  engine: Engine,
+/** --unredacted: the full result, for its owner only; returns the line to show, or adds a problem. */
+async function writeUnredactedFile(
   result: RunResult,
-  shown: RunResult,
-  flags: RunFlags,
+  name: string,
   globals: GlobalOptions,
-): Promise<{ lines: string[]; problems: string[] }> {
-  const lines: string[] = [];
-  const problems: string[] = [];
-  const html = path.join(result.run.dir, 'report.html');
-  const junit = flags.junit ? path.resolve(globals.cwd, flags.junit) : undefined;
-  if (flags.unredacted) {
-    const file = path.resolve(globals.cwd, flags.unredacted);
-    try {
-      await writeUnredacted(file, result);
-      lines.push(`unredacted result: ${file}`);
-    } catch (err) {
-      problems.push(`--unredacted ${file} could not be written: ${(err as Error).message}`);
-    }
-  }
+  problems: string[],
+): Promise<string[]> {
+  const file = path.resolve(globals.cwd, name);
   try {
-    const outcome = await writeReports(
-      result,
-      (text) => redactInPool(engine, text, engine.sensitive),
-      { html, junit },
-      { shown },
-    );
-    for (const file of outcome.written) lines.push(`${file === html ? 'report' : 'junit'}: ${file}`);
-    for (const { file, error } of outcome.failed) {
-      if (file === html) lines.push(`warning: the HTML report could not be written to ${file}: ${error.message}`);
-      else problems.push(`--junit ${file} could not be written: ${error.message}`);
-    }
+    await writeUnredacted(file, result);
+    return [`unredacted result: ${file}`];
   } catch (err) {
-    lines.push(`warning: the HTML report could not be made: ${(err as Error).message}`);
-    if (junit) problems.push(`--junit ${junit} could not be written: ${(err as Error).message}`);
+    problems.push(`--unredacted ${file} could not be written: ${(err as Error).message}`);
+    return [];
   }
-  return { lines, problems };
 }

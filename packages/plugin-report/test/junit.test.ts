@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redactText } from '@tfo/engine';
 import { describe, expect, it } from 'vitest';
-import { renderJunit } from '../src/report/junit.js';
-import { prepareReport } from '../src/report/prepare.js';
-import { fixtureRun, SECRETS } from './report-fixture.js';
+import { renderJunit } from '../src/junit.js';
+import { prepareReport } from '../src/prepare.js';
+import { fixtureRun, SECRETS, withView } from './report-fixture.js';
 
 interface XmlElement {
   name: string;
@@ -74,7 +74,7 @@ describe('JUnit XML', () => {
     const result = await fixtureRun(dir, {
       logs: `apply started\nError: AccessDenied ]]> <![CDATA[ \u0001\u001b[31m for ${SECRETS.sensitive}\n`,
     });
-    const xml = renderJunit(await prepareReport(result, redact));
+    const xml = renderJunit(await prepareReport(await withView(result, redact), redact));
     const suites = parseXml(xml);
     expect(suites.name).toBe('testsuites');
     const suite = suites.children[0]!;
@@ -119,7 +119,7 @@ describe('JUnit XML', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tfo-junit-'));
     const result = await fixtureRun(dir);
     result.deployments[0]!.changes = { add: 0, change: 0, destroy: 0, replace: 0, move: 2, import: 1, forget: 1 };
-    const suite = parseXml(renderJunit(await prepareReport(result, redact))).children[0]!;
+    const suite = parseXml(renderJunit(await prepareReport(await withView(result, redact), redact))).children[0]!;
     const out = suite.children[0]!.children.find((c) => c.name === 'system-out')!;
     expect(out.text).toContain('+0 ~0 -0 →2 moved +1 imported −1 forgotten');
   });
@@ -129,7 +129,7 @@ describe('JUnit XML', () => {
     const result = await fixtureRun(dir, {
       logs: `token=${SECRETS.accessKey} ${SECRETS.sensitive} ${SECRETS.email}\n`,
     });
-    const xml = renderJunit(await prepareReport(result, redact));
+    const xml = renderJunit(await prepareReport(await withView(result, redact), redact));
     for (const value of Object.values(SECRETS)) expect(xml).not.toContain(value);
     expect(xml).toContain('arn:aws:iam::***:role/deployer');
   });
@@ -137,7 +137,7 @@ describe('JUnit XML', () => {
   it('counts an empty run', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tfo-junit-'));
     const result = { ...(await fixtureRun(dir)), deployments: [], problems: [], exitCode: 0 };
-    const suites = parseXml(renderJunit(await prepareReport(result, redact)));
+    const suites = parseXml(renderJunit(await prepareReport(await withView(result, redact), redact)));
     expect(suites.attrs).toMatchObject({ tests: '0', failures: '0', skipped: '0' });
   });
 });

@@ -176,3 +176,23 @@ export async function fixtureRun(dir: string, logs: Record<string, string> = {})
     exitCode: 1,
   };
 }
+
+/**
+ * The run with its view, as the report hook gets them: the view redacted string by string with
+ * `redact`, as the engine's view is (the engine does it in its worker pool).
+ */
+export async function withView(
+  result: RunResult,
+  redact: (text: string) => Promise<string>,
+): Promise<{ result: RunResult; shown: RunResult }> {
+  const leaves = async (value: unknown): Promise<unknown> => {
+    if (typeof value === 'string') return redact(value);
+    if (Array.isArray(value)) return Promise.all(value.map(leaves));
+    if (value && typeof value === 'object') {
+      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await leaves(v)] as const));
+      return Object.fromEntries(entries);
+    }
+    return value;
+  };
+  return { result, shown: (await leaves(result)) as RunResult };
+}

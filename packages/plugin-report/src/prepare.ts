@@ -1,8 +1,18 @@
 import { readLogWindow, type RunResult } from '@tfo/engine';
 import { READ_LIMIT_BYTES } from './run-files.js';
 
-/** Redacts text shown to people (the engine's redaction, with the run's sensitive values). */
+/** Redacts text read from outside the run's view (a log file): the engine's redaction, with the run's sensitive values. */
 export type Redactor = (text: string) => Promise<string>;
+
+/**
+ * A run to report: `shown` is its redacted view (the `report` hook's second argument, or a
+ * result.json, which is that view as written), rendered as it is; `result` is the run as it
+ * happened, whose log files are read (its paths may differ from the view's, which are redacted).
+ */
+export interface ReportRun {
+  result: RunResult;
+  shown: RunResult;
+}
 
 /** One deployment's log as the report shows it: redacted and trimmed. */
 export interface LogView {
@@ -27,12 +37,6 @@ export interface PrepareOptions {
   minLogChars?: number;
   maxLogChars?: number;
   now?: Date;
-  /**
-   * The run's redacted view when the caller has it (the engine's `shownRun`, or a result.json,
-   * which is written from it): shown as it is. Without it, the result is redacted here, string by
-   * string with the redactor.
-   */
-  shown?: RunResult | undefined;
 }
 
 const DEFAULTS = { logBudgetChars: 8 * 1024 * 1024, minLogChars: 16 * 1024, maxLogChars: 64 * 1024 };
@@ -41,26 +45,6 @@ const DEFAULTS = { logBudgetChars: 8 * 1024 * 1024, minLogChars: 16 * 1024, maxL
 export function logLimit(count: number, options: PrepareOptions = {}): number {
   const o = { ...DEFAULTS, ...options };
   return Math.max(o.minLogChars, Math.min(o.maxLogChars, Math.floor(o.logBudgetChars / Math.max(1, count))));
-}
-
-/**
- * The result with every string redacted, string by string: never as one JSON text, whose escapes
- * (`\u001b` for a colour code, `\"` for a quote) would stand between a secret and the rules.
- */
-export async function redactResult(result: RunResult, redact: Redactor): Promise<RunResult> {
-  return (await redactLeaves(result, redact)) as RunResult;
-}
-
-async function redactLeaves(value: unknown, redact: Redactor): Promise<unknown> {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return Promise.all(value.map((v) => redactLeaves(v, redact)));
-  if (value && typeof value === 'object') {
-    const entries = await Promise.all(
-      Object.entries(value).map(async ([k, v]) => [k, await redactLeaves(v, redact)] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-  return value;
 }
 
 function keepHead(text: string, chars: number): string {
@@ -108,13 +92,12 @@ export async function logView(file: string, shownFile: string, limit: number, re
   return { text: shownHead + note + shownTail, bytes: window.bytes, omitted, missing: false };
 }
 
-/** Reads, redacts and trims what a report of `result` shows. */
+/** What a report of a run shows: its redacted view, and each log read, redacted and trimmed. */
 export async function prepareReport(
-  result: RunResult,
+  { result, shown }: ReportRun,
   redact: Redactor,
   options: PrepareOptions = {},
 ): Promise<ReportData> {
-  const shown = options.shown ?? (await redactResult(result, redact));
   const limit = logLimit(result.deployments.length, options);
   const logs = new Map<string, LogView>();
   // a few at a time: each reads up to READ_LIMIT_BYTES of its log

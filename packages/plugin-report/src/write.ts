@@ -1,10 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { RunResult } from '@tfo/engine';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
-import { prepareReport, type PrepareOptions, type Redactor } from './prepare.js';
+import { prepareReport, type PrepareOptions, type Redactor, type ReportRun } from './prepare.js';
 
 /** Writes through a temporary file in the same folder, so a reader never sees half a file. */
 export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
@@ -31,11 +30,11 @@ export interface ReportOutcome {
 }
 
 /**
- * Writes the HTML report and/or the JUnit XML of a run: from its redacted view when
- * `options.shown` is given, else redacted here once; logs are redacted with `redact`.
+ * Writes the HTML report and/or the JUnit XML of a run from its redacted view; only the logs,
+ * read here, are redacted (with `redact`).
  */
 export async function writeReports(
-  result: RunResult,
+  run: ReportRun,
   redact: Redactor,
   files: ReportFiles,
   options: PrepareOptions = {},
@@ -46,7 +45,7 @@ export async function writeReports(
     [files.junit, renderJunit],
   ] as const;
   if (!targets.some(([file]) => file)) return outcome;
-  const data = await prepareReport(result, redact, options);
+  const data = await prepareReport(run, redact, options);
   for (const [file, render] of targets) {
     if (!file) continue;
     try {
@@ -57,9 +56,4 @@ export async function writeReports(
     }
   }
   return outcome;
-}
-
-/** The full, unredacted result: readable by its owner only (0600), and never printed. */
-export async function writeUnredacted(file: string, result: RunResult): Promise<void> {
-  await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`, 0o600);
 }
