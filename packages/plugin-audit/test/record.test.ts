@@ -55,11 +55,13 @@ describe('record schema', () => {
 });
 
 describe('toAuditRecord', () => {
-  it('reads GitHub Actions context, the plan digest, waivers, stage durations and keeps the output unredacted', () => {
+  it('reads GitHub Actions context, the engine plan digest and error, waivers, stage durations and keeps the output unredacted', () => {
     const plan = { format_version: '1.2', resource_changes: [] };
     const record = toAuditRecord(
       engineRecord({
         output: 'arn:aws:iam::111111111111:role/deploy password=hunter2',
+        planSha256: planDigest(plan),
+        error: { stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM', plugin: 'engine' },
         findings: [
           {
             ruleId: 'S3_LOGGING',
@@ -77,8 +79,6 @@ describe('toAuditRecord', () => {
         ],
       }),
       {
-        planJson: plan,
-        error: { stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM' },
         env: {
           GITHUB_ACTIONS: 'true',
           GITHUB_RUN_ID: '77',
@@ -120,7 +120,7 @@ describe('toAuditRecord', () => {
     expect(record.stages).toEqual([
       { stage: 'plan', startedAt: '2025-03-01T10:00:00.000Z', durationMs: 1500, ok: true },
     ]);
-    expect(record.error).toMatchObject({ stage: 'apply', code: 'TFO_ERR_TERRAFORM' });
+    expect(record.error).toEqual({ stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM', plugin: 'engine' });
     expect(record.output).toContain('111111111111');
     expect(record.output).toContain('hunter2');
   });
