@@ -3,7 +3,7 @@
 // type-only, dynamic and re-exporting imports, a relative path into another package, package.json
 // dependencies), and files it must not read (dist/, test/).
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -145,5 +145,57 @@ describe('check-boundaries', () => {
   it('this repository: no plugin uses another plugin and no library uses a plugin', async () => {
     const violations = await checkBoundaries(REPO);
     expect(violations.filter((v) => v.rule !== 'cli-imports-engine-only')).toEqual([]);
+  });
+});
+
+/** The packages a workspace package needs, transitively, as installed (package-lock.json's tree). */
+async function installedClosure(workspace: string): Promise<Set<string>> {
+  const lock = JSON.parse(await readFile(path.join(REPO, 'package-lock.json'), 'utf8')) as {
+    packages: Record<
+      string,
+      {
+        dependencies?: Record<string, string>;
+        optionalDependencies?: Record<string, string>;
+        link?: boolean;
+        resolved?: string;
+      }
+    >;
+  };
+  const names = new Set<string>();
+  const seen = new Set<string>();
+  /** Where node would find `dep` required from the package installed at `from`. */
+  const locate = (from: string, dep: string): string | undefined => {
+    for (let dir = from; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf('/node_modules/')))) {
+      const at = dir ? `${dir}/node_modules/${dep}` : `node_modules/${dep}`;
+      if (lock.packages[at]) return at;
+      if (!dir) return undefined;
+    }
+  };
+  const visit = (at: string): void => {
+    if (seen.has(at)) return;
+    seen.add(at);
+    const entry = lock.packages[at]!;
+    const real = entry.link && entry.resolved ? entry.resolved : at;
+    const pkg = lock.packages[real]!;
+    for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) {
+      const found = locate(real, dep);
+      if (found) {
+        names.add(dep);
+        visit(found);
+      }
+    }
+  };
+  visit(workspace);
+  return names;
+}
+
+describe('installed dependencies', () => {
+  it('the engine needs no AWS SDK package; @tfo/aws does (the check sees it)', async () => {
+    const engine = [...(await installedClosure('packages/engine'))];
+    expect(engine.length).toBeGreaterThan(10);
+    expect(engine.filter((n) => n.startsWith('@aws-sdk/') || n.startsWith('@smithy/'))).toEqual([]);
+    const aws = [...(await installedClosure('packages/aws'))];
+    expect(aws).toContain('@aws-sdk/client-s3');
+    expect(aws).toContain('@smithy/core');
   });
 });
