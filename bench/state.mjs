@@ -4,7 +4,8 @@
 // versioned bucket, or a server-side copy) + sidecar; restore = read backup + put as new version.
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, PutBucketVersioningCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ClientCache, S3StateStore, s3BackupOptionsSchema } from '@tfo/plugin-s3-backup';
+import { ClientCache } from '@tfo/aws';
+import { S3StateStore, s3BackupOptionsSchema } from '@tfo/plugin-s3-backup';
 import { startMoto } from '../scripts/lib/moto.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { planDigest } from './canonical-json.js';
 import type { Engine } from './engine.js';
 import type { AuditRecord, Deployment, DeploymentContext, DeploymentStatus } from './model.js';
 
@@ -7,6 +8,7 @@ import type { AuditRecord, Deployment, DeploymentContext, DeploymentStatus } fro
  * a waiver let a denied finding pass, and one `drift` when verify found changes right after apply.
  */
 export function auditRecords(ctx: DeploymentContext, output: string): AuditRecord[] {
+  const planSha256 = ctx.plan ? planDigest(ctx.plan.json) : undefined;
   const base = (): Omit<AuditRecord, 'action' | 'findings' | 'output'> => ({
     id: randomUUID(),
     timestamp: new Date().toISOString(),
@@ -15,6 +17,8 @@ export function auditRecords(ctx: DeploymentContext, output: string): AuditRecor
     actor: actorOf(),
     outcome: ctx.status,
     recovery: ctx.recovery,
+    error: ctx.error && { ...ctx.error },
+    planSha256,
     timings: ctx.timings,
   });
   const records: AuditRecord[] = [

@@ -48,6 +48,7 @@ export type { JournalEntry, KeyJournal, UnfinishedRun } from './journal.js';
 export { reconcileInterrupted } from './reconcile.js';
 export type { ReconcileOptions } from './reconcile.js';
 export { reportBrokenLock, stateActionRecord } from './audit-records.js';
+export { canonicalJson, planDigest } from './canonical-json.js';
 export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, newRunId } from './run.js';
 export type { CreateEngineOptions, RunOptions } from './run.js';
 export { orderLongestFirst, schedule } from './scheduler.js';

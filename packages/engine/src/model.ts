@@ -358,6 +358,10 @@ export interface AuditRecord {
   outcome: DeploymentStatus;
   findings: Finding[];
   recovery?: RecoveryResult | undefined;
+  /** What failed the deployment (stage, message, error code, plugin); absent when nothing did. */
+  error?: DeploymentContext['error'];
+  /** The plan's digest (see planDigest), when the deployment has a plan. */
+  planSha256?: string | undefined;
   timings: StageTiming[];
   /** Full, unredacted terraform output: only for sinks that encrypt at rest. */
   output: string;

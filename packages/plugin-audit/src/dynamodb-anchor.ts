@@ -1,6 +1,7 @@
-import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { TfoError } from '@tfo/engine';
 import { chainAnchorSchema, describeAnchor, type ChainAnchor } from './anchor.js';
+import { loadDynamoDbSdk } from './aws.js';
 import { canonicalJson } from './canonical.js';
 
 /**
@@ -20,6 +21,7 @@ export async function readAnchorItem(
   anchorId: string,
   signal?: AbortSignal,
 ): Promise<ChainAnchor | undefined> {
+  const { GetItemCommand } = await loadDynamoDbSdk();
   const out = await db.send(
     new GetItemCommand({ TableName: table, Key: { pk: { S: ANCHOR_PK }, sk: { S: anchorId } }, ConsistentRead: true }),
     { abortSignal: signal },
@@ -48,6 +50,7 @@ export async function advanceAnchorItem(
   anchor: ChainAnchor,
   signal?: AbortSignal,
 ): Promise<void> {
+  const { PutItemCommand } = await loadDynamoDbSdk();
   try {
     await db.send(
       new PutItemCommand({
@@ -83,6 +86,7 @@ export async function writeProbeItem(
   sink: string,
   signal?: AbortSignal,
 ): Promise<void> {
+  const { PutItemCommand } = await loadDynamoDbSdk();
   await db.send(
     new PutItemCommand({
       TableName: table,

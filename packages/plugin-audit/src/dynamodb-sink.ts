@@ -1,15 +1,8 @@
-import {
-  PutItemCommand,
-  QueryCommand,
-  ScanCommand,
-  type AttributeValue,
-  type QueryCommandInput,
-  type ScanCommandInput,
-} from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, QueryCommandInput, ScanCommandInput } from '@aws-sdk/client-dynamodb';
 import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
 import type { AnchorStore, ChainAnchor } from './anchor.js';
-import { awsTargetSchema, httpStatus, lazyClients } from './aws.js';
+import { awsTargetSchema, httpStatus, lazyClients, loadDynamoDbSdk } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import { advanceAnchorItem, ANCHOR_PK, isRecordItem, readAnchorItem, writeProbeItem } from './dynamodb-anchor.js';
 import type { AuditSink } from './file-sink.js';
@@ -128,22 +121,24 @@ export class DynamoDbSink implements AuditSink, AnchorStore {
 
   /** Before a run: proves an item could be written now (the probe item, replaced every run). */
   async probe(signal?: AbortSignal): Promise<void> {
-    await writeProbeItem(this.#clients.get().dynamodb, this.options.table, this.name, signal).catch(this.#error);
+    const db = await this.#clients.dynamodb().catch(this.#error);
+    await writeProbeItem(db, this.options.table, this.name, signal).catch(this.#error);
   }
 
-  readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
-    const db = this.#clients.get().dynamodb;
+  async readAnchor(signal?: AbortSignal): Promise<ChainAnchor | undefined> {
+    const db = await this.#clients.dynamodb().catch(this.#error);
     return readAnchorItem(db, this.options.table, this.options.anchorId, signal).catch(this.#error);
   }
 
   async advanceAnchor(anchor: ChainAnchor, signal?: AbortSignal): Promise<void> {
-    const db = this.#clients.get().dynamodb;
+    const db = await this.#clients.dynamodb().catch(this.#error);
     await advanceAnchorItem(db, this.options.table, this.options.anchorId, anchor, signal).catch(this.#error);
   }
 
   async write(entry: AuditEntry): Promise<void> {
     try {
-      await this.#clients.get().dynamodb.send(
+      const [db, { PutItemCommand }] = await Promise.all([this.#clients.dynamodb(), loadDynamoDbSdk()]);
+      await db.send(
         new PutItemCommand({
           TableName: this.options.table,
           Item: item(entry),
@@ -179,7 +174,9 @@ export class DynamoDbSink implements AuditSink, AnchorStore {
       filters.push(`#${attr} ${op} :${attr}`);
     };
     if (query.action !== undefined) filter('action', '=', query.action);
-    const db = this.#clients.get().dynamodb;
+    const [db, { QueryCommand, ScanCommand }] = await Promise.all([this.#clients.dynamodb(), loadDynamoDbSdk()]).catch(
+      this.#queryError,
+    );
     const out: IndexedAuditRecord[] = [];
     let start: Record<string, AttributeValue> | undefined;
 

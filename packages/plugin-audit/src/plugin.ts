@@ -4,7 +4,7 @@ import { isAnchorStore, type AnchorStore } from './anchor.js';
 import { ChainAnchoring } from './chain-anchoring.js';
 import { anchorStoresIn, auditCommand, trailDir } from './commands.js';
 import { FileSink, fileSink, type AuditSink, type ChainHead } from './file-sink.js';
-import { planDigest, toAuditRecord, type AuditEntry, type AuditExtra } from './record.js';
+import { toAuditRecord, type AuditEntry } from './record.js';
 import { checkBeforeRun } from './run-gate.js';
 
 export const AUDIT_PLUGIN_NAME = 'audit';
@@ -57,8 +57,6 @@ interface SinkFailures {
   records: Set<string>;
   causes: string[];
 }
-
-const keyOf = (runId: string, key: string): string => `${runId}\u0000${key}`;
 
 /** The configured audit plugin, if any. */
 export function auditPluginOf(engine: Engine): AuditPlugin | undefined {
@@ -117,29 +115,17 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         },
       });
       engine.contribute(auditCommand(opts.sinks));
-      /**
-       * What the engine's record lacks, taken from the context in `settled` (called just before
-       * `audit`); kept for every record of the deployment, cleared when the run reports.
-       */
-      const extras = new Map<string, AuditExtra>();
       /** One entry per engine record, shared by all sinks (same id, same bytes). */
       const entries = new WeakMap<AuditRecord, AuditEntry>();
 
       const entryFor = (record: AuditRecord): AuditEntry => {
         let entry = entries.get(record);
         if (!entry) {
-          entry = toAuditRecord(record, extras.get(keyOf(record.runId, record.deployment.key)));
+          entry = toAuditRecord(record);
           entries.set(record, entry);
         }
         return entry;
       };
-
-      engine.hooks.settled.tap(stage, (ctx) => {
-        extras.set(keyOf(ctx.run.id, ctx.deployment.key), {
-          planSha256: ctx.plan ? planDigest(ctx.plan.json) : undefined,
-          error: ctx.error,
-        });
-      });
 
       // the file chain's position goes to the anchors only once the record is in the file
       const chainFile = opts.sinks.find((s): s is FileSink => s instanceof FileSink);
@@ -196,7 +182,6 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
         const { problems, warnings } = takeFailures();
         for (const message of problems) result.problems.push({ plugin: AUDIT_PLUGIN_NAME, message });
         for (const message of warnings) notice('warn', message);
-        extras.clear();
       });
     },
   };

@@ -1,6 +1,6 @@
-import type { AuditRecord as EngineAuditRecord, DeploymentContext } from '@tfo/engine';
+import { planDigest, type AuditRecord as EngineAuditRecord } from '@tfo/engine';
 import { z } from 'zod';
-import { canonicalJson, recordHash, sha256Hex } from './canonical.js';
+import { recordHash } from './canonical.js';
 
 /** The version of the record layout below; a reader refuses any other. */
 export const SCHEMA_VERSION = 1;
@@ -149,21 +149,14 @@ export const auditRecordSchema = auditEntrySchema
   .strict();
 export type ChainedAuditRecord = z.infer<typeof auditRecordSchema>;
 
-/** What the engine's record does not carry, gathered by the plugin from the deployment context. */
+/** What the plugin adds to the engine's record. */
 export interface AuditExtra {
-  /** `terraform show -json` of the plan, hashed into `planSha256`. */
-  planJson?: unknown;
-  /** Or the digest itself, when it was computed earlier. */
-  planSha256?: string | undefined;
-  error?: DeploymentContext['error'];
   /** Environment the CI context is read from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
 }
 
-/** Plan digest: SHA-256 of the canonical JSON of the plan. */
-export function planDigest(planJson: unknown): string {
-  return sha256Hex(canonicalJson(planJson));
-}
+/** Plan digest: SHA-256 of the canonical JSON of the plan (the engine's, which fills `planSha256`). */
+export { planDigest };
 
 const value = (v: string | undefined): string | null => (v && v.trim() !== '' ? v : null);
 
@@ -227,12 +220,11 @@ export function ciContext(env: Readonly<Record<string, string | undefined>>): {
   };
 }
 
-/** Maps the engine's record (and what the plugin gathered) into the versioned schema. */
+/** Maps the engine's record into the versioned schema, with who ran it from where. */
 export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {}): AuditEntry {
   const env = extra.env ?? process.env;
   const { actor, context } = ciContext(env);
   const d = record.deployment;
-  const planSha256 = extra.planSha256 ?? (extra.planJson === undefined ? null : planDigest(extra.planJson));
   const entry: AuditEntry = {
     schemaVersion: SCHEMA_VERSION,
     id: record.id,
@@ -252,10 +244,15 @@ export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {})
     actor: actor ?? value(env.USER) ?? value(env.USERNAME) ?? record.actor,
     context,
     outcome: record.outcome,
-    error: extra.error
-      ? { stage: extra.error.stage, message: extra.error.message, code: extra.error.code, plugin: extra.error.plugin }
+    error: record.error
+      ? {
+          stage: record.error.stage,
+          message: record.error.message,
+          code: record.error.code,
+          plugin: record.error.plugin,
+        }
       : null,
-    planSha256,
+    planSha256: record.planSha256 ?? null,
     findings: record.findings.map((f) => ({ ...f, waived: f.waived && { ...f.waived } })),
     waivers: record.findings.flatMap((f) =>
       f.waived

@@ -1,13 +1,8 @@
-import {
-  GetObjectCommand,
-  GetObjectLockConfigurationCommand,
-  PutObjectCommand,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
+import type { PutObjectCommandInput, S3Client } from '@aws-sdk/client-s3';
 import { parsePluginOptions, TfoError } from '@tfo/engine';
 import { z } from 'zod';
 import { chainAnchorSchema, describeAnchor, type AnchorStore, type ChainAnchor } from './anchor.js';
-import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients } from './aws.js';
+import { awsTargetSchema, compactTimestamp, httpStatus, keySegment, lazyClients, loadS3Sdk } from './aws.js';
 import { canonicalJson, sha256Hex } from './canonical.js';
 import type { AuditSink, SinkContext } from './file-sink.js';
 import type { AuditEntry } from './record.js';
@@ -86,6 +81,12 @@ export class S3Sink implements AuditSink, AnchorStore {
     this.#context = context;
   }
 
+  /** The client and the SDK's commands, both loaded on the first call. */
+  async #s3(): Promise<{ client: S3Client; sdk: Awaited<ReturnType<typeof loadS3Sdk>> }> {
+    const [client, sdk] = await Promise.all([this.#clients.s3(), loadS3Sdk()]);
+    return { client, sdk };
+  }
+
   async write(entry: AuditEntry): Promise<void> {
     await this.put(entry);
   }
@@ -123,8 +124,9 @@ export class S3Sink implements AuditSink, AnchorStore {
     const key = `${this.options.controlPrefix}probe.json`;
     const body = canonicalJson({ sink: this.name, probedAt: new Date().toISOString() });
     try {
-      await this.#clients.get().s3.send(
-        new PutObjectCommand({
+      const { client, sdk } = await this.#s3();
+      await client.send(
+        new sdk.PutObjectCommand({
           Bucket: this.options.bucket,
           Key: key,
           Body: body,
@@ -148,9 +150,10 @@ export class S3Sink implements AuditSink, AnchorStore {
     let text: string;
     let etag: string;
     try {
-      const out = await this.#clients
-        .get()
-        .s3.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), { abortSignal: signal });
+      const { client, sdk } = await this.#s3();
+      const out = await client.send(new sdk.GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
+        abortSignal: signal,
+      });
       text = (await out.Body?.transformToString('utf8')) ?? '';
       etag = out.ETag ?? '';
     } catch (err) {
@@ -186,8 +189,9 @@ export class S3Sink implements AuditSink, AnchorStore {
         if (at.seq === anchor.seq) return;
       }
       try {
-        await this.#clients.get().s3.send(
-          new PutObjectCommand({
+        const { client, sdk } = await this.#s3();
+        await client.send(
+          new sdk.PutObjectCommand({
             Bucket: this.options.bucket,
             Key: key,
             Body: canonicalJson(anchor),
@@ -227,7 +231,8 @@ export class S3Sink implements AuditSink, AnchorStore {
       input.ObjectLockRetainUntilDate = new Date(Date.now() + o.retention.days * 86_400_000);
     }
     try {
-      await this.#clients.get().s3.send(new PutObjectCommand(input));
+      const { client, sdk } = await this.#s3();
+      await client.send(new sdk.PutObjectCommand(input));
     } catch (err) {
       if (httpStatus(err) === 412) {
         throw new TfoError(
@@ -243,9 +248,9 @@ export class S3Sink implements AuditSink, AnchorStore {
 
   #bucketHasObjectLock(): Promise<boolean> {
     this.#objectLock ??= (async () => {
-      const s3 = this.#clients.get().s3;
       try {
-        const out = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.options.bucket }));
+        const { client, sdk } = await this.#s3();
+        const out = await client.send(new sdk.GetObjectLockConfigurationCommand({ Bucket: this.options.bucket }));
         if (out.ObjectLockConfiguration?.ObjectLockEnabled === 'Enabled') return true;
       } catch (err) {
         const code = (err as { name?: string }).name;

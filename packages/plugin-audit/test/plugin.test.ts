@@ -4,6 +4,7 @@ import {
   configSchema,
   Engine,
   executeRun,
+  planDigest,
   resolveSettings,
   STAGE,
   type EngineEvents,
@@ -135,6 +136,32 @@ describe('audit plugin', () => {
       level: 'warn',
       message: 'audit sink webhook failed for 3 record(s): bucket is gone',
     });
+  });
+
+  it("stores the engine record's error and plan digest, and keeps nothing of its own from `settled`", async () => {
+    const failingApply: Plugin = {
+      name: 'test:fail-apply',
+      apply(engine) {
+        // before the fake's apply tap, which would report success
+        engine.hooks.apply.tapPromise({ name: 'test:fail-apply', stage: STAGE.NORMAL - 1 }, async (ctx) => {
+          if (ctx.deployment.project === 'web') throw new Error('the provider refused');
+          return undefined;
+        });
+      },
+    };
+    const engine = await makeEngine([failingApply, audit()]);
+    expect(engine.hooks.settled.taps.map((t) => t.name)).not.toContain('audit');
+    const result = await executeRun(engine, { mode: 'apply' });
+    expect(result.deployments.find((d) => d.project === 'web')?.status).toBe('failed');
+    const records = await queryFile(auditDir(engine));
+    const plan = planDigest({ format_version: '1.2', resource_changes: [] });
+    for (const r of records) expect(r.planSha256).toBe(plan);
+    const web = records.find((r) => r.deployment.project === 'web')!;
+    expect(web.outcome).toBe('failed');
+    expect(web.error).toMatchObject({ stage: 'apply', plugin: 'test:fail-apply' });
+    expect(web.error?.message).toContain('the provider refused');
+    expect(records.filter((r) => r.deployment.project !== 'web').map((r) => r.error)).toEqual([null, null]);
+    expect(await verifyChain(auditDir(engine))).toMatchObject({ ok: true, records: 3 });
   });
 
   it('validates its options', () => {

@@ -4,6 +4,7 @@ import {
   canonicalJson,
   planDigest,
   recordHash,
+  checkLine,
   sealRecord,
   sha256Hex,
   toAuditRecord,
@@ -55,11 +56,13 @@ describe('record schema', () => {
 });
 
 describe('toAuditRecord', () => {
-  it('reads GitHub Actions context, the plan digest, waivers, stage durations and keeps the output unredacted', () => {
+  it('reads GitHub Actions context, the engine plan digest and error, waivers, stage durations and keeps the output unredacted', () => {
     const plan = { format_version: '1.2', resource_changes: [] };
     const record = toAuditRecord(
       engineRecord({
         output: 'arn:aws:iam::111111111111:role/deploy password=hunter2',
+        planSha256: planDigest(plan),
+        error: { stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM', plugin: 'engine' },
         findings: [
           {
             ruleId: 'S3_LOGGING',
@@ -77,8 +80,6 @@ describe('toAuditRecord', () => {
         ],
       }),
       {
-        planJson: plan,
-        error: { stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM' },
         env: {
           GITHUB_ACTIONS: 'true',
           GITHUB_RUN_ID: '77',
@@ -120,7 +121,7 @@ describe('toAuditRecord', () => {
     expect(record.stages).toEqual([
       { stage: 'plan', startedAt: '2025-03-01T10:00:00.000Z', durationMs: 1500, ok: true },
     ]);
-    expect(record.error).toMatchObject({ stage: 'apply', code: 'TFO_ERR_TERRAFORM' });
+    expect(record.error).toEqual({ stage: 'apply', message: 'boom', code: 'TFO_ERR_TERRAFORM', plugin: 'engine' });
     expect(record.output).toContain('111111111111');
     expect(record.output).toContain('hunter2');
   });
@@ -145,5 +146,31 @@ describe('toAuditRecord', () => {
 
   it('refuses an engine record that does not fit the schema', () => {
     expect(() => toAuditRecord(engineRecord({ timestamp: 'not a date' }), { env: {} })).toThrow();
+  });
+});
+
+describe('records written before the engine record carried the error and plan digest', () => {
+  /** A record line as the plugin wrote it when it took both from \`settled\` (schema 1, unchanged). */
+  const OLD_LINE =
+    '{"action":"apply","actor":"alice","context":{"approver":null,"ci":"local","ciRunId":null,"ciRunUrl":null,"commitSha":null,"pullRequest":null,"ref":null},"deployment":{"account":"acme-dev","accountId":"111111111111","file":"deployments/api/api.tfvars","key":"s3/acme-dev/us-east-1/api/terraform.tfstate","project":"api","region":"us-east-1","services":["s3"],"sha256":"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"},"error":{"code":"TFO_ERR_TERRAFORM","message":"terraform apply exited 1","plugin":"engine","stage":"apply"},"findings":[],"hash":"58008c9e9d238a60b6717612eb1bcbf6e1d7f69761aab18e03b978b1761f9442","id":"rec-old-1","outcome":"failed","output":"Error: boom\\n","planSha256":"18a48a259db54cdede0560e9b59f4b872297d7128f7af04a922550cf9b46b0a7","prev":null,"recovery":null,"runId":"run-old","schemaVersion":1,"seq":1,"stages":[{"durationMs":1500,"ok":false,"stage":"apply","startedAt":"2025-03-01T10:00:00.000Z"}],"timestamp":"2025-03-01T10:00:00.000Z","waivers":[]}';
+
+  it('still verify, and the same deployment gives the same bytes today', () => {
+    expect(checkLine(Buffer.from(OLD_LINE, 'utf8'))).toMatchObject({
+      ok: true,
+      record: { id: 'rec-old-1', planSha256: expect.any(String) },
+    });
+    const today = toAuditRecord(
+      engineRecord({
+        id: 'rec-old-1',
+        runId: 'run-old',
+        outcome: 'failed',
+        output: 'Error: boom\n',
+        timings: [{ stage: 'apply', startedAt: 1_740_823_200_000, endedAt: 1_740_823_201_500, ok: false }],
+        error: { stage: 'apply', message: 'terraform apply exited 1', code: 'TFO_ERR_TERRAFORM', plugin: 'engine' },
+        planSha256: planDigest({ format_version: '1.2', resource_changes: [] }),
+      }),
+      { env: { USER: 'alice' } },
+    );
+    expect(canonicalJson(sealRecord(today, null, 1))).toBe(OLD_LINE);
   });
 });

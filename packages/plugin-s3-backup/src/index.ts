@@ -4,4 +4,3 @@ export type { S3BackupOptions, ResolvedS3BackupOptions } from './options.js';
 export { S3StateStore, stamp } from './s3-state-store.js';
 export { acquireS3Lease } from './lease.js';
 export type { LeaseHolder, S3LeaseOptions } from './lease.js';
-export { ClientCache } from './clients.js';

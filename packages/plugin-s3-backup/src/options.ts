@@ -1,3 +1,4 @@
+import { ROLE_ARN_PATTERN } from '@tfo/aws';
 import { z } from 'zod';
 
 const endpoint = z.string().url();
@@ -16,10 +17,7 @@ export const s3BackupOptionsSchema = z
      * with a per-account bucket pattern, each account's own role; with a central bucket, none
      * (the ambient credentials).
      */
-    stateRoleArn: z
-      .string()
-      .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/.+$/, 'an IAM role ARN')
-      .optional(),
+    stateRoleArn: z.string().regex(ROLE_ARN_PATTERN, 'an IAM role ARN').optional(),
     /** SSE-KMS key for state and backups; default AES256. */
     kmsKeyId: z.string().min(1).optional(),
     /** terraform's own lock: S3 lock file, a DynamoDB table, or both. */

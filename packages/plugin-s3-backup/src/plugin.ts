@@ -8,7 +8,7 @@ import {
   type Engine,
   type Plugin,
 } from '@tfo/engine';
-import { ClientCache } from './clients.js';
+import { ClientCache } from '@tfo/aws';
 import { acquireS3Lease } from './lease.js';
 import { s3BackupOptionsSchema, type ResolvedS3BackupOptions, type S3BackupOptions } from './options.js';
 import { S3StateStore } from './s3-state-store.js';
@@ -50,13 +50,13 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
     provides: ['state'],
     options: opts,
     apply(engine: Engine) {
-      const clients = new ClientCache(opts);
+      const clients = new ClientCache({ ...opts, sessionName: 'tfo-state' });
       const store = new S3StateStore(opts, Object.values(accountsOf(engine)), clients);
       engine.provide('state', store);
       const stage = { name: PLUGIN_NAME, stage: STAGE.NORMAL };
 
-      engine.hooks.lock.tapPromise(stage, (ctx) => {
-        const loc = store.locate(ctx.deployment.key);
+      engine.hooks.lock.tapPromise(stage, async (ctx) => {
+        const loc = await store.locate(ctx.deployment.key);
         const startedAt = Date.now();
         return acquireS3Lease({
           s3: loc.s3,
@@ -90,7 +90,7 @@ export function s3Backup(options: S3BackupOptions): Plugin & { readonly options:
       });
 
       engine.hooks.init.tapPromise(stage, async (settings, ctx) => {
-        const loc = store.locate(ctx.deployment.key);
+        const loc = await store.locate(ctx.deployment.key);
         const file = path.join(ctx.dir, 'backend.s3.hcl');
         await writeFile(file, backendConfig(opts, loc.bucket, ctx.deployment.key, loc.roleArn));
         return { ...settings, '@s3': file };

@@ -23,7 +23,7 @@ import {
   type StateSummary,
   type UnlockResult,
 } from '@tfo/engine';
-import type { ClientCache } from './clients.js';
+import { httpStatus, type ClientCache } from '@tfo/aws';
 import { describeLease, leaseStatus, type LeaseHolder } from './lease.js';
 import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.js';
 
@@ -38,14 +38,9 @@ function fingerprintOf(current: { bytes: Buffer } | undefined): StateFingerprint
   return fingerprintBytes(current?.bytes);
 }
 
-function status(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
-
 export interface KeyLocation {
   bucket: string;
   s3: S3Client;
-  clients: ReturnType<ClientCache['for']>;
   roleArn?: string | undefined;
 }
 
@@ -75,11 +70,10 @@ export class S3StateStore implements StateStore {
     return this.options.stateRoleArn ?? (perAccount(this.options) ? account.roleArn : undefined);
   }
 
-  locate(key: string): KeyLocation {
+  async locate(key: string): Promise<KeyLocation> {
     const account = this.accountOf(key);
     const roleArn = this.roleFor(account);
-    const clients = this.clients.for(roleArn);
-    return { bucket: bucketFor(this.options, account), s3: clients.s3, clients, roleArn };
+    return { bucket: bucketFor(this.options, account), s3: await this.clients.s3(roleArn), roleArn };
   }
 
   get sse(): { ServerSideEncryption: 'AES256' | 'aws:kms'; SSEKMSKeyId?: string } {
@@ -106,13 +100,13 @@ export class S3StateStore implements StateStore {
       const out = await loc.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: key, VersionId: versionId }));
       return { bytes: Buffer.from(await out.Body!.transformToByteArray()), versionId: out.VersionId };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       throw err;
     }
   }
 
   async fingerprint(key: string): Promise<StateFingerprint> {
-    const loc = this.locate(key);
+    const loc = await this.locate(key);
     return fingerprintOf(await this.read(loc, key));
   }
 
@@ -125,7 +119,7 @@ export class S3StateStore implements StateStore {
     by: string,
     kind: BackupKind = 'pre-apply',
   ): Promise<{ record: BackupRecord; before: StateFingerprint }> {
-    const loc = this.locate(key);
+    const loc = await this.locate(key);
     const current = await this.read(loc, key);
     const before = fingerprintOf(current);
     const createdAt = new Date(Math.max(Date.now(), this.#lastStamp + 1));
@@ -162,7 +156,7 @@ export class S3StateStore implements StateStore {
   }
 
   async backups(key: string): Promise<BackupRecord[]> {
-    const loc = this.locate(key);
+    const loc = await this.locate(key);
     const prefix = `${this.options.backupPrefix}${key}.`;
     const records: BackupRecord[] = [];
     let token: string | undefined;
@@ -189,7 +183,7 @@ export class S3StateStore implements StateStore {
    * bucket's lifecycle. Works from the object names alone (their UTC stamps), so it costs one list.
    */
   async prune(key: string): Promise<void> {
-    const loc = this.locate(key);
+    const loc = await this.locate(key);
     const prefix = `${this.options.backupPrefix}${key}.`;
     const stamps = new Set<string>();
     let token: string | undefined;
@@ -218,7 +212,7 @@ export class S3StateStore implements StateStore {
 
   /** The bytes of a backup. */
   async backupBytes(record: BackupRecord): Promise<Buffer> {
-    const loc = this.locate(record.key);
+    const loc = await this.locate(record.key);
     const m = record.location?.match(/^s3:\/\/([^/]+)\/(.+?)(?:\?versionId=(.+))?$/);
     if (!m) throw new TfoError('TFO_ERR_NO_BACKUP', `backup of ${record.key} has no location`);
     const got = await this.read({ ...loc, bucket: m[1]! }, m[2]!, m[3]);
@@ -231,12 +225,14 @@ export class S3StateStore implements StateStore {
    * terraform's DynamoDB digest item updated so `terraform plan` accepts the state at once.
    */
   async restoreBytes(record: BackupRecord): Promise<void> {
-    const loc = this.locate(record.key);
+    const loc = await this.locate(record.key);
     const bytes = await this.backupBytes(record);
     await loc.s3.send(new PutObjectCommand({ Bucket: loc.bucket, Key: record.key, Body: bytes, ...this.sse }));
     if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
       const digest = createHash('md5').update(bytes).digest('hex');
-      await loc.clients.dynamodb.send(
+      await (
+        await this.clients.dynamodb(loc.roleArn)
+      ).send(
         new PutItemCommand({
           TableName: this.options.dynamodbTable,
           Item: { LockID: { S: `${loc.bucket}/${record.key}-md5` }, Digest: { S: digest } },
@@ -252,7 +248,7 @@ export class S3StateStore implements StateStore {
       const bucket = bucketFor(this.options, account);
       if (seen.has(bucket)) continue;
       seen.add(bucket);
-      const s3 = this.clients.for(this.roleFor(account)).s3;
+      const s3 = await this.clients.s3(this.roleFor(account));
       let token: string | undefined;
       do {
         const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
@@ -286,7 +282,7 @@ export class S3StateStore implements StateStore {
    * (TFO_ERR_LOCK_LIVE) unless `force`.
    */
   async unlock(key: string, options: { force?: boolean | undefined } = {}): Promise<UnlockResult> {
-    const loc = this.locate(key);
+    const loc = await this.locate(key);
     const leaseKey = `${this.options.leasePrefix}${key}.lease`;
     const lease = await this.#lease(loc, leaseKey);
     const judged = lease && leaseStatus(lease.holder);
@@ -311,17 +307,19 @@ export class S3StateStore implements StateStore {
           }),
         );
       } catch (err) {
-        if (status(err) === 412) {
+        if (httpStatus(err) === 412) {
           throw new TfoError('TFO_ERR_LOCK_LIVE', `refused: the lease of ${key} was renewed while unlocking`, { file });
         }
-        if (status(err) !== 404) throw err;
+        if (httpStatus(err) !== 404) throw err;
       }
     }
     const lockFile = await this.read(loc, `${key}.tflock`);
     await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${key}.tflock` }));
     let lockItem: string | undefined;
     if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
-      const out = await loc.clients.dynamodb.send(
+      const out = await (
+        await this.clients.dynamodb(loc.roleArn)
+      ).send(
         new DeleteItemCommand({
           TableName: this.options.dynamodbTable,
           Key: { LockID: { S: `${loc.bucket}/${key}` } },
@@ -348,7 +346,7 @@ export class S3StateStore implements StateStore {
       const holder = JSON.parse(await out.Body!.transformToString()) as LeaseHolder;
       return { holder, etag: out.ETag };
     } catch (err) {
-      if (status(err) === 404) return undefined;
+      if (httpStatus(err) === 404) return undefined;
       if (err instanceof SyntaxError) return { holder: { expiresAt: new Date(0).toISOString() } as LeaseHolder };
       throw err;
     }

@@ -15,7 +15,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { processStartTime, type AccountInfo, type BackupRecord } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
-import { ClientCache } from '../src/clients.js';
+import { ClientCache } from '@tfo/aws';
 import { pidNamespace } from '../src/lease.js';
 import { s3BackupOptionsSchema, type S3BackupOptions } from '../src/options.js';
 import { S3StateStore, stamp } from '../src/s3-state-store.js';
