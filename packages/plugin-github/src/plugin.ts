@@ -6,6 +6,7 @@ import {
   type Plugin,
   type RunInfo,
   type RunResult,
+  hookDeadlineMs,
   parsePluginOptions,
 } from '@tfo/engine';
 import { z } from 'zod';
@@ -48,12 +49,17 @@ export const githubOptionsSchema = z
     planMaxChars: z.number().int().min(1_000).max(50_000).default(20_000),
     /** Name of the artifact the workflow uploads `.tfo/runs/<id>/report.html` as (named in trim notes). */
     reportArtifact: z.string().min(1).default('tfo-report'),
+    /** Retries of the GitHub API calls (@octokit/plugin-retry and plugin-throttling; see client.ts). */
     retry: z
       .object({
-        maxRetries: z.number().int().min(0).max(10).default(4),
+        /** Retries of one call after a 5xx, a network error or a rate limit. */
+        maxRetries: z.number().int().min(0).max(10).default(3),
+        /** Backoff unit after a 5xx or network error: waits of 1, 4, 9, … times this. */
         baseDelayMs: z.number().int().min(0).max(60_000).default(1_000),
-        /** Longest wait for a rate limit reset; longer fails the report with a clear message. */
-        maxWaitSeconds: z.number().int().min(0).max(3_600).default(300),
+        /** Most seconds of waiting per report, all calls together (at most half the report hook's deadline). */
+        maxWaitSeconds: z.number().int().min(0).max(3_600).default(120),
+        /** Least milliseconds between two writes (comments, checks), thrice between new comments; GitHub asks for a second. */
+        writeIntervalMs: z.number().int().min(0).max(10_000).default(1_000),
       })
       .strict()
       .default({}),
@@ -138,7 +144,14 @@ async function report(engine: Engine, env: Env, opts: ResolvedGitHubOptions, res
   }
   const wantsApi = opts.comment || opts.check !== 'none';
   const octokit =
-    wantsApi && ctx.token ? createClient({ token: ctx.token, baseUrl: ctx.apiUrl, retry: opts.retry }) : undefined;
+    wantsApi && ctx.token
+      ? createClient({
+          token: ctx.token,
+          baseUrl: ctx.apiUrl,
+          retry: opts.retry,
+          deadlineMs: hookDeadlineMs(engine.settings, 'report'),
+        })
+      : undefined;
   const problems = await publish({
     engine,
     ctx,
