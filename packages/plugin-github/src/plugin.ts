@@ -22,7 +22,7 @@ const isWriter = (value: unknown): value is Writer =>
 
 export const githubOptionsSchema = z
   .object({
-    /** `auto`: only inside GitHub Actions (`GITHUB_ACTIONS=true`); `true` forces it on, `false` off. */
+    /** `auto`: only inside GitHub Actions (detected by ci-info: `GITHUB_ACTIONS`); `true` forces it on, `false` off. */
     enabled: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** In a pull request job, run only the deployments whose tfvars (or root module) the PR changes. */
     discovery: z.boolean().default(true),
@@ -86,7 +86,7 @@ export interface GitHubPlugin extends Plugin {
 export function github(options: GitHubOptions = {}): GitHubPlugin {
   const opts = parsePluginOptions('github', githubOptionsSchema, options);
   const envOf = (): Env => opts.env ?? process.env;
-  const active = (env: Env): boolean => (opts.enabled === 'auto' ? inGitHubActions(env) : opts.enabled);
+  const active = (): boolean => (opts.enabled === 'auto' ? inGitHubActions() : opts.enabled);
 
   return {
     name: GITHUB_PLUGIN_NAME,
@@ -94,14 +94,14 @@ export function github(options: GitHubOptions = {}): GitHubPlugin {
     apply(engine: Engine) {
       engine.hooks.discover.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.FILTER }, async (deployments, run) => {
         const env = envOf();
-        if (!opts.discovery || !active(env)) return deployments;
+        if (!opts.discovery || !active()) return deployments;
         return narrowToPullRequest(engine, env, deployments, run);
       });
 
       // After the FILTER-stage taps that add run problems (audit), so the comment shows them.
       engine.hooks.report.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.NORMAL }, async (result) => {
         const env = envOf();
-        if (!active(env)) return;
+        if (!active()) return;
         const problems = await report(engine, env, opts, result);
         for (const message of problems) result.problems.push({ plugin: GITHUB_PLUGIN_NAME, message });
       });

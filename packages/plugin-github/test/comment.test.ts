@@ -10,7 +10,7 @@ async function setup(over: Parameters<typeof github>[0] = {}) {
   await writeEvent(dir);
   const out = capture();
   const retry = { writeIntervalMs: 0 };
-  const plugin = github({ env: prEnv(dir, api().baseUrl), stdout: out, retry, ...over });
+  const plugin = github({ enabled: true, env: prEnv(dir, api().baseUrl), stdout: out, retry, ...over });
   const engine = await makeEngine(dir, [plugin]);
   return { dir, engine, out };
 }
