@@ -128,6 +128,25 @@ describe('retries and rate limits (@octokit/plugin-retry, @octokit/plugin-thrott
     expect(api().requestsTo('/repos/o/r/check-runs')).toHaveLength(3);
   });
 
+  it("the plugin's budget is at most half the report hook's deadline (hookTimeoutSeconds.report)", async () => {
+    const dir = await tempDir();
+    await writeEvent(dir);
+    const env = prEnv(dir, api().baseUrl, { GITHUB_TOKEN: TOKEN });
+    const engine = await makeEngine(dir, [github({ enabled: true, env, stdout: capture(), retry: policy })], {
+      hookTimeoutSeconds: { report: 4 },
+    });
+    api().fail('POST', COMMENTS, GITHUB_FAULTS.secondaryRateLimit(3));
+    const result = await runResult(dir, 'plan', [{ project: 'api' }]);
+    const started = Date.now();
+    await engine.hooks.report.promise(result);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(result.problems.map((p) => p.message)).toEqual([
+      'pull request comment not posted: GitHub API POST /repos/{owner}/{repo}/issues/{issue_number}/comments: ' +
+        'secondary rate limit: a wait of 3s is over the 2s left of the wait budget (2s) (retry.maxWaitSeconds 10); ' +
+        'rerun the job later or raise retry.maxWaitSeconds',
+    ]);
+  });
+
   it('5xx backoff comes out of the same budget', async () => {
     const octokit = createClient({
       token: TOKEN,
