@@ -13,6 +13,9 @@ export default defineConfig({
     // Tests spawn terraform, moto and opa; child processes are better supervised
     // from forked workers than from worker threads.
     pool: 'forks',
+    // ci-info reads the environment once, when loaded; inlined, vi.resetModules() loads it again
+    // (the CI detection tests run it under CI=true, GITHUB_ACTIONS=true and neither)
+    server: { deps: { inline: ['ci-info'] } },
     projects: [
       {
         extends: true,

@@ -209,6 +209,7 @@ describe('every surface shows the run redacted', () => {
     await fake.start();
     let annotations = '';
     const plugin = github({
+      enabled: true,
       env: {
         GITHUB_ACTIONS: 'true',
         GITHUB_REPOSITORY: 'acme/infra',

@@ -1,5 +1,6 @@
 import { planDigest, type AuditRecord as EngineAuditRecord } from '@tfo/engine';
 import { z } from 'zod';
+import ci from 'ci-info';
 import { recordHash } from './canonical.js';
 
 /** The version of the record layout below; a reader refuses any other. */
@@ -153,6 +154,8 @@ export type ChainedAuditRecord = z.infer<typeof auditRecordSchema>;
 export interface AuditExtra {
   /** Environment the CI context is read from (default `process.env`). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Which CI the record says it ran in (default: detected by ci-info, see `detectCi`). */
+  ci?: AuditContext['ci'];
 }
 
 /** Plan digest: SHA-256 of the canonical JSON of the plan (the engine's, which fills `planSha256`). */
@@ -166,16 +169,29 @@ function prNumber(v: string | undefined): number | null {
 }
 
 /**
- * CI provider, run, commit, ref, PR and approver from the environment: GitHub Actions
- * (`GITHUB_*`), GitLab CI (`CI_*`, `GITLAB_*`), any other CI (`CI=true`), else local.
+ * The CI this process runs in, as ci-info detects it from the environment it started with: GitHub
+ * Actions, GitLab CI, any other CI ci-info knows (or `CI` set), else local (`CI=false` too).
+ */
+export function detectCi(): AuditContext['ci'] {
+  if (ci.GITHUB_ACTIONS === true) return 'github-actions';
+  if (ci.GITLAB === true) return 'gitlab-ci';
+  return ci.isCI ? 'other-ci' : 'local';
+}
+
+/**
+ * Run, commit, ref, PR and approver of the CI `where` (default: detected), read from `env`:
+ * GitHub Actions (`GITHUB_*`), GitLab CI (`CI_*`, `GITLAB_*`); other CIs and local runs name none.
  * The approver is `TFO_APPROVER` when the pipeline sets it (an environment protection rule's reviewer).
  */
-export function ciContext(env: Readonly<Record<string, string | undefined>>): {
+export function ciContext(
+  env: Readonly<Record<string, string | undefined>>,
+  where: AuditContext['ci'] = detectCi(),
+): {
   actor: string | null;
   context: AuditContext;
 } {
   const approver = value(env.TFO_APPROVER);
-  if (env.GITHUB_ACTIONS === 'true') {
+  if (where === 'github-actions') {
     const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
     const runId = value(env.GITHUB_RUN_ID);
     const repo = value(env.GITHUB_REPOSITORY);
@@ -192,7 +208,7 @@ export function ciContext(env: Readonly<Record<string, string | undefined>>): {
       },
     };
   }
-  if (env.GITLAB_CI === 'true') {
+  if (where === 'gitlab-ci') {
     return {
       actor: value(env.GITLAB_USER_LOGIN),
       context: {
@@ -209,7 +225,7 @@ export function ciContext(env: Readonly<Record<string, string | undefined>>): {
   return {
     actor: null,
     context: {
-      ci: env.CI === 'true' || env.CI === '1' ? 'other-ci' : 'local',
+      ci: where,
       ciRunId: null,
       ciRunUrl: null,
       commitSha: null,
@@ -223,7 +239,7 @@ export function ciContext(env: Readonly<Record<string, string | undefined>>): {
 /** Maps the engine's record into the versioned schema, with who ran it from where. */
 export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {}): AuditEntry {
   const env = extra.env ?? process.env;
-  const { actor, context } = ciContext(env);
+  const { actor, context } = ciContext(env, extra.ci);
   const d = record.deployment;
   const entry: AuditEntry = {
     schemaVersion: SCHEMA_VERSION,

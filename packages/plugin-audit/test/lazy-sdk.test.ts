@@ -30,7 +30,7 @@ try {
     name: 'test:fake',
     apply(engine) {
       const t = { name: 'test:fake', stage: STAGE.NORMAL };
-      engine.hooks.lease.tapPromise(t, async (ctx) => ({ key: ctx.deployment.key, holder: 't', release: async () => undefined }));
+      engine.hooks.lock.tapPromise(t, async (ctx) => ({ key: ctx.deployment.key, holder: 't', release: async () => undefined }));
       engine.hooks.plan.tapPromise(t, async () => ({
         hasChanges: true, planFile: 'x', json: { format_version: '1.2', resource_changes: [] },
         changes: { add: 1, change: 0, destroy: 0, replace: 0 },

@@ -90,6 +90,7 @@ describe('toAuditRecord', () => {
           TFO_APPROVER: 'bob',
           USER: 'runner',
         },
+        ci: 'github-actions',
       },
     );
     expect(record.actor).toBe('alice');
@@ -128,6 +129,7 @@ describe('toAuditRecord', () => {
 
   it('reads GitLab CI, and falls back to USER when local', () => {
     const gitlab = toAuditRecord(engineRecord(), {
+      ci: 'gitlab-ci',
       env: {
         GITLAB_CI: 'true',
         CI_PIPELINE_ID: '9',
@@ -138,7 +140,7 @@ describe('toAuditRecord', () => {
     });
     expect(gitlab.actor).toBe('carol');
     expect(gitlab.context).toMatchObject({ ci: 'gitlab-ci', ciRunId: '9', commitSha: 'abc', pullRequest: 5 });
-    const local = toAuditRecord(engineRecord(), { env: { USER: 'dave' } });
+    const local = toAuditRecord(engineRecord(), { ci: 'local', env: { USER: 'dave' } });
     expect(local.actor).toBe('dave');
     expect(local.context).toMatchObject({ ci: 'local', pullRequest: null, approver: null });
     expect(local.planSha256).toBeNull();

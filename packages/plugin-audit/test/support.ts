@@ -51,5 +51,5 @@ export function engineRecord(
 
 /** A schema entry from an engine record, with a fixed local environment. */
 export function entry(over: Parameters<typeof engineRecord>[0] = {}): AuditEntry {
-  return toAuditRecord(engineRecord(over), { env: { USER: 'alice' } });
+  return toAuditRecord(engineRecord(over), { ci: 'local', env: { USER: 'alice' } });
 }

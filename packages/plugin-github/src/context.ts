@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import ci from 'ci-info';
 
 /** Environment variables as GitHub Actions sets them (a plain record, so tests pass their own). */
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -31,9 +32,12 @@ export interface GitHubContext {
 /** Events whose payload carries `pull_request.base.sha` and `pull_request.head.sha`. */
 const PR_EVENTS: ReadonlySet<string> = new Set(['pull_request', 'pull_request_target']);
 
-/** Whether this process runs as a step of a GitHub Actions job. */
-export function inGitHubActions(env: Env): boolean {
-  return env['GITHUB_ACTIONS'] === 'true';
+/**
+ * Whether this process runs as a step of a GitHub Actions job, as ci-info detects it from the
+ * environment the process started with (`GITHUB_ACTIONS`; `CI=false` turns all detection off).
+ */
+export function inGitHubActions(): boolean {
+  return ci.GITHUB_ACTIONS === true;
 }
 
 /**

@@ -4,7 +4,7 @@ export { readContext, readPullRequest, inGitHubActions } from './context.js';
 export type { Env, GitHubContext, PullRequestRef } from './context.js';
 export { pullRequestChanges, narrow } from './discovery.js';
 export type { Narrowed, PullRequestChanges } from './discovery.js';
-export { createClient, retryDelay, RateLimitError } from './client.js';
+export { createClient, RateLimitError } from './client.js';
 export type { ClientOptions, RetryPolicy } from './client.js';
 export { renderComment, marker, markerPart, GITHUB_COMMENT_LIMIT } from './comment.js';
 export type { CommentLayout, DeploymentView, RenderedComment } from './comment.js';

@@ -6,6 +6,7 @@ import {
   type Plugin,
   type RunInfo,
   type RunResult,
+  hookDeadlineMs,
   parsePluginOptions,
 } from '@tfo/engine';
 import { z } from 'zod';
@@ -21,7 +22,7 @@ const isWriter = (value: unknown): value is Writer =>
 
 export const githubOptionsSchema = z
   .object({
-    /** `auto`: only inside GitHub Actions (`GITHUB_ACTIONS=true`); `true` forces it on, `false` off. */
+    /** `auto`: only inside GitHub Actions (detected by ci-info: `GITHUB_ACTIONS`); `true` forces it on, `false` off. */
     enabled: z.union([z.literal('auto'), z.boolean()]).default('auto'),
     /** In a pull request job, run only the deployments whose tfvars (or root module) the PR changes. */
     discovery: z.boolean().default(true),
@@ -48,12 +49,17 @@ export const githubOptionsSchema = z
     planMaxChars: z.number().int().min(1_000).max(50_000).default(20_000),
     /** Name of the artifact the workflow uploads `.tfo/runs/<id>/report.html` as (named in trim notes). */
     reportArtifact: z.string().min(1).default('tfo-report'),
+    /** Retries of the GitHub API calls (@octokit/plugin-retry and plugin-throttling; see client.ts). */
     retry: z
       .object({
-        maxRetries: z.number().int().min(0).max(10).default(4),
+        /** Retries of one call after a 5xx, a network error or a rate limit. */
+        maxRetries: z.number().int().min(0).max(10).default(3),
+        /** Backoff unit after a 5xx or network error: waits of 1, 4, 9, … times this. */
         baseDelayMs: z.number().int().min(0).max(60_000).default(1_000),
-        /** Longest wait for a rate limit reset; longer fails the report with a clear message. */
-        maxWaitSeconds: z.number().int().min(0).max(3_600).default(300),
+        /** Most seconds of waiting per report, all calls together (at most half the report hook's deadline). */
+        maxWaitSeconds: z.number().int().min(0).max(3_600).default(120),
+        /** Least milliseconds between two writes (comments, checks), thrice between new comments; GitHub asks for a second. */
+        writeIntervalMs: z.number().int().min(0).max(10_000).default(1_000),
       })
       .strict()
       .default({}),
@@ -80,7 +86,7 @@ export interface GitHubPlugin extends Plugin {
 export function github(options: GitHubOptions = {}): GitHubPlugin {
   const opts = parsePluginOptions('github', githubOptionsSchema, options);
   const envOf = (): Env => opts.env ?? process.env;
-  const active = (env: Env): boolean => (opts.enabled === 'auto' ? inGitHubActions(env) : opts.enabled);
+  const active = (): boolean => (opts.enabled === 'auto' ? inGitHubActions() : opts.enabled);
 
   return {
     name: GITHUB_PLUGIN_NAME,
@@ -88,14 +94,14 @@ export function github(options: GitHubOptions = {}): GitHubPlugin {
     apply(engine: Engine) {
       engine.hooks.discover.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.FILTER }, async (deployments, run) => {
         const env = envOf();
-        if (!opts.discovery || !active(env)) return deployments;
+        if (!opts.discovery || !active()) return deployments;
         return narrowToPullRequest(engine, env, deployments, run);
       });
 
       // After the FILTER-stage taps that add run problems (audit), so the comment shows them.
       engine.hooks.report.tapPromise({ name: GITHUB_PLUGIN_NAME, stage: STAGE.NORMAL }, async (result, shown) => {
         const env = envOf();
-        if (!active(env)) return;
+        if (!active()) return;
         const problems = await report(engine, env, opts, result, shown);
         for (const message of problems) result.problems.push({ plugin: GITHUB_PLUGIN_NAME, message });
       });
@@ -144,7 +150,14 @@ async function report(
   }
   const wantsApi = opts.comment || opts.check !== 'none';
   const octokit =
-    wantsApi && ctx.token ? createClient({ token: ctx.token, baseUrl: ctx.apiUrl, retry: opts.retry }) : undefined;
+    wantsApi && ctx.token
+      ? createClient({
+          token: ctx.token,
+          baseUrl: ctx.apiUrl,
+          retry: opts.retry,
+          deadlineMs: hookDeadlineMs(engine.settings, 'report'),
+        })
+      : undefined;
   const problems = await publish({
     engine,
     ctx,

@@ -19,7 +19,8 @@ async function setup(over: Parameters<typeof github>[0] = {}) {
   const dir = await tempDir();
   await writeEvent(dir);
   const out = capture();
-  const plugin = github({ env: prEnv(dir, api().baseUrl), stdout: out, ...over });
+  const retry = { writeIntervalMs: 0 };
+  const plugin = github({ enabled: true, env: prEnv(dir, api().baseUrl), stdout: out, retry, ...over });
   const engine = await makeEngine(dir, [plugin]);
   return { dir, engine, out };
 }

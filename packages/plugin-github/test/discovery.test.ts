@@ -39,7 +39,7 @@ async function put(dir: string, file: string, text: string): Promise<void> {
  */
 async function pullRequestRepo(changeModule = false) {
   const dir = await tempDir();
-  const engine = await makeEngine(dir, [github({ env: prEnv(dir, 'http://127.0.0.1:9') })]);
+  const engine = await makeEngine(dir, [github({ enabled: true, env: prEnv(dir, 'http://127.0.0.1:9') })]);
   git(dir, 'init', '-q', '-b', 'main');
   for (const p of ['api', 'web', 'old', 'keep']) await put(dir, `deployments/${p}/${p}.tfvars`, TFVARS(p));
   await writeFile(path.join(dir, '.gitignore'), 'event.json\nstep-summary.md\n');
@@ -126,19 +126,19 @@ describe('pull request discovery', () => {
     git(dir, 'clone', '-q', '--depth', '1', '--no-local', `file://${dir}`, clone);
     git(clone, 'fetch', '-q', '--depth', '1', 'origin', base, head);
     await writeEvent(clone, 7, base, head);
-    const engine = await makeEngine(clone, [github({ env: prEnv(clone, 'http://127.0.0.1:9') })]);
+    const engine = await makeEngine(clone, [github({ enabled: true, env: prEnv(clone, 'http://127.0.0.1:9') })]);
     await expect(listDeployments(engine, {})).rejects.toThrow(
       /does not reach the common ancestor of .*`fetch-depth: 0`/,
     );
   });
 
-  it('does nothing outside GitHub Actions, or in a job that is not a pull request', async () => {
+  it('does nothing when turned off, or in a job that is not a pull request', async () => {
     const { dir } = await pullRequestRepo();
-    for (const env of [
-      { ...prEnv(dir, ''), GITHUB_ACTIONS: undefined },
-      prEnv(dir, '', { GITHUB_EVENT_NAME: 'push' }),
+    for (const options of [
+      { enabled: false, env: prEnv(dir, '') },
+      { enabled: true, env: prEnv(dir, '', { GITHUB_EVENT_NAME: 'push' }) },
     ]) {
-      const engine = await makeEngine(dir, [github({ env })]);
+      const engine = await makeEngine(dir, [github(options)]);
       const { deployments } = await listDeployments(engine, {});
       expect(deployments).toHaveLength(4);
     }

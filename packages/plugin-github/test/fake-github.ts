@@ -24,6 +24,37 @@ export interface Fault {
   times?: number;
 }
 
+const DOCS = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api';
+
+/** GitHub's answers when it limits or fails a request, with the headers and messages its docs give. */
+export const GITHUB_FAULTS = {
+  /** A secondary rate limit: 403 with `retry-after` (seconds). */
+  secondaryRateLimit: (retryAfterSeconds: number): Omit<Fault, 'method' | 'path' | 'times'> => ({
+    status: 403,
+    headers: { 'retry-after': String(retryAfterSeconds) },
+    body: {
+      message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+      documentation_url: DOCS,
+    },
+  }),
+  /** The primary rate limit used up: 429, `x-ratelimit-remaining: 0`, reset at `resetEpochSeconds`. */
+  tooManyRequests: (resetEpochSeconds: number): Omit<Fault, 'method' | 'path' | 'times'> => ({
+    status: 429,
+    headers: {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': '0',
+      'x-ratelimit-used': '5000',
+      'x-ratelimit-reset': String(resetEpochSeconds),
+    },
+    body: { message: 'API rate limit exceeded for installation ID 1.', documentation_url: DOCS },
+  }),
+  /** A server error (GitHub's 502 and 503 bodies are short). */
+  serverError: (status = 502): Omit<Fault, 'method' | 'path' | 'times'> => ({
+    status,
+    body: { message: status === 503 ? 'Service Unavailable' : 'Server Error' },
+  }),
+};
+
 interface Comment {
   id: number;
   body: string;
@@ -70,6 +101,16 @@ export class FakeGitHub {
 
   commentsOf(issue: number): Comment[] {
     return this.comments.filter((c) => c.issue === issue);
+  }
+
+  /** Answers the next `times` requests matching `method` and `path` (a prefix) with `answer`. */
+  fail(method: string, path: string, answer: Omit<Fault, 'method' | 'path' | 'times'>, times = 1): void {
+    this.faults.push({ method, path, times, ...answer });
+  }
+
+  /** The requests to `path` (without query string), in order. */
+  requestsTo(path: string): Recorded[] {
+    return this.requests.filter((r) => r.path.replace(/\?.*$/, '') === path);
   }
 
   /** The requests other than GETs, as `METHOD path`. */

@@ -59,6 +59,7 @@ describe('github plugin', () => {
     await writeEvent(dir);
     api().faults.push({ status: 500, times: 100 });
     const plugin = github({
+      enabled: true,
       env: prEnv(dir, api().baseUrl),
       stdout: capture(),
       retry: { maxRetries: 1, baseDelayMs: 5 },
@@ -91,7 +92,7 @@ describe('github plugin', () => {
       body: { message: 'Resource not accessible by integration' },
     });
     const engine = await makeEngine(dir, [
-      github({ env: prEnv(dir, api().baseUrl), stdout: capture(), comment: false }),
+      github({ enabled: true, env: prEnv(dir, api().baseUrl), stdout: capture(), comment: false }),
     ]);
     const result = await runResult(dir, 'plan', [
       {
@@ -128,7 +129,9 @@ describe('github plugin', () => {
     await writeEvent(dir);
     await deploymentsDir(dir);
     const out = capture();
-    const engine = await makeEngine(dir, [github({ env: prEnv(dir, api().baseUrl), stdout: out, check: 'none' })]);
+    const engine = await makeEngine(dir, [
+      github({ enabled: true, env: prEnv(dir, api().baseUrl), stdout: out, check: 'none' }),
+    ]);
     const result = await runResult(dir, 'plan', [
       {
         project: 'api',
@@ -184,7 +187,7 @@ describe('github plugin', () => {
       { number: 12, merge_commit_sha: sha },
     ]);
     const env = prEnv(dir, api().baseUrl, { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: undefined, GITHUB_SHA: sha });
-    const engine = await makeEngine(dir, [github({ env, stdout: capture() })]);
+    const engine = await makeEngine(dir, [github({ enabled: true, env, stdout: capture() })]);
     await report(engine, await runResult(dir, 'apply', [{ project: 'api' }]));
     expect(api().requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       `GET /repos/acme/infra/commits/${sha}/pulls`,
@@ -195,12 +198,13 @@ describe('github plugin', () => {
     expect((api().requests[3]!.body as { head_sha: string }).head_sha).toBe(sha);
   });
 
-  it('is a no-op outside GitHub Actions unless forced', async () => {
+  // whether `auto` finds GitHub Actions (ci-info): detection.test.ts
+  it('is a no-op when turned off, and reports when forced on', async () => {
     const dir = await tempDir();
     await writeEvent(dir);
     const out = capture();
-    const env = { ...prEnv(dir, api().baseUrl), GITHUB_ACTIONS: undefined };
-    const off = await makeEngine(dir, [github({ env, stdout: out })]);
+    const env = prEnv(dir, api().baseUrl);
+    const off = await makeEngine(dir, [github({ env, stdout: out, enabled: false })]);
     await report(off, await runResult(dir, 'plan', [{ project: 'api' }]));
     expect(api().requests).toEqual([]);
     expect(out.text()).toBe('');
@@ -214,7 +218,7 @@ describe('github plugin', () => {
     const dir = await tempDir();
     await writeEvent(dir);
     const engine = await makeEngine(dir, [
-      github({ env: prEnv(dir, api().baseUrl, { GITHUB_TOKEN: undefined }), stdout: capture() }),
+      github({ enabled: true, env: prEnv(dir, api().baseUrl, { GITHUB_TOKEN: undefined }), stdout: capture() }),
     ]);
     const result = await runResult(dir, 'plan', [{ project: 'api' }]);
     await report(engine, result);

@@ -42,18 +42,23 @@ export const ACCOUNTS = {
 };
 
 /** An engine over `dir` (deployments/ and modules/app/ inside), with only the given plugins. */
-export async function makeEngine(dir: string, plugins: Plugin[]): Promise<Engine> {
+export async function makeEngine(
+  dir: string,
+  plugins: Plugin[],
+  config: Record<string, unknown> = {},
+): Promise<Engine> {
   await mkdir(path.join(dir, 'modules/app'), { recursive: true });
   await writeFile(path.join(dir, 'modules/app/main.tf'), 'terraform {}\n');
   await mkdir(path.join(dir, 'deployments'), { recursive: true });
-  const config = configSchema.parse({
+  const parsed = configSchema.parse({
     deploymentsDir: 'deployments',
     rootModule: 'modules/app',
     accounts: ACCOUNTS,
     terraformBinary: process.execPath,
     providerMirror: 'none',
+    ...config,
   });
-  const engine = new Engine(resolveSettings(config, dir, { maxWorkers: 2 }), plugins);
+  const engine = new Engine(resolveSettings(parsed, dir, { maxWorkers: 2 }), plugins);
   engines.push(engine);
   return engine;
 }

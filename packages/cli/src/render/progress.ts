@@ -1,3 +1,4 @@
+import ci from 'ci-info';
 import { redactText, stateChangesText, type Engine, type DeploymentResult } from '@tfo/engine';
 import { formatMs, type Style } from './style.js';
 
@@ -25,12 +26,12 @@ function doneLine(r: DeploymentResult, style: Style, redact: Redact): string {
 
 /**
  * Live progress from engine events. On a terminal: one line per running deployment with its stage
- * and elapsed time, redrawn in place. Elsewhere (CI, pipes): one plain line per event.
+ * and elapsed time, redrawn in place. Elsewhere (a CI that ci-info detects, pipes): one plain line per event.
  */
 export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style: Style): () => void {
   const running = new Map<string, Running>();
   const redact: Redact = (text) => redactText(text, { sensitive: engine.sensitive });
-  const tty = Boolean(stream.isTTY) && process.env.CI !== 'true';
+  const tty = Boolean(stream.isTTY) && !ci.isCI;
   let drawn = 0;
   let total = 0;
   let finished = 0;
