@@ -82,7 +82,8 @@ describe('parseTfvars', () => {
     const err = await failure('name = "app"\nbucket = "logs-${var.env}"\n');
     expect(err.code).toBe('TFO_ERR_TFVARS_SYNTAX');
     expect(err.line).toBe(2);
-    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2: bucket is not a literal value/);
+    expect(err.column).toBe(18);
+    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2:18: bucket is not a literal value/);
   });
 
   it('rejects a function call nested in an object, at its own line', async () => {
