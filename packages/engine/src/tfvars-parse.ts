@@ -13,49 +13,24 @@
  * and the summary terraform uses for the same mistake.
  */
 
-export interface TfvarsSyntaxIssue {
-  /** 0-based offset in the text. */
-  offset: number;
-  summary: string;
-  detail: string;
-  /** Set when the value is not a literal: the attribute's path (object keys, tuple indices). */
-  path?: string[];
-}
+import { inside, readHeredoc, readNumber, readQuoted } from './tfvars-literals.js';
+import {
+  C_CR,
+  C_NL,
+  fail,
+  isDigit,
+  isIdPart,
+  isIdStart,
+  NOT_LITERAL,
+  position,
+  TfvarsSyntaxError,
+} from './tfvars-syntax.js';
 
-/** Thrown by `parseTfvarsText`; `tfvars.ts` turns it into a coded error with line and column. */
-export class TfvarsSyntaxError extends Error {
-  constructor(readonly issue: TfvarsSyntaxIssue) {
-    super(`${issue.summary}; ${issue.detail}`);
-    this.name = 'TfvarsSyntaxError';
-  }
-}
-
-const NOT_LITERAL =
-  'tfvars accept only literal values, not interpolations, references, function calls or operators; ' +
-  'write the value itself (a literal "${" is written "$${")';
-
-const C_NL = 10;
-const C_CR = 13;
+export { lineColumn, TfvarsSyntaxError, type TfvarsSyntaxIssue } from './tfvars-syntax.js';
 
 /** Parses tfvars text to its values; throws `TfvarsSyntaxError` at the first problem. */
 export function parseTfvarsText(text: string): Record<string, unknown> {
   return new Reader(text).body();
-}
-
-function fail(offset: number, summary: string, detail: string): never {
-  throw new TfvarsSyntaxError({ offset, summary, detail });
-}
-
-function isIdStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c > 127;
-}
-
-function isIdPart(c: number): boolean {
-  return isIdStart(c) || (c >= 48 && c <= 57) || c === 45;
-}
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
 }
 
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
@@ -230,24 +205,9 @@ class Reader {
   }
 
   private number(start: number): number {
-    const s = this.s;
-    let j = start;
-    while (isDigit(s.charCodeAt(j))) j++;
-    if (s.charCodeAt(j) === 46 && isDigit(s.charCodeAt(j + 1))) {
-      j += 2;
-      while (isDigit(s.charCodeAt(j))) j++;
-    }
-    const e = s.charCodeAt(j);
-    if (e === 101 || e === 69) {
-      let k = j + 1;
-      if (s.charCodeAt(k) === 43 || s.charCodeAt(k) === 45) k++;
-      if (isDigit(s.charCodeAt(k))) {
-        while (isDigit(s.charCodeAt(k))) k++;
-        j = k;
-      }
-    }
-    this.i = j;
-    return Number(s.slice(start, j));
+    const [value, end] = readNumber(this.s, start);
+    this.i = end;
+    return value;
   }
 
   private tuple(): unknown[] {
@@ -346,164 +306,15 @@ class Reader {
     fail(this.i, 'Invalid object key', 'An object key must be a name, a quoted string or a number.');
   }
 
-  /** A quoted string: escapes decoded, `$${`/`%%{` unescaped, interpolation refused. */
   private quoted(): string {
-    const s = this.s;
-    const open = this.i;
-    let out = '';
-    let j = this.i + 1;
-    let from = j;
-    for (;;) {
-      const c = s.charCodeAt(j);
-      if (j >= s.length) fail(open, 'Unterminated template string', 'No closing marker was found for the string.');
-      if (c === C_NL || c === C_CR) {
-        fail(
-          j,
-          'Invalid multi-line string',
-          'Quoted strings may not be split over multiple lines: use a heredoc (<<EOT) or "\\n".',
-        );
-      }
-      if (c === 34) break;
-      if (c === 92) {
-        out += s.slice(from, j);
-        const [text, len] = escape(s, j);
-        out += text;
-        j += len;
-        from = j;
-      } else if ((c === 36 || c === 37) && s.charCodeAt(j + 1) === 123) {
-        this.interpolation(j);
-      } else if ((c === 36 || c === 37) && s.charCodeAt(j + 1) === c && s.charCodeAt(j + 2) === 123) {
-        out += s.slice(from, j + 1);
-        j += 2;
-        from = j;
-      } else j++;
-    }
-    out += s.slice(from, j);
-    this.i = j + 1;
-    return normalize(out);
+    const [text, end] = readQuoted(this.s, this.i, (at) => this.interpolation(at));
+    this.i = end;
+    return text;
   }
 
-  /** `<<EOT` or `<<-EOT` (indented: the common leading blank of its lines removed). */
   private heredoc(): string {
-    const s = this.s;
-    const open = this.i;
-    const flush = s.charCodeAt(open + 2) === 45;
-    this.i = open + (flush ? 3 : 2);
-    const marker = this.ident();
-    let eol = this.i;
-    if (s.charCodeAt(eol) === C_CR) eol++;
-    if (marker === '' || s.charCodeAt(eol) !== C_NL) {
-      fail(open, 'Invalid heredoc', 'A heredoc starts with <<NAME or <<-NAME and a newline.');
-    }
-    const lines: string[] = [];
-    let at = eol + 1;
-    for (;;) {
-      if (at >= s.length)
-        fail(s.length, 'Unterminated template string', `No closing marker was found for the heredoc "${marker}".`);
-      let end = s.indexOf('\n', at);
-      if (end < 0) end = s.length;
-      const line = s.slice(at, end);
-      const body = line.endsWith('\r') ? line.slice(0, -1) : line;
-      if (body.trim() === marker && body.trimEnd() === body) {
-        this.i = at + body.length;
-        break;
-      }
-      lines.push(end < s.length ? `${line}\n` : line);
-      at = end + 1;
-    }
-    const kept = flush ? flushed(lines) : lines;
-    let out = '';
-    let offset = eol + 1;
-    for (let k = 0; k < kept.length; k++) {
-      out += this.unescapeTemplate(kept[k]!, offset + lines[k]!.length - kept[k]!.length);
-      offset += lines[k]!.length;
-    }
-    return normalize(out);
+    const [text, end] = readHeredoc(this.s, this.i, (at) => this.interpolation(at));
+    this.i = end;
+    return text;
   }
-
-  /** A heredoc line's `$${` and `%%{` unescaped; an interpolation or a directive refused. */
-  private unescapeTemplate(line: string, offset: number): string {
-    if (!line.includes('{')) return line;
-    let out = '';
-    for (let k = 0; k < line.length; k++) {
-      const c = line[k]!;
-      if ((c === '$' || c === '%') && line[k + 1] === '{') {
-        this.interpolation(offset + k);
-      }
-      if ((c === '$' || c === '%') && line[k + 1] === c && line[k + 2] === '{') {
-        out += `${c}{`;
-        k += 2;
-      } else out += c;
-    }
-    return out;
-  }
-}
-
-/** Where terraform points for the `${` (or `%{`) at `at`: the expression inside it. */
-function inside(s: string, at: number): number {
-  let k = at + 2;
-  while (s[k] === ' ' || s[k] === '\t' || s[k] === '~') k++;
-  return k;
-}
-
-function normalize(text: string): string {
-  // HCL stores strings in Unicode normal form C; ASCII is already in it
-  for (let k = 0; k < text.length; k++) if (text.charCodeAt(k) > 127) return text.normalize('NFC');
-  return text;
-}
-
-/** The least leading blank of the non-blank lines, removed from each of them (HCL's rule). */
-function flushed(lines: readonly string[]): string[] {
-  let least = Number.MAX_SAFE_INTEGER;
-  const lead = lines.map((line) => {
-    const n = line.length - line.trimStart().length;
-    const blank = n === line.length && line.endsWith('\n');
-    if (!blank) least = Math.min(least, n);
-    return blank ? -1 : n;
-  });
-  return lines.map((line, k) => (lead[k]! < 0 ? line : line.slice(least)));
-}
-
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-
-/** The backslash escape at `at`: its text and its length in the source. */
-function escape(s: string, at: number): [string, number] {
-  const c = s[at + 1];
-  if (c !== undefined && c in SIMPLE_ESCAPES) return [SIMPLE_ESCAPES[c]!, 2];
-  const digits = c === 'u' ? 4 : c === 'U' ? 8 : 0;
-  const hex = s.slice(at + 2, at + 2 + digits);
-  if (digits > 0 && hex.length === digits && /^[0-9a-fA-F]+$/.test(hex)) {
-    const code = parseInt(hex, 16);
-    if (code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) return [String.fromCodePoint(code), 2 + digits];
-  }
-  const shown = digits > 0 ? `\\${c}${hex}` : (c ?? '');
-  fail(at, 'Invalid escape sequence', `The symbol "${shown}" is not a valid escape sequence selector.`);
-}
-
-/** `line,column` of an offset, as HCL counts them (columns in grapheme clusters). */
-export function position(text: string, offset: number): string {
-  const { line, column } = lineColumn(text, offset);
-  return `${line},${column}`;
-}
-
-let segmenter: Intl.Segmenter | undefined;
-
-/** 1-based line and column of `offset` (a BOM is not a column; CR LF is one newline). */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let k = 0; k < offset && k < text.length; k++) {
-    if (text.charCodeAt(k) === C_NL) {
-      line++;
-      lineStart = k + 1;
-    }
-  }
-  if (lineStart === 0 && text.charCodeAt(0) === 0xfeff) lineStart = 1;
-  const before = text.slice(lineStart, Math.max(lineStart, offset));
-  let column = before.length + 1;
-  if (/[^\x00-\x7f]/.test(before)) {
-    segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
-    column = [...segmenter.segment(before)].length + 1;
-  }
-  return { line, column };
 }
