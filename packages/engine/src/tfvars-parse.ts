@@ -33,6 +33,8 @@ export function parseTfvarsText(text: string): Record<string, unknown> {
   return new Reader(text).body();
 }
 
+const MAX_DEPTH = 256;
+
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true });
   else target[key] = value;
@@ -213,6 +215,7 @@ class Reader {
   private tuple(): unknown[] {
     const out: unknown[] = [];
     const open = this.i;
+    this.deep(open);
     this.i++;
     for (;;) {
       this.space(true);
@@ -236,12 +239,20 @@ class Reader {
     }
   }
 
+  /** Refuses nesting deeper than `MAX_DEPTH` (this parser recurses: no stack overflow). */
+  private deep(at: number): void {
+    if (this.path.length > MAX_DEPTH) {
+      fail(at, 'Nesting too deep', `Values may nest at most ${MAX_DEPTH} tuples and objects deep.`);
+    }
+  }
+
   private unterminatedTuple(open: number): never {
     fail(open, 'Unterminated tuple constructor expression', 'There is no closing bracket before the end of the file.');
   }
 
   private object(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    this.deep(this.i);
     this.i++;
     for (;;) {
       this.space(true);
