@@ -113,13 +113,21 @@ class Reader {
     this.space(false);
     const c = this.s.charCodeAt(this.i);
     if (this.i >= this.s.length || c === C_NL || c === C_CR) return;
+    if (c === 44) {
+      fail(
+        this.i,
+        'Unexpected comma after argument',
+        'Argument definitions must be separated by newlines, not commas.',
+      );
+    }
     this.afterValue('Missing newline after argument', 'An argument definition must end with a newline.');
   }
 
   /** Something follows a complete value: an operator or a traversal is not literal, else `summary`. */
   private afterValue(summary: string, detail: string): never {
     const c = this.s[this.i]!;
-    if ('+-*/%<>=!&|?.['.includes(c)) this.refuse(this.i, 'Operators not allowed', `an operator or index (${c})`);
+    const operator = '+-*/%<>!&|?.['.includes(c) || (c === '=' && this.s[this.i + 1] === '=');
+    if (operator) this.refuse(this.i, 'Operators not allowed', `an operator or index (${c})`);
     fail(this.i, summary, detail);
   }
 

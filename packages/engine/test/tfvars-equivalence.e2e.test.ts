@@ -131,6 +131,11 @@ const VALUES: Case[] = [
     text: '@a = "x"\r\n@doc = <<-EOT\r\n    one\r\n\r\n      two\r\n    EOT\r\n@obj = {\r\n  k = [1,\r\n    2]\r\n}\r\n',
   },
   { name: 'bom', text: `${BOM}@first = "after a byte order mark"\n@second = 2\n` },
+  {
+    name: 'more-numbers-and-tabs',
+    text: '@spaced_minus = - 5\n@leading_zero = 007\n@tabbed = <<-EOT\n\t\tdeep\n\tless\n\tEOT\n@only_escape = "\\\\"\n',
+  },
+  { name: 'only-comments', text: '# nothing here\n/* at all */\n' },
 ];
 
 /** Constant expressions terraform computes and tfo refuses (literal values only), at `at`. */
@@ -159,6 +164,10 @@ const SYNTAX: Case[] = [
   { name: 'unicode-before-error', text: '@u = { "ü" = "ö" x = 1 }\n' },
   { name: 'tuple-separator', text: '@a = [1 2]\n' },
   { name: 'no-equals-in-object', text: '@a = {\n  b\n}\n' },
+  { name: 'top-level-comma', text: '@a = 1,\n@b = 2\n' },
+  { name: 'extra-bracket', text: '@a = [1, 2]]\n' },
+  { name: 'second-equals', text: '@a = 1 = 2\n' },
+  { name: 'number-then-letters', text: '@a = 12abc\n' },
 ];
 
 const NOT_LITERAL: Case[] = [
