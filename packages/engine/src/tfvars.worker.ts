@@ -1,4 +1,4 @@
-import { parse } from '@cdktf/hcl2json';
+import { parseTfvarsText, TfvarsSyntaxError, type TfvarsSyntaxIssue } from './tfvars-parse.js';
 
 export interface TfvarsTask {
   file: string;
@@ -6,18 +6,18 @@ export interface TfvarsTask {
 }
 
 export interface TfvarsReply {
-  value?: Record<string, unknown>;
-  error?: string;
+  /** The values as JSON text: one string crosses threads faster than the objects it holds. */
+  json?: string;
+  /** The first problem; the caller, which has the text, turns it into a coded error with line and column. */
+  issue?: TfvarsSyntaxIssue;
 }
 
-/**
- * Worker: hcl2json's parse (its wasm instance lives as long as the thread). Errors come back as
- * text: the caller turns them into coded errors naming file and line.
- */
+/** Worker: parses one tfvars file (`tfvars-parse.ts`) off the main thread. */
 export default async function parseTfvarsRaw(task: TfvarsTask): Promise<TfvarsReply> {
   try {
-    return { value: (await parse(task.file, task.text)) as Record<string, unknown> };
+    return { json: JSON.stringify(parseTfvarsText(task.text)) };
   } catch (err) {
-    return { error: String((err as Error)?.message ?? err) };
+    if (err instanceof TfvarsSyntaxError) return { issue: err.issue };
+    throw err;
   }
 }

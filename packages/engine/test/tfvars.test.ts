@@ -82,7 +82,8 @@ describe('parseTfvars', () => {
     const err = await failure('name = "app"\nbucket = "logs-${var.env}"\n');
     expect(err.code).toBe('TFO_ERR_TFVARS_SYNTAX');
     expect(err.line).toBe(2);
-    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2: bucket is not a literal value/);
+    expect(err.column).toBe(18);
+    expect(err.message).toMatch(/^deployments\/app\/bad\.tfvars:2:18: bucket is not a literal value/);
   });
 
   it('rejects a function call nested in an object, at its own line', async () => {
@@ -97,6 +98,29 @@ describe('parseTfvars', () => {
     const inList = await failure('x = 1\nids = ["a", local.b]\n');
     expect(inList.line).toBe(2);
     expect(inList.message).toContain('ids');
+  });
+
+  it('gives a line and a column for every error, counting a BOM as nothing and a CR LF as one newline', async () => {
+    const cases: [string, number, number][] = [
+      ['\ufeffa = 1 +\n', 1, 7],
+      ['a = 1\r\nb = "x\\q"\r\n', 2, 7],
+      ['a = { "é" = "ü" b = 1 }\n', 1, 17],
+      ['a = 1\nb = [1, 2\n', 2, 5],
+      ['a = <<EOT\nno end\n', 3, 1],
+      [`a = ${'['.repeat(300)}\n`, 1, 261],
+      ['a = 1 # fine\n"b" = 2\n', 2, 1],
+    ];
+    for (const [text, line, column] of cases) {
+      const err = await failure(text);
+      expect([err.line, err.column], JSON.stringify(text)).toEqual([line, column]);
+      expect(err.message.startsWith(`deployments/app/bad.tfvars:${line}:${column}: `)).toBe(true);
+    }
+  });
+
+  it('keeps a "__proto__" key as data', async () => {
+    const v = await parseTfvars('m = { __proto__ = { polluted = true }, k = 1 }\n', 'a.tfvars');
+    expect(Object.keys(v['m'] as object)).toEqual(['__proto__', 'k']);
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
   });
 
   it('rejects a block: tfvars hold attributes only', async () => {
@@ -145,7 +169,8 @@ describe('createTfvarsParser', () => {
       expect(threaded[3]).toEqual({ n: 3, m: { k: ['v3'], e: '${x}' } });
       const bad = await parser.parse('a = 1\nb = \n', 'x/bad.tfvars').catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(TfoError);
-      expect((bad as TfoError).message).toMatch(/^x\/bad\.tfvars:2:5: /);
+      expect((bad as TfoError).message).toMatch(/^x\/bad\.tfvars:2:5: Invalid expression/);
+      expect((bad as TfoError).column).toBe(5);
       const call = await parser.parse('a = max(1, 2)\n', 'x/call.tfvars').catch((e: unknown) => e);
       expect((call as TfoError).line).toBe(1);
     } finally {
