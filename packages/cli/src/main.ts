@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, ioErrorOf, redactText, TfoError } from '@tfo/engine';
 import { registerAuditCommands } from './commands/audit.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerListCommand } from './commands/list.js';
 import { registerPolicyCommands } from './commands/policy.js';
 import { registerRedactCommand } from './commands/redact.js';
@@ -25,11 +27,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('-c, --config <file>', 'config file (default: orchestrator.config.* in --cwd)'))
     .addOption(new Option('-C, --cwd <dir>', 'folder to run in').default(process.cwd()))
     .option('--json', 'print machine-readable JSON instead of text')
+    .version(cliVersion(), '-v, --version', 'print the version of tfo (@tfo/cli)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
   const setCode = (c: number): void => {
     code = c;
   };
+  registerInitCommand(program, setCode);
   registerRunCommands(program, setCode);
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
@@ -48,6 +53,20 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return code;
 }
+
+/** The version of @tfo/cli, from its package.json (one folder above dist/). */
+export function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    done: everything applied, unchanged or planned (tfo plan --detailed-exitcode: no changes)
+  1    a deployment, its state, a lock, a plugin or an audit sink failed
+  2    blocked by policy; tfo plan --detailed-exitcode: changes pending
+  3    bad input (config, tfvars, command line) or terraform missing
+  130  cancelled (Ctrl-C or SIGTERM)`;
 
 /** Prints an error the way a user can act on it: code, location, message, hint. */
 export function reportError(thrown: unknown): number {

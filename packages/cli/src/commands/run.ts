@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { executeRun, redactInPool, shownRun, type Engine, type RunResult } from '@tfo/engine';
+import { EXIT, executeRun, redactInPool, shownRun, type Engine, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -18,6 +18,7 @@ interface RunFlags {
   junit?: string;
   unredacted?: string;
   resume?: string;
+  detailedExitcode?: boolean;
 }
 
 /** `tfo plan` and `tfo apply`. */
@@ -36,6 +37,12 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       .option('--fail-fast', 'start nothing new after the first failure')
       .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file')
       .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)');
+    if (mode === 'plan') {
+      command.option(
+        '--detailed-exitcode',
+        'exit 2 when a deployment has changes pending, 0 when none has (as terraform); other codes unchanged',
+      );
+    }
     if (mode === 'apply') {
       command.option(
         '--resume <run-id>',
@@ -71,7 +78,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     cancel.dispose();
     detach();
   }
-  let code = result.exitCode;
+  let code = flags.detailedExitcode ? detailedExitCode(result) : result.exitCode;
   try {
     const sensitive = engine.sensitive;
     // the run's one redacted view (built when the engine wrote result.json): rendered, not redacted again
@@ -98,6 +105,18 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     await engine.close();
   }
   return code;
+}
+
+/** terraform's `plan -detailed-exitcode` code for "succeeded, with changes". */
+const CHANGES_PENDING = 2;
+
+/**
+ * `tfo plan --detailed-exitcode`: a clean run with changes pending exits 2, as terraform does;
+ * failures (1), a policy block (2), bad input (3) and cancellation (130) keep their codes.
+ */
+export function detailedExitCode(result: Pick<RunResult, 'exitCode' | 'deployments'>): number {
+  if (result.exitCode !== EXIT.OK) return result.exitCode;
+  return result.deployments.some((d) => d.status === 'planned') ? CHANGES_PENDING : EXIT.OK;
 }
 
 /**
