@@ -1,0 +1,117 @@
+// The product as a platform team gets it: every workspace package packed with `npm pack`, the
+// tarballs installed into an empty folder outside this repository (no workspace, no repository
+// scripts, no `opa` on PATH, `--engine-strict` on this Node), then `npx tfo init`, plan, apply,
+// `tfo audit verify` and the report, with real terraform.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { exerciseScaffold, SCAFFOLD_FILES } from './scaffold-checks.js';
+import { REPO } from './support.js';
+
+interface Packed {
+  name: string;
+  version: string;
+  filename: string;
+  files: Array<{ path: string }>;
+}
+
+/** PATH without any folder that holds an `opa` executable (.tools/env puts one there). */
+function pathWithoutOpa(): string {
+  return (process.env.PATH ?? '')
+    .split(path.delimiter)
+    .filter((dir) => dir !== '' && !existsSync(path.join(dir, 'opa')))
+    .join(path.delimiter);
+}
+
+const env = { PATH: pathWithoutOpa(), CI: 'true', NO_COLOR: '1' };
+let packed: Packed[] = [];
+let app = '';
+let workspaces: string[] = [];
+
+const npx = (args: string[]) =>
+  execa('npx', ['--no-install', 'tfo', ...args], { cwd: app, env, extendEnv: true, reject: false, all: true });
+
+beforeAll(async () => {
+  workspaces = (JSON.parse(await readFile(path.join(REPO, 'package.json'), 'utf8')) as { workspaces: string[] })
+    .workspaces;
+  const tarballs = await mkdtemp(path.join(tmpdir(), 'tfo-pack-'));
+  const pack = await execa('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], {
+    cwd: REPO,
+    env,
+  });
+  packed = JSON.parse(pack.stdout) as Packed[];
+
+  app = await mkdtemp(path.join(tmpdir(), 'tfo-app-'));
+  await writeFile(path.join(app, 'package.json'), `${JSON.stringify({ name: 'infra', private: true }, null, 2)}\n`);
+  await execa(
+    'npm',
+    [
+      'install',
+      '--engine-strict',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      ...packed.map((p) => path.join(tarballs, p.filename)),
+    ],
+    { cwd: app, env },
+  );
+}, 600_000);
+
+describe('the packed packages installed into an empty folder', () => {
+  it('packs every workspace package with its dist, README, CHANGELOG and LICENSE, and no sources or tests', async () => {
+    const names = await Promise.all(
+      workspaces.map(
+        async (w) => (JSON.parse(await readFile(path.join(REPO, w, 'package.json'), 'utf8')) as { name: string }).name,
+      ),
+    );
+    expect(packed.map((p) => p.name).sort()).toEqual(names.sort());
+    for (const p of packed) {
+      const files = p.files.map((f) => f.path);
+      expect(files, p.name).toEqual(
+        expect.arrayContaining([
+          'package.json',
+          'README.md',
+          'CHANGELOG.md',
+          'LICENSE',
+          'dist/index.js',
+          'dist/index.d.ts',
+        ]),
+      );
+      expect(
+        files.filter((f) => /^(src|test)\//.test(f) || f.endsWith('.tsbuildinfo')),
+        p.name,
+      ).toEqual([]);
+    }
+    const cli = packed.find((p) => p.name === '@tfo/cli')?.files.map((f) => f.path) ?? [];
+    expect(cli).toEqual(expect.arrayContaining(['bin/tfo.js', 'templates/init/orchestrator.config.ts']));
+  });
+
+  it('installs on this Node with --engine-strict, the CLI depending on nothing but @tfo/engine and commander', async () => {
+    expect(process.version).toMatch(/^v(20|22|2[4-9])\./);
+    const cli = JSON.parse(await readFile(path.join(app, 'node_modules/@tfo/cli/package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+    };
+    expect(Object.keys(cli.dependencies).sort()).toEqual(['@tfo/engine', 'commander']);
+    // the first-party policies ship compiled inside @tfo/plugin-opa
+    expect(existsSync(path.join(app, 'node_modules/@tfo/plugin-opa/bundle/first-party.wasm'))).toBe(true);
+    const which = await execa('sh', ['-c', 'command -v opa'], { env, reject: false });
+    expect(which.exitCode).not.toBe(0);
+    const version = await npx(['--version']);
+    expect(version.stdout.trim()).toBe(packed.find((p) => p.name === '@tfo/cli')?.version);
+  });
+
+  it('npx tfo init scaffolds a repository that plans, gates, applies, verifies its audit trail and reports', async () => {
+    const init = await npx(['init']);
+    expect(init.exitCode, init.all).toBe(0);
+    for (const file of SCAFFOLD_FILES) expect(init.stdout).toContain(`wrote ${file}\n`);
+    // the installed tarballs already satisfy every package the config imports: package.json is kept
+    expect(init.stdout).not.toContain('wrote package.json');
+    await exerciseScaffold(app, async (args) => {
+      const out = await npx(args);
+      return { code: out.exitCode ?? -1, stdout: out.stdout, all: out.all ?? '' };
+    });
+  });
+});
