@@ -8,6 +8,8 @@ describe('tfo plan --detailed-exitcode with real terraform', () => {
     const dir = await slowRepo({ 'a/a.tfvars': slowTfvars({ one: {} }) });
     const pending = await tfo(PLAN, dir);
     expect(pending.exitCode, pending.all).toBe(2);
+    // the summary line names the code tfo exits with
+    expect(pending.stderr).toMatch(/: 1 planned in .*\(exit 2\)/);
     expect((await tfo(['plan'], dir)).exitCode).toBe(0);
     const apply = await tfo(['apply'], dir);
     expect(apply.exitCode, apply.all).toBe(0);

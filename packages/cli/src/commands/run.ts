@@ -88,7 +88,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       // the engine wrote the result redacted beside the run: the same text, not redacted again
       process.stdout.write(`${await readFile(path.join(result.run.dir, 'result.json'), 'utf8')}\n`);
     } else {
-      process.stderr.write(renderSummary(shown, style));
+      process.stderr.write(renderSummary(code === shown.exitCode ? shown : { ...shown, exitCode: code }, style));
       for (const r of shown.reconciled ?? []) {
         const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
         process.stderr.write(`${r.ok ? style.dim(line) : style.red(line)}\n`);
