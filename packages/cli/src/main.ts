@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, ioErrorOf, redactText, TfoError } from '@tfo/engine';
 import { registerAuditCommands } from './commands/audit.js';
@@ -11,6 +10,7 @@ import { registerRunCommands } from './commands/run.js';
 import { registerStateCommands } from './commands/state.js';
 import { knownSensitive } from './engine-context.js';
 import { makeStyle } from './render/style.js';
+import { cliVersion } from './version.js';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -52,12 +52,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     return reportError(err);
   }
   return code;
-}
-
-/** The version of @tfo/cli, from its package.json (one folder above dist/). */
-export function cliVersion(): string {
-  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-  return manifest.version;
 }
 
 const EXIT_CODES_HELP = `

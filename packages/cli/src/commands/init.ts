@@ -4,7 +4,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TfoError } from '@tfo/engine';
 import type { Command } from 'commander';
-import { cliVersion, type GlobalOptions } from '../main.js';
+import type { GlobalOptions } from '../main.js';
+import { cliVersion } from '../version.js';
 
 /** The scaffold, as plain files shipped with @tfo/cli (`templates/init`, beside `dist`). */
 const TEMPLATES = fileURLToPath(new URL('../../templates/init/', import.meta.url));
