@@ -116,6 +116,28 @@ describe('the packed packages installed into an empty folder', () => {
     expect(version.stdout.trim()).toBe(packed.find((p) => p.name === '@tfo/cli')?.version);
   });
 
+  it('each installed package carries the LICENSE, license, engines, repository and typed exports', async () => {
+    const license = await readFile(path.join(REPO, 'LICENSE'), 'utf8');
+    expect(license).toMatch(/^Apache License\nVersion 2\.0, January 2004\n/);
+    for (const p of packed) {
+      const dir = path.join(app, 'node_modules', p.name);
+      expect(await readFile(path.join(dir, 'LICENSE'), 'utf8'), p.name).toBe(license);
+      const manifest = JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')) as {
+        license: string;
+        description: string;
+        engines: { node: string };
+        repository: { directory: string };
+        exports: { '.': { types: string; default: string } };
+      };
+      expect(manifest.license, p.name).toBe('Apache-2.0');
+      expect(manifest.description.length, p.name).toBeGreaterThan(20);
+      expect(manifest.engines.node, p.name).toBe('^20.19.0 || ^22.12.0 || >=24');
+      expect(manifest.repository.directory, p.name).toMatch(/^packages\//);
+      expect(existsSync(path.join(dir, manifest.exports['.'].types)), p.name).toBe(true);
+      expect(existsSync(path.join(dir, manifest.exports['.'].default)), p.name).toBe(true);
+    }
+  });
+
   it('@tfo/cli depends on nothing but @tfo/engine and commander', async () => {
     const cli = JSON.parse(await readFile(path.join(app, 'node_modules/@tfo/cli/package.json'), 'utf8')) as {
       dependencies: Record<string, string>;
