@@ -1,9 +1,13 @@
 import { existsSync } from 'node:fs';
 import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exerciseScaffold, SCAFFOLD_FILES } from './scaffold-checks.js';
 import { REPO, tempDir, tfo } from './support.js';
+
+// js-yaml ships no types of its own: only `load` is used
+const { load } = createRequire(import.meta.url)('js-yaml') as { load: (text: string) => unknown };
 
 const VERSION = (
   JSON.parse(await readFile(path.join(REPO, 'packages/cli/package.json'), 'utf8')) as { version: string }
@@ -76,6 +80,28 @@ describe('tfo init', () => {
     expect(forced.exitCode, forced.all).toBe(0);
     expect(forced.stdout).toContain('wrote orchestrator.config.ts\n');
     expect(await readFile(config, 'utf8')).toContain("from '@tfo/plugin-opa'");
+  });
+
+  it('scaffolds a CI workflow that passes the reusable workflow only its inputs and grants what its jobs request', async () => {
+    const dir = await emptyRepo();
+    expect((await tfo(['init'], dir)).exitCode).toBe(0);
+    interface Workflow {
+      on: { workflow_call: { inputs: Record<string, unknown> } };
+      permissions?: Record<string, string>;
+      jobs: Record<string, { uses?: string; with?: Record<string, unknown>; permissions?: Record<string, string> }>;
+    }
+    const read = async (file: string) => load(await readFile(file, 'utf8')) as Workflow;
+    const caller = await read(path.join(dir, '.github/workflows/tfo.yml'));
+    const reusable = await read(path.join(REPO, '.github/workflows/tfo.yml'));
+    const job = caller.jobs.tfo;
+    expect(job?.uses).toMatch(/\/\.github\/workflows\/tfo\.yml@/);
+    for (const input of Object.keys(job?.with ?? {})) expect(reusable.on.workflow_call.inputs).toHaveProperty(input);
+    const rank = (l: string | undefined): number => ['none', 'read', 'write'].indexOf(l ?? 'none');
+    for (const called of Object.values(reusable.jobs)) {
+      for (const [scope, level] of Object.entries(called.permissions ?? {})) {
+        expect(rank(caller.permissions?.[scope]), scope).toBeGreaterThanOrEqual(rank(level));
+      }
+    }
   });
 
   it('prints its version', async () => {
