@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { exitCodeFor, ioErrorOf, redactText, TfoError, type Engine } from '@tfo/engine';
+import { registerInitCommand } from './commands/init.js';
 import { registerListCommand } from './commands/list.js';
 import { registerRedactCommand } from './commands/redact.js';
 import { registerRunCommands } from './commands/run.js';
@@ -7,6 +8,7 @@ import { registerStateCommands } from './commands/state.js';
 import { contributingEngine, registerContributed } from './contributed.js';
 import { knownSensitive } from './engine-context.js';
 import { makeStyle } from './render/style.js';
+import { cliVersion } from './version.js';
 
 /** Options every command takes. */
 export interface GlobalOptions {
@@ -23,11 +25,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     .addOption(new Option('-c, --config <file>', 'config file (default: orchestrator.config.* in --cwd)'))
     .addOption(new Option('-C, --cwd <dir>', 'folder to run in').default(process.cwd()))
     .option('--json', 'print machine-readable JSON instead of text')
+    .version(cliVersion(), '-v, --version', 'print the version of tfo (@tfo/cli)')
+    .addHelpText('after', EXIT_CODES_HELP)
     .showHelpAfterError()
     .exitOverride();
   const setCode = (c: number): void => {
     code = c;
   };
+  registerInitCommand(program, setCode);
   registerRunCommands(program, setCode);
   registerListCommand(program, setCode);
   registerStateCommands(program, setCode);
@@ -49,6 +54,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   return code;
 }
+
+const EXIT_CODES_HELP = `
+Exit codes:
+  0    done: everything applied, unchanged or planned (tfo plan --detailed-exitcode: no changes)
+  1    a deployment, its state, a lock, a plugin or an audit sink failed
+  2    blocked by policy; tfo plan --detailed-exitcode: changes pending
+  3    bad input (config, tfvars, command line) or terraform missing
+  130  cancelled (Ctrl-C or SIGTERM)`;
 
 /** Prints an error the way a user can act on it: code, location, message, hint. */
 export function reportError(thrown: unknown): number {

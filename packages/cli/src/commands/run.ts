@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { executeRun, redactInPool, TfoError, type RunResult } from '@tfo/engine';
+import { EXIT, executeRun, redactInPool, TfoError, type RunResult } from '@tfo/engine';
 import type { Command } from 'commander';
 import { cancellation, openEngine } from '../engine-context.js';
 import type { GlobalOptions } from '../main.js';
@@ -18,6 +18,7 @@ interface RunFlags {
   junit?: string;
   unredacted?: string;
   resume?: string;
+  detailedExitcode?: boolean;
 }
 
 /** `tfo plan` and `tfo apply`. */
@@ -36,6 +37,12 @@ export function registerRunCommands(program: Command, setCode: (code: number) =>
       .option('--fail-fast', 'start nothing new after the first failure')
       .option('--junit <file>', 'also write the run as JUnit XML (redacted) to this file (needs the report plugin)')
       .option('--unredacted <file>', 'also write the full, unredacted result JSON to this file (mode 0600)');
+    if (mode === 'plan') {
+      command.option(
+        '--detailed-exitcode',
+        'exit 2 when a deployment has changes pending, 0 when none has (as terraform); other codes unchanged',
+      );
+    }
     if (mode === 'apply') {
       command.option(
         '--resume <run-id>',
@@ -82,7 +89,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     detach();
     view.dispose();
   }
-  let code = result.exitCode;
+  let code = flags.detailedExitcode ? detailedExitCode(result) : result.exitCode;
   try {
     // the run's one redacted view, built by the engine: printed as it is, never redacted again
     const shown = view.shown();
@@ -92,7 +99,7 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
       // the same text as result.json beside the run
       process.stdout.write(`${shownJson(shown)}\n`);
     } else {
-      process.stderr.write(renderSummary(shown, style));
+      process.stderr.write(renderSummary(code === shown.exitCode ? shown : { ...shown, exitCode: code }, style));
       for (const r of shown.reconciled ?? []) {
         const line = `reconciled ${r.runId} ${r.key}: ${r.action}${r.ok ? '' : ' (FAILED)'}: ${r.detail}`;
         process.stderr.write(`${r.ok ? style.dim(line) : style.red(line)}\n`);
@@ -109,6 +116,18 @@ async function runCommand(mode: 'plan' | 'apply', flags: RunFlags, globals: Glob
     await engine.close();
   }
   return code;
+}
+
+/** terraform's `plan -detailed-exitcode` code for "succeeded, with changes". */
+const CHANGES_PENDING = 2;
+
+/**
+ * `tfo plan --detailed-exitcode`: a clean run with changes pending exits 2, as terraform does;
+ * failures (1), a policy block (2), bad input (3) and cancellation (130) keep their codes.
+ */
+export function detailedExitCode(result: Pick<RunResult, 'exitCode' | 'deployments'>): number {
+  if (result.exitCode !== EXIT.OK) return result.exitCode;
+  return result.deployments.some((d) => d.status === 'planned') ? CHANGES_PENDING : EXIT.OK;
 }
 
 /** --unredacted: the full result, for its owner only; returns the line to show, or adds a problem. */
