@@ -38,7 +38,7 @@ export async function offlineRepoWithPolicies(): Promise<string> {
     path.join(dir, 'orchestrator.config.ts'),
     `import { opa } from '@tfo/plugin-opa';
 import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })] };
+export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'packages/plugin-opa/policies'))}] })] };
 `,
   );
   return dir;

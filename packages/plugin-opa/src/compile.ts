@@ -7,6 +7,10 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { TfoError } from '@tfo/engine';
 import { execa } from 'execa';
+import { isMissingBinary, opaMissing } from './opa-install.js';
+
+/** What opa is needed for when it compiles. */
+const COMPILE_NEEDS = "compile policies other than the first-party set (an organisation's own Rego)";
 
 /** Entry points the bundle exposes; the worker evaluates `result` and reads `metadata` once. */
 export const ENTRYPOINTS = Object.freeze(['tfo/main/deny', 'tfo/main/warn', 'tfo/main/result', 'tfo/main/metadata']);
@@ -68,13 +72,8 @@ export async function buildCapabilities(opa: string): Promise<Record<string, unk
   try {
     current = JSON.parse((await execa(opa, ['capabilities', '--current'])).stdout) as typeof current;
   } catch (err) {
-    throw new TfoError(
-      'TFO_ERR_POLICY_BUILD',
-      `opa is not installed or failed (${(err as Error).message}): run scripts/setup-tools`,
-      {
-        cause: err,
-      },
-    );
+    if (isMissingBinary(err)) throw opaMissing(opa, COMPILE_NEEDS, err);
+    throw new TfoError('TFO_ERR_POLICY_BUILD', `opa failed (${(err as Error).message})`, { cause: err });
   }
   return {
     ...current,
@@ -148,15 +147,11 @@ export async function compilePolicies(dirs: readonly string[], cacheDir: string,
     try {
       out = await execa(opaBinary(cwd), args, { reject: false, all: true, cwd });
     } catch (err) {
+      if (isMissingBinary(err)) throw opaMissing(opaBinary(cwd), COMPILE_NEEDS, err);
       throw new TfoError('TFO_ERR_POLICY_BUILD', `opa could not run: ${(err as Error).message}`, { cause: err });
     }
     if (out.failed) {
-      if ((out as { code?: string }).code === 'ENOENT') {
-        throw new TfoError(
-          'TFO_ERR_POLICY_BUILD',
-          'opa is not installed: run scripts/setup-tools, or use the committed bundle',
-        );
-      }
+      if (isMissingBinary(out)) throw opaMissing(opaBinary(cwd), COMPILE_NEEDS);
       throw buildError(out.all ?? out.message);
     }
     const wasm = fileFromTarGz(await readFile(bundle), 'policy.wasm');

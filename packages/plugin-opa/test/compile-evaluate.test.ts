@@ -6,7 +6,7 @@ import { configSchema, Engine, resolveSettings, TfoError, type PlanJson } from '
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicies, evaluatePlan, toFindings, type CompiledPolicy } from '../src/index.js';
 
-const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../policies');
+const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../policies');
 
 const RULES = `package tfo.rules.demo
 
