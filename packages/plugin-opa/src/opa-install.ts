@@ -24,7 +24,7 @@ export function opaInstallHint(version = OPA_VERSION): string {
 export function opaMissing(binary: string, needs: string, cause?: unknown): TfoError {
   const where = binary === 'opa' ? 'no opa on PATH' : `no opa at ${binary} (TFO_OPA)`;
   return new TfoError(
-    'TFO_ERR_POLICY_BUILD',
+    'TFO_ERR_OPA_MISSING',
     `${where}: opa is needed to ${needs} (the first-party policies alone run without it, compiled in @tfo/plugin-opa).\n${opaInstallHint()}`,
     { cause },
   );

@@ -41,7 +41,8 @@ afterEach(() => {
 function expectInstallHint(err: unknown): void {
   expect(err).toBeInstanceOf(TfoError);
   const message = (err as TfoError).message;
-  expect((err as TfoError).code).toBe('TFO_ERR_POLICY_BUILD');
+  expect((err as TfoError).code).toBe('TFO_ERR_OPA_MISSING');
+  expect((err as TfoError).hint).toMatch(/only for Rego other than the first-party set/);
   expect(message).toContain(
     `https://github.com/open-policy-agent/opa/releases/download/v${OPA_VERSION}/opa_<os>_<arch>`,
   );
