@@ -17,8 +17,9 @@ export default defineConfig({
   },
   timeoutSeconds: 600,
   plugins: [
-    // the policy gate: first-party Rego (policies/), compiled to wasm, evaluated in worker threads
-    opa({ policies: ['./policies'] }),
+    // the policy gate: the first-party Rego shipped compiled to wasm in @tfo/plugin-opa, evaluated
+    // in worker threads (an organisation adds its own: policies: [FIRST_PARTY, './org-policies'])
+    opa(),
     // the audit trail: append-only JSONL per day under .tfo/audit/, chained by SHA-256
     audit(),
     // an organisation's own plugin: a deployment that would destroy anything needs a human

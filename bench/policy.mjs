@@ -150,7 +150,7 @@ function syntheticPlan(n) {
 const percentile = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
 const plan = syntheticPlan(1000);
 const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
-const policy = await resolvePolicy([path.join(repo, 'policies')], path.join(work, 'cache'), repo);
+const policy = await resolvePolicy([path.join(repo, 'packages/plugin-opa/policies')], path.join(work, 'cache'), repo);
 
 async function engineWith(threads) {
   process.env.TFO_POOL_SIZE = String(threads);
@@ -206,7 +206,7 @@ for (const [label, select] of [
       '--ignore',
       'testdata',
       '-d',
-      path.join(repo, 'policies'),
+      path.join(repo, 'packages/plugin-opa/policies'),
       '-d',
       selectFile,
       '-i',

@@ -12,7 +12,7 @@ import { execa } from 'execa';
 import * as prettier from 'prettier';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const README = path.join(repo, 'policies', 'README.md');
+const README = path.join(repo, 'packages/plugin-opa/policies', 'README.md');
 const START = '<!-- rules-table:start -->';
 const END = '<!-- rules-table:end -->';
 import { table } from './lib/policy-table.mjs';
@@ -21,7 +21,7 @@ const { regoSources, opaBinary } = await import('@tfo/plugin-opa');
 
 /** Every rule's metadata, id → { title, severity, cis, profile, ... }. */
 async function metadata() {
-  const files = await regoSources([path.join(repo, 'policies')]);
+  const files = await regoSources([path.join(repo, 'packages/plugin-opa/policies')]);
   const args = ['eval', '--format', 'json', ...files.flatMap((f) => ['-d', f]), 'data.tfo.main.metadata'];
   const { stdout } = await execa(opaBinary(repo), args, { cwd: repo });
   return JSON.parse(stdout).result?.[0]?.expressions?.[0]?.value ?? {};

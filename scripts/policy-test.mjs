@@ -11,7 +11,7 @@ const at = args.indexOf('--threshold');
 const dirs = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--threshold');
 const { runPolicyTests } = await import('@tfo/plugin-opa');
 const result = await runPolicyTests({
-  dirs: dirs.length ? dirs.map((d) => path.resolve(d)) : [path.join(repo, 'policies')],
+  dirs: dirs.length ? dirs.map((d) => path.resolve(d)) : [path.join(repo, 'packages/plugin-opa/policies')],
   coverage: args.includes('--coverage'),
   threshold: at >= 0 ? Number(args[at + 1]) : 90,
   verbose: args.includes('--verbose'),

@@ -55,7 +55,8 @@ export default defineConfig({
           }
         : {}),
     }),
-    opa({ policies: ['../../policies'] }),
+    // the policy gate with the first-party policies shipped (compiled) in @tfo/plugin-opa
+    opa(),
     // the file trail for `tfo audit verify`, write-once S3 objects kept under Object Lock, and an
     // index for queries by account, project and time
     audit({

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the policy test fixtures policies/<service>/testdata/<case>.plan.json. Each one is the
+# Regenerates the policy test fixtures packages/plugin-opa/policies/<service>/testdata/<case>.plan.json. Each one is the
 # unedited `terraform show -json` of a REAL plan: terraform 1.11.4, hashicorp/aws 5.100.0 from the
 # /opt/tf-plugins filesystem mirror, against a moto server this script starts on 127.0.0.1 (on a
 # free port, reset before every plan, stopped on exit).
@@ -10,7 +10,7 @@
 #   generate.sh golden [fixture ...]     the golden plans (see below; default: every fixture)
 #   generate.sh --all                    every service, golden included
 #
-# FIXTURES_OUT=<dir> writes <dir>/<service>/<case>.plan.json instead of policies/<service>/testdata/
+# FIXTURES_OUT=<dir> writes <dir>/<service>/<case>.plan.json instead of packages/plugin-opa/policies/<service>/testdata/
 # (to compare with the committed fixtures without overwriting them).
 #
 # A case folder <service>/<case>/ holds main.tf (and optionally local module folders). Its *.tf are
@@ -122,7 +122,7 @@ plan_fixture() {
   echo "$label -> ${dest#"$repo/"}"
 }
 
-out_dir() { if [[ -n "${FIXTURES_OUT:-}" ]]; then echo "$FIXTURES_OUT/$1"; else echo "$repo/policies/$1/testdata"; fi; }
+out_dir() { if [[ -n "${FIXTURES_OUT:-}" ]]; then echo "$FIXTURES_OUT/$1"; else echo "$repo/packages/plugin-opa/policies/$1/testdata"; fi; }
 
 # copy_config <from> <to>: the *.tf of <from> (module folders included, before/ excluded), plus
 # provider.tf when <from> does not configure the aws provider itself.

@@ -10,7 +10,7 @@ import { redactedOutput } from './render/print.js';
  */
 const FIRST_PARTY_COMMANDS: Readonly<Record<string, { pkg: string; factory: string }>> = Object.freeze({
   audit: { pkg: '@tfo/plugin-audit', factory: 'audit()' },
-  policy: { pkg: '@tfo/plugin-opa', factory: "opa({ policies: ['./policies'] })" },
+  policy: { pkg: '@tfo/plugin-opa', factory: 'opa()' },
   report: { pkg: '@tfo/plugin-report', factory: 'report()' },
 });
 

@@ -53,11 +53,6 @@ beforeAll(async () => {
   });
   // the example's TypeScript config imports @tfo/engine: resolve it from this repository
   await symlink(path.join(REPO, 'node_modules'), path.join(dir, 'node_modules'));
-  const config = path.join(dir, 'orchestrator.config.ts');
-  await writeFile(
-    config,
-    (await readFile(config, 'utf8')).replace("'../../policies'", JSON.stringify(path.join(REPO, 'policies'))),
-  );
   Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1' });
   stateBucket = await createStateBucket(moto.endpoint, {
     bucket: BUCKET,

@@ -39,7 +39,7 @@ export async function offlineRepoWithPolicies(): Promise<string> {
     `import { opa } from '@tfo/plugin-opa';
 import { report } from '@tfo/plugin-report';
 import base from './orchestrator.config.json' with { type: 'json' };
-export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] }), report()] };
+export default { ...base, plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'packages/plugin-opa/policies'))}] }), report()] };
 `,
   );
   return dir;

@@ -126,7 +126,7 @@ export default defineConfig({
     },
   },
   plugins: [
-    opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] }),
+    opa({ policies: [${JSON.stringify(path.join(REPO, 'packages/plugin-opa/policies'))}] }),
     github({ enabled: true, discovery: false, comment: false, check: 'none' }),
     report(),
   ],

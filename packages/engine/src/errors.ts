@@ -39,6 +39,8 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_LINEAGE: 'The backup belongs to another state lineage: pass --force to restore it anyway.',
   TFO_ERR_USAGE: 'The command line is invalid: see `tfo --help`.',
   TFO_ERR_POLICY_BUILD: 'The policies do not compile: fix the Rego at the file and line named.',
+  TFO_ERR_OPA_MISSING:
+    'opa is needed only for Rego other than the first-party set (compiling it, opa test): install it as the message says, or set TFO_OPA.',
   TFO_ERR_POLICY_EVAL: 'A policy could not be evaluated: the deployment is blocked until it can be.',
   TFO_ERR_PLAN_FORMAT: 'The plan JSON is of a format version tfo does not know: use a supported terraform.',
   TFO_ERR_WAIVER: 'A waiver is invalid or expired: fix or remove it in the config.',
@@ -86,6 +88,7 @@ const INPUT_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'TFO_ERR_PLUGIN_DEPENDENCY',
   'TFO_ERR_USAGE',
   'TFO_ERR_POLICY_BUILD',
+  'TFO_ERR_OPA_MISSING',
   'TFO_ERR_WAIVER',
 ]);
 

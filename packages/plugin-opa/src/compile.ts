@@ -4,9 +4,13 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:f
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { TfoError } from '@tfo/engine';
 import { execa } from 'execa';
+import { list as listTar } from 'tar';
+import { isMissingBinary, opaMissing } from './opa-install.js';
+
+/** What opa is needed for when it compiles. */
+const COMPILE_NEEDS = "compile policies other than the first-party set (an organisation's own Rego)";
 
 /** Entry points the bundle exposes; the worker evaluates `result` and reads `metadata` once. */
 export const ENTRYPOINTS = Object.freeze(['tfo/main/deny', 'tfo/main/warn', 'tfo/main/result', 'tfo/main/metadata']);
@@ -68,13 +72,8 @@ export async function buildCapabilities(opa: string): Promise<Record<string, unk
   try {
     current = JSON.parse((await execa(opa, ['capabilities', '--current'])).stdout) as typeof current;
   } catch (err) {
-    throw new TfoError(
-      'TFO_ERR_POLICY_BUILD',
-      `opa is not installed or failed (${(err as Error).message}): run scripts/setup-tools`,
-      {
-        cause: err,
-      },
-    );
+    if (isMissingBinary(err)) throw opaMissing(opa, COMPILE_NEEDS, err);
+    throw new TfoError('TFO_ERR_POLICY_BUILD', `opa failed (${(err as Error).message})`, { cause: err });
   }
   return {
     ...current,
@@ -104,23 +103,23 @@ export function buildError(output: string): TfoError {
   });
 }
 
-/** Reads one file out of a gzipped tar (the bundle opa build writes). */
-export function fileFromTarGz(archive: Buffer, name: string): Buffer | undefined {
-  const tar = gunzipSync(archive);
-  for (let off = 0; off + 512 <= tar.length; ) {
-    const header = tar.subarray(off, off + 512);
-    if (header.every((b) => b === 0)) break;
-    const field = (start: number, len: number): string =>
-      header
-        .subarray(start, start + len)
-        .toString('utf8')
-        .replace(/\0.*$/s, '');
-    const entry = `${field(345, 155) ? `${field(345, 155)}/` : ''}${field(0, 100)}`.replace(/^\.?\//, '');
-    const size = Number.parseInt(field(124, 12).trim() || '0', 8);
-    if (entry === name) return Buffer.from(tar.subarray(off + 512, off + 512 + size));
-    off += 512 + Math.ceil(size / 512) * 512;
-  }
-  return undefined;
+/**
+ * Reads one file out of a gzipped tar (the bundle `opa build` writes), with node-tar: entry names
+ * are compared without a leading `/` or `./`. Undefined when the archive has no such file.
+ */
+export async function fileFromTarGz(archive: string, name: string): Promise<Buffer | undefined> {
+  let chunks: Buffer[] | undefined;
+  await listTar({
+    file: archive,
+    strict: true,
+    filter: (entry) => entry.replace(/^\.?\//, '') === name,
+    onReadEntry: (entry) => {
+      const own: Buffer[] = [];
+      chunks = own;
+      entry.on('data', (chunk: Buffer) => own.push(chunk));
+    },
+  });
+  return chunks && Buffer.concat(chunks);
 }
 
 export interface CompiledPolicy {
@@ -148,18 +147,14 @@ export async function compilePolicies(dirs: readonly string[], cacheDir: string,
     try {
       out = await execa(opaBinary(cwd), args, { reject: false, all: true, cwd });
     } catch (err) {
+      if (isMissingBinary(err)) throw opaMissing(opaBinary(cwd), COMPILE_NEEDS, err);
       throw new TfoError('TFO_ERR_POLICY_BUILD', `opa could not run: ${(err as Error).message}`, { cause: err });
     }
     if (out.failed) {
-      if ((out as { code?: string }).code === 'ENOENT') {
-        throw new TfoError(
-          'TFO_ERR_POLICY_BUILD',
-          'opa is not installed: run scripts/setup-tools, or use the committed bundle',
-        );
-      }
+      if (isMissingBinary(out)) throw opaMissing(opaBinary(cwd), COMPILE_NEEDS);
       throw buildError(out.all ?? out.message);
     }
-    const wasm = fileFromTarGz(await readFile(bundle), 'policy.wasm');
+    const wasm = await fileFromTarGz(bundle, 'policy.wasm');
     if (!wasm) throw new TfoError('TFO_ERR_POLICY_BUILD', 'opa build wrote no policy.wasm');
     await mkdir(cacheDir, { recursive: true });
     await writeFile(`${wasmFile}.tmp`, wasm);

@@ -7,12 +7,25 @@ export {
   policyMetadata,
   resolvePolicy,
   toFindings,
+  FIRST_PARTY,
   FIRST_PARTY_BUNDLE,
   FIRST_PARTY_MANIFEST,
+  FIRST_PARTY_POLICIES,
   PLUGIN_NAME,
 } from './plugin.js';
+export { fileSha256, shippedBundle } from './first-party.js';
+export type { BundleManifest } from './first-party.js';
+export { OPA_VERSION, opaInstallHint } from './opa-install.js';
 export type { OpaOptions, OpaPlugin, ResolvedOpaOptions } from './plugin.js';
-export { compilePolicies, sourceHash, regoSources, opaBinary, buildError, ENTRYPOINTS } from './compile.js';
+export {
+  compilePolicies,
+  sourceHash,
+  regoSources,
+  opaBinary,
+  buildError,
+  fileFromTarGz,
+  ENTRYPOINTS,
+} from './compile.js';
 export type { CompiledPolicy } from './compile.js';
 export { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
 export type { Waiver } from './waivers.js';

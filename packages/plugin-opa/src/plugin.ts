@@ -1,7 +1,4 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   STAGE,
   TfoError,
@@ -15,7 +12,7 @@ import {
 } from '@tfo/engine';
 import { z } from 'zod';
 import { policyCommand } from './commands.js';
-import { compilePolicies, sourceHash, type CompiledPolicy } from './compile.js';
+import type { CompiledPolicy } from './compile.js';
 import type { EvaluateResult, EvaluateTask, RawFinding } from './evaluate.worker.js';
 import {
   checkRuleOverrides,
@@ -24,20 +21,34 @@ import {
   ruleProfile,
   type SelectOptions,
 } from './finding-contract.js';
+import {
+  FIRST_PARTY,
+  FIRST_PARTY_BUNDLE,
+  FIRST_PARTY_MANIFEST,
+  FIRST_PARTY_POLICIES,
+  policyFolder,
+  resolvePolicy,
+} from './first-party.js';
 import { normalisePlan } from './normalize.js';
 import { writeSarif } from './sarif.js';
 import { applyWaivers, checkWaivers, waiverSchema } from './waivers.js';
 
 export const PLUGIN_NAME = 'opa';
 
-/** The committed compiled bundle of the first-party policies, with the hash of its sources. */
-export const FIRST_PARTY_BUNDLE = fileURLToPath(new URL('../bundle/first-party.wasm', import.meta.url));
-export const FIRST_PARTY_MANIFEST = fileURLToPath(new URL('../bundle/first-party.json', import.meta.url));
+export { FIRST_PARTY, FIRST_PARTY_BUNDLE, FIRST_PARTY_MANIFEST, FIRST_PARTY_POLICIES, resolvePolicy };
 
 export const opaOptionsSchema = z
   .object({
-    /** Policy folders (first-party and an organisation's own), compiled together. */
-    policies: z.array(z.string().min(1)).min(1),
+    /**
+     * Policy folders compiled together: FIRST_PARTY (`'@tfo/plugin-opa/policies'`, the shipped set,
+     * the default) and an organisation's own. The first-party set alone runs from the shipped
+     * bundle; any other set is compiled with `opa`.
+     */
+    policies: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([FIRST_PARTY])
+      .transform((list) => list.map(policyFolder)),
     /** `data.tfo_options` for the rules (golden templates, account metadata, requirements). */
     data: z.record(z.string(), z.unknown()).default({}),
     /** `warn`: warnings block too. */
@@ -63,18 +74,6 @@ export interface OpaPlugin extends Plugin {
 }
 
 const SEVERITIES: ReadonlySet<string> = new Set(['critical', 'high', 'medium', 'low', 'info']);
-
-/** Finds the compiled module: the cache, then the committed first-party bundle, else `opa build`. */
-export async function resolvePolicy(dirs: string[], cacheDir: string, cwd: string): Promise<CompiledPolicy> {
-  const hash = await sourceHash(dirs);
-  const cached = path.join(cacheDir, `${hash}.wasm`);
-  if (existsSync(cached)) return { wasmFile: cached, hash };
-  if (existsSync(FIRST_PARTY_MANIFEST)) {
-    const manifest = JSON.parse(await readFile(FIRST_PARTY_MANIFEST, 'utf8')) as { hash: string };
-    if (manifest.hash === hash) return { wasmFile: FIRST_PARTY_BUNDLE, hash };
-  }
-  return compilePolicies(dirs, cacheDir, cwd);
-}
 
 /**
  * Maps the policy set's raw findings to engine findings, refusing any rule without metadata.
@@ -223,7 +222,7 @@ export function policyGate(engine: Engine, opts: ResolvedOpaOptions): PolicyGate
 }
 
 /** The policy gate: every plan is checked before anything is applied. */
-export function opa(options: OpaOptions): OpaPlugin {
+export function opa(options: OpaOptions = {}): OpaPlugin {
   const opts = parsePluginOptions('opa', opaOptionsSchema, options);
   return {
     name: PLUGIN_NAME,

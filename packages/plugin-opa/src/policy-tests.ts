@@ -5,6 +5,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { opaBinary } from './compile.js';
 import { normalisePlan } from './normalize.js';
+import { isMissingBinary, opaMissing } from './opa-install.js';
 
 export interface PolicyTestOptions {
   dirs: string[];
@@ -49,6 +50,7 @@ export async function runPolicyTests(options: PolicyTestOptions): Promise<Policy
     const opa = opaBinary(options.cwd);
     const flags = ['test', '--ignore', '*.plan.json', ...(options.verbose ? ['-v'] : [])];
     const plain = await execa(opa, [...flags, ...options.dirs, data], { reject: false, all: true });
+    if (isMissingBinary(plain)) throw opaMissing(opa, 'run the policy unit tests (opa test)');
     const result: PolicyTestResult = { exitCode: plain.exitCode ?? 1, output: plain.all ?? '', fixtures };
     if (!options.coverage) return result;
 

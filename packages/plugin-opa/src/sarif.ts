@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DEFAULT_SERVICE_MAP, findAttributeLine, redactText, type Finding, type RunResult } from '@tfo/engine';
+import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { EvaluateResult } from './evaluate.worker.js';
 import { precisionOf, SECURITY_SEVERITY } from './finding-contract.js';
 
@@ -99,7 +100,9 @@ export async function buildSarif(
     if (!rules.has(f.ruleId)) rules.set(f.ruleId, i);
   });
   const ruleIndex = new Map([...rules.keys()].map((id, k) => [id, k]));
-  return {
+  // typed as SARIF 2.1.0 (@types/sarif, a devDependency: the declared return stays `object` so
+  // that the package's public types do not need it)
+  const log: Log = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
     runs: [
@@ -108,7 +111,7 @@ export async function buildSarif(
           driver: {
             name: 'tfo-opa',
             informationUri: 'https://www.openpolicyagent.org/',
-            rules: [...rules.entries()].map(([id, i]) => {
+            rules: [...rules.entries()].map(([id, i]): ReportingDescriptor => {
               const f = findings[i]!;
               const cis = options.metadata?.[id]?.cis;
               return {
@@ -133,7 +136,7 @@ export async function buildSarif(
             }),
           },
         },
-        results: findings.map((f, i) => {
+        results: findings.map((f, i): Result => {
           const resource = text(i, 2);
           const waived = f.waived ? ` (waived: ${text(i, 4)})` : '';
           return {
@@ -157,6 +160,7 @@ export async function buildSarif(
       },
     ],
   };
+  return log;
 }
 
 /** Writes the SARIF of a run's opa findings to `file`. */

@@ -1,12 +1,14 @@
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configSchema, Engine, resolveSettings, TfoError, type PlanJson } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compilePolicies, evaluatePlan, toFindings, type CompiledPolicy } from '../src/index.js';
+import { create as createTar } from 'tar';
+import { compilePolicies, evaluatePlan, fileFromTarGz, toFindings, type CompiledPolicy } from '../src/index.js';
 
-const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../policies');
+const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../policies');
 
 const RULES = `package tfo.rules.demo
 
@@ -149,5 +151,33 @@ describe('policy build errors', () => {
     const err = (await compilePolicies([dir], cache, process.cwd()).catch((e: unknown) => e)) as TfoError;
     expect(err.code).toBe('TFO_ERR_POLICY_BUILD');
     expect(err.message).toMatch(/time\.now_ns/);
+  });
+});
+
+describe('reading one file out of a gzipped tar', () => {
+  it('finds a file by its name in the archive (with or without ./), and nothing else', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tfo-tar-'));
+    await mkdir(path.join(dir, 'src', 'deep'), { recursive: true });
+    const wasm = Buffer.from(Array.from({ length: 70_000 }, (_, i) => i % 251));
+    await writeFile(path.join(dir, 'src', 'policy.wasm'), wasm);
+    await writeFile(path.join(dir, 'src', 'deep', 'data.json'), '{"a":1}');
+    const archive = path.join(dir, 'bundle.tar.gz');
+    await createTar({ gzip: true, file: archive, cwd: path.join(dir, 'src') }, ['./policy.wasm', 'deep']);
+    expect(await fileFromTarGz(archive, 'policy.wasm')).toEqual(wasm);
+    expect((await fileFromTarGz(archive, 'deep/data.json'))?.toString()).toBe('{"a":1}');
+    expect(await fileFromTarGz(archive, 'missing.wasm')).toBeUndefined();
+  });
+
+  it('refuses an archive that is not a gzipped tar, or is cut short', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tfo-tar-'));
+    await writeFile(path.join(dir, 'bad.tar.gz'), 'not a tar at all');
+    await expect(fileFromTarGz(path.join(dir, 'bad.tar.gz'), 'policy.wasm')).rejects.toThrow();
+    await mkdir(path.join(dir, 'src'));
+    await writeFile(path.join(dir, 'src', 'policy.wasm'), randomBytes(70_000));
+    const archive = path.join(dir, 'bundle.tar.gz');
+    await createTar({ gzip: true, file: archive, cwd: path.join(dir, 'src') }, ['policy.wasm']);
+    const whole = await readFile(archive);
+    await writeFile(archive, whole.subarray(0, Math.floor(whole.length / 2)));
+    await expect(fileFromTarGz(archive, 'policy.wasm')).rejects.toThrow();
   });
 });

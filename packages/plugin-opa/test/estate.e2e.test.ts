@@ -38,7 +38,11 @@ beforeAll(async () => {
   moto = await startMoto();
   const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
   engine = new Engine(resolveSettings(config, work), []);
-  policy = await resolvePolicy([path.join(REPO, 'policies')], path.join(work, 'policy-cache'), REPO);
+  policy = await resolvePolicy(
+    [path.join(REPO, 'packages/plugin-opa/policies')],
+    path.join(work, 'policy-cache'),
+    REPO,
+  );
   fresh = await planEstate({
     repo: REPO,
     corpus,

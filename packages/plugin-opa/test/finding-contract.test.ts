@@ -224,7 +224,7 @@ describe('fingerprints', () => {
 });
 
 describe('an override of a rule the bundle lacks stops the run at prepare', () => {
-  const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../policies');
+  const POLICIES = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../policies');
   const RULES = `package tfo.rules.demo
 
 metadata := {"TFO-DEMO-001": {"title": "Public thing", "severity": "high", "cis": null, "remediation": "Make it private.", "profile": "strict"}}

@@ -5,10 +5,18 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SERVICES } from './services.js';
-import { FIRST_PARTY_MANIFEST, regoSources, runPolicyTests, sourceHash } from '../src/index.js';
+import {
+  fileSha256,
+  FIRST_PARTY_BUNDLE,
+  FIRST_PARTY_MANIFEST,
+  FIRST_PARTY_POLICIES,
+  regoSources,
+  runPolicyTests,
+  sourceHash,
+} from '../src/index.js';
 
 const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const POLICIES = path.join(REPO, 'policies');
+const POLICIES = path.join(REPO, 'packages/plugin-opa/policies');
 
 describe('first-party policies', () => {
   it('pass opa test with at least 90% coverage', async () => {
@@ -38,7 +46,10 @@ describe('first-party policies', () => {
   });
 
   it('are compiled in the committed bundle (run `npm run policy:bundle` after changing them)', async () => {
-    const manifest = JSON.parse(await readFile(FIRST_PARTY_MANIFEST, 'utf8')) as { hash: string };
+    const manifest = JSON.parse(await readFile(FIRST_PARTY_MANIFEST, 'utf8')) as { hash: string; wasm: string };
     expect(manifest.hash).toBe(await sourceHash([POLICIES]));
+    expect(manifest.wasm).toBe(await fileSha256(FIRST_PARTY_BUNDLE));
+    // the shipped sources are the ones the plugin resolves for the first-party set
+    expect(FIRST_PARTY_POLICIES).toBe(POLICIES);
   });
 });

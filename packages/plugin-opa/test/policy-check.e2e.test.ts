@@ -19,7 +19,7 @@ beforeAll(async () => {
 export default {
   rootModule: '.',
   accounts: { dev: { name: 'acme-dev', id: '111111111111' } },
-  plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}] })],
+  plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'packages/plugin-opa/policies'))}] })],
 };
 `,
   );
@@ -27,7 +27,8 @@ export default {
 
 const check = (...args: string[]) =>
   execa('node', [BIN, 'policy', 'check', ...args], { cwd: dir, reject: false, env: { NO_COLOR: '1' } });
-const fixture = (svc: string, name: string) => path.join(REPO, 'policies', svc, 'testdata', `${name}.plan.json`);
+const fixture = (svc: string, name: string) =>
+  path.join(REPO, 'packages/plugin-opa/policies', svc, 'testdata', `${name}.plan.json`);
 
 describe('tfo policy check', () => {
   it('exits 2 on failures and lists them', async () => {
@@ -84,7 +85,7 @@ describe('tfo policy check', () => {
 export default {
   rootModule: '.',
   accounts: { dev: { name: 'acme-dev', id: '111111111111' } },
-  plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'policies'))}], ${options} })],
+  plugins: [opa({ policies: [${JSON.stringify(path.join(REPO, 'packages/plugin-opa/policies'))}], ${options} })],
 };
 `,
       );

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { table, type RuleMeta } from '../../../scripts/lib/policy-table.mjs';
 import { FIRST_PARTY_BUNDLE } from '../src/index.js';
 
-const README = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../policies/README.md');
+const README = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../policies/README.md');
 
 describe('policy table', () => {
   it('groups rules by service and profile, with ranges and CIS controls', () => {

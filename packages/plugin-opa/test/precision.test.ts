@@ -66,7 +66,11 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'tfo-precision-'));
   const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
   engine = new Engine(resolveSettings(config, work), []);
-  policy = await resolvePolicy([path.join(REPO, 'policies')], path.join(work, 'policy-cache'), REPO);
+  policy = await resolvePolicy(
+    [path.join(REPO, 'packages/plugin-opa/policies')],
+    path.join(work, 'policy-cache'),
+    REPO,
+  );
   for (const file of files) {
     const rel = path.relative(REPO, file);
     const parsed = expectationsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));

@@ -16,9 +16,9 @@ const REPO = path.resolve(fileURLToPath(new URL('.', import.meta.url)), '../../.
 
 async function plans(): Promise<string[]> {
   const out: string[] = [];
-  for (const svc of await readdir(path.join(REPO, 'policies'), { withFileTypes: true })) {
+  for (const svc of await readdir(path.join(REPO, 'packages/plugin-opa/policies'), { withFileTypes: true })) {
     if (!svc.isDirectory()) continue;
-    const dir = path.join(REPO, 'policies', svc.name, 'testdata');
+    const dir = path.join(REPO, 'packages/plugin-opa/policies', svc.name, 'testdata');
     const names = await readdir(dir).catch(() => [] as string[]);
     out.push(...names.filter((n) => n.endsWith('.plan.json')).map((n) => path.join(dir, n)));
   }
@@ -54,7 +54,7 @@ beforeAll(async () => {
   work = await mkdtemp(path.join(tmpdir(), 'tfo-profile-select-'));
   const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
   engine = new Engine(resolveSettings(config, work), []);
-  policy = await resolvePolicy([path.join(REPO, 'policies')], path.join(work, 'cache'), REPO);
+  policy = await resolvePolicy([path.join(REPO, 'packages/plugin-opa/policies')], path.join(work, 'cache'), REPO);
   files = await plans();
 }, 120_000);
 

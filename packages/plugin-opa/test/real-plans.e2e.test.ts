@@ -36,7 +36,7 @@ async function cases(): Promise<Case[]> {
       e.isDirectory(),
     )) {
       const dir = path.join(FIXTURES, service.name, c.name);
-      const fixture = path.join(REPO, 'policies', service.name, 'testdata', `${c.name}.plan.json`);
+      const fixture = path.join(REPO, 'packages/plugin-opa/policies', service.name, 'testdata', `${c.name}.plan.json`);
       // cases that change applied infrastructure (apply.tfvars or a before/ configuration) need an
       // apply first: their committed fixtures are pinned by the Rego tests alone
       const planned =
@@ -62,7 +62,11 @@ beforeAll(async () => {
   env = await terraformEnv({ work, endpoint: moto.endpoint, mirror: MIRROR });
   const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
   engine = new Engine(resolveSettings(config, work), []);
-  policy = await resolvePolicy([path.join(REPO, 'policies')], path.join(work, 'policy-cache'), REPO);
+  policy = await resolvePolicy(
+    [path.join(REPO, 'packages/plugin-opa/policies')],
+    path.join(work, 'policy-cache'),
+    REPO,
+  );
 });
 
 afterAll(async () => {

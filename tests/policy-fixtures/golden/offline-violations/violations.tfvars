@@ -1,5 +1,5 @@
 # Golden-template violations for examples/offline/modules/root: one (or a few) per rule, next
-# to entries that comply. Planned by ../generate.sh into policies/golden/testdata.
+# to entries that comply. Planned by ../generate.sh into packages/plugin-opa/policies/golden/testdata.
 account_key = "dev"
 region_code = "use1"
 
