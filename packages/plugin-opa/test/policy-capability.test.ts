@@ -18,7 +18,7 @@ afterAll(async () => {
 describe('opa() provides policy', () => {
   it('evaluate gives the findings the validate tap gives, waivers applied', async () => {
     const plan = JSON.parse(
-      await readFile(path.join(REPO, 'policies/s3/testdata/public.plan.json'), 'utf8'),
+      await readFile(path.join(REPO, 'packages/plugin-opa/policies/s3/testdata/public.plan.json'), 'utf8'),
     ) as PlanJson;
     const dir = await mkdtemp(path.join(tmpdir(), 'tfo-opa-capability-'));
     const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
