@@ -105,7 +105,9 @@ const candidates = [
     name: 'tfo (tfvars-parse.ts, hand-written)',
     pkg: null,
     setup: async () => {
-      const { parseTfvarsNow } = await import(pathToFileURL(path.join(repo, 'packages/engine/dist/tfvars.js')).href);
+      const { parseTfvarsNow } = await import(
+        pathToFileURL(path.join(repo, 'packages/engine/dist/discovery/tfvars.js')).href
+      );
       return (text, file) => parseTfvarsNow(text, file);
     },
   },
@@ -221,10 +223,10 @@ async function measure(parse, large, smalls) {
 /** The engine's way from 1,000 files on: each file a task on its worker pool (piscina). */
 async function measurePool(smalls) {
   const dist = (f) => pathToFileURL(path.join(repo, 'packages/engine/dist', f)).href;
-  const { createTfvarsParser } = await import(dist('tfvars.js'));
-  const { WorkerPool, workerPath } = await import(dist('worker-pool.js'));
+  const { createTfvarsParser } = await import(dist('discovery/tfvars.js'));
+  const { WorkerPool, workerPath } = await import(dist('run/worker-pool.js'));
   const pool = new WorkerPool();
-  const worker = workerPath(dist('tfvars.js'), 'tfvars.worker');
+  const worker = workerPath(dist('discovery/tfvars.js'), 'tfvars.worker');
   const parser = createTfvarsParser((task) => pool.run(worker, task));
   const round = () =>
     timed(async () => {

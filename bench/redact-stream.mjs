@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `tfo redact` on a 1 GB generated CI log (packages/engine/src/redact-stream.ts):
+// `tfo redact` on a 1 GB generated CI log (packages/engine/src/redaction/redact-stream.ts):
 //   terraform plan/apply text with colour codes, TF_LOG=DEBUG-like HTTP dumps of the AWS SDK,
 //   GitHub Actions timestamp prefixes and group markers, seeded fabricated secrets; piped through
 //   the built CLI (spawned, stdin from a generator, stdout counted and discarded).

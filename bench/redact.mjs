@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Redaction benchmarks (packages/engine/src/redact*.ts), all in one run, each input redacted in
+// Redaction benchmarks (packages/engine/src/redaction/), all in one run, each input redacted in
 // ONE worker of the engine's pool (redactInPool, 1 MB pieces, the way tfo redacts what it shows):
 //   - typical terraform output: the inputs of the real-run corpus (tests/redact-corpus: plan with
 //     and without colour, -json UI, apply, show, state, TF_LOG=DEBUG/TRACE, AWS CLI, CI logs),

@@ -1,8 +1,8 @@
 // The audit records the engine builds carry what failed the deployment and the plan's digest, so
 // audit plugins need nothing from the deployment context beyond the record.
 import { describe, expect, it } from 'vitest';
-import { auditRecords } from '../src/audit-records.js';
-import { canonicalJson, planDigest } from '../src/canonical-json.js';
+import { auditRecords } from '../src/run/audit-records.js';
+import { canonicalJson, planDigest } from '../src/run/canonical-json.js';
 import type { DeploymentContext, PlanJson } from '../src/model.js';
 
 const PLAN: PlanJson = {

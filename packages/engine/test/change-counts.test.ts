@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { stateChangesText } from '../src/change-counts.js';
+import { stateChangesText } from '../src/terraform/change-counts.js';
 import type { PlanJson } from '../src/model.js';
-import { countChanges, planHasChanges } from '../src/terraform.js';
+import { countChanges, planHasChanges } from '../src/terraform/terraform.js';
 
 type Rc = NonNullable<PlanJson['resource_changes']>[number];
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig, validateConfig } from '../src/config.js';
+import { loadConfig, validateConfig } from '../src/config/config.js';
 import { exitCodeFor, TfoError } from '../src/errors.js';
 
 const dirs: string[] = [];

@@ -4,10 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, it, expect } from 'vitest';
-import { configSchema, type TfoConfig, type TfoConfigInput } from '../src/config-schema.js';
-import { discoverDeployments, type DiscoverOptions } from '../src/discovery.js';
-import type { TfvarsReply, TfvarsTask } from '../src/tfvars.worker.js';
-import { WorkerPool, workerPath } from '../src/worker-pool.js';
+import { configSchema, type TfoConfig, type TfoConfigInput } from '../src/config/config-schema.js';
+import { discoverDeployments, type DiscoverOptions } from '../src/discovery/discovery.js';
+import type { TfvarsReply, TfvarsTask } from '../src/discovery/tfvars.worker.js';
+import { WorkerPool, workerPath } from '../src/run/worker-pool.js';
 import { TfoError } from '../src/errors.js';
 
 const dirs: string[] = [];
@@ -119,7 +119,7 @@ describe('discoverDeployments', () => {
     const dir = await workspace(files);
     const direct = await discoverDeployments({ config: makeConfig(), cwd: dir });
     const pool = new WorkerPool(2);
-    const worker = workerPath(new URL('../src/tfvars.ts', import.meta.url).href, 'tfvars.worker');
+    const worker = workerPath(new URL('../src/discovery/tfvars.ts', import.meta.url).href, 'tfvars.worker');
     let calls = 0;
     const threaded = await discoverDeployments({
       config: makeConfig(),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterEach, describe, it, expect } from 'vitest';
 import { TfoError } from '../src/errors.js';
-import { changedFiles } from '../src/git.js';
+import { changedFiles } from '../src/discovery/git.js';
 
 const dirs: string[] = [];
 

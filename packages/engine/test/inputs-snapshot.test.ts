@@ -3,10 +3,10 @@ import { mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/p
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { configSchema } from '../src/config-schema.js';
-import { discoverDeployments } from '../src/discovery.js';
+import { configSchema } from '../src/config/config-schema.js';
+import { discoverDeployments } from '../src/discovery/discovery.js';
 import { TfoError } from '../src/errors.js';
-import { inputsText, snapshotInputs } from '../src/inputs-snapshot.js';
+import { inputsText, snapshotInputs } from '../src/discovery/inputs-snapshot.js';
 
 const dirs: string[] = [];
 afterEach(async () => {

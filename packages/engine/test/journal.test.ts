@@ -11,10 +11,10 @@ import {
   processAlive,
   readJournal,
   unfinishedRun,
-} from '../src/journal.js';
-import { processStartTime } from '../src/proc.js';
-import { terraform } from '../src/terraform.js';
-import { parseLockInfo } from '../src/terraform-lock.js';
+} from '../src/run/journal.js';
+import { processStartTime } from '../src/run/proc.js';
+import { terraform } from '../src/terraform/terraform.js';
+import { parseLockInfo } from '../src/terraform/terraform-lock.js';
 import type { Deployment } from '../src/model.js';
 
 const KEY = 's3/dev/us-east-1/app/terraform.tfstate';

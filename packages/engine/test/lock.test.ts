@@ -6,9 +6,9 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeFor, TfoError } from '../src/errors.js';
-import { acquireFileLock, inspectLock, lockFile, type LockHolder } from '../src/lock.js';
-import { processStartTime } from '../src/proc.js';
-import { LocalStateStore } from '../src/local-state.js';
+import { acquireFileLock, inspectLock, lockFile, type LockHolder } from '../src/state/lock.js';
+import { processStartTime } from '../src/run/proc.js';
+import { LocalStateStore } from '../src/state/local-state.js';
 
 const KEY = 's3/acme-dev/us-east-1/web/terraform.tfstate';
 const dirs: string[] = [];

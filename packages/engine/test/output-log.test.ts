@@ -2,9 +2,9 @@ import { mkdtemp, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { OutputLog } from '../src/output-log.js';
-import { redactText } from '../src/redact.js';
-import { WorkerPool } from '../src/worker-pool.js';
+import { OutputLog } from '../src/terraform/output-log.js';
+import { redactText } from '../src/redaction/redact.js';
+import { WorkerPool } from '../src/run/worker-pool.js';
 
 // fabricated secrets, built from parts
 const EARLY = 'early-' + 'secret-' + 'Xy7Wq2';

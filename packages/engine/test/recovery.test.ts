@@ -6,10 +6,10 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TfoError } from '../src/errors.js';
-import { LocalStateStore } from '../src/local-state.js';
+import { LocalStateStore } from '../src/state/local-state.js';
 import type { Failure, StateFingerprint } from '../src/model.js';
-import { decideRecovery, type RecoveryPolicy } from '../src/recovery.js';
-import { fingerprintBytes } from '../src/state-file.js';
+import { decideRecovery, type RecoveryPolicy } from '../src/state/recovery.js';
+import { fingerprintBytes } from '../src/state/state-file.js';
 
 const KEY = 's3/acme-dev/us-east-1/web/terraform.tfstate';
 const dirs: string[] = [];

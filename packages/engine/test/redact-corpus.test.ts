@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../src/redact.js';
+import { redactText } from '../src/redaction/redact.js';
 
 // Redaction corpus: each case is terraform-like input and the exact expected output. `secrets`
 // are the seeded secrets: none may survive. Negative cases (no secrets) must come back unchanged.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactText } from '../src/redact.js';
+import { redactText } from '../src/redaction/redact.js';
 
 // The forms real output takes that the first redactor missed (issue 11): each case names what
 // must go and what must stay. Token-shaped values are assembled at run time from parts, so no

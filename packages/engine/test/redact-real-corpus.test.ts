@@ -3,8 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { redactText } from '../src/redact.js';
-import { redactChunks } from '../src/redact-stream.js';
+import { redactText } from '../src/redaction/redact.js';
+import { redactChunks } from '../src/redaction/redact-stream.js';
 
 // The redaction corpus from real runs (tests/redact-corpus/*.json, written by
 // `npm run redact:corpus`; see its README.md): terraform against moto with colour on and off, the

@@ -1,7 +1,7 @@
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MASK, redactText } from '../src/redact.js';
+import { MASK, redactText } from '../src/redaction/redact.js';
 import {
   PIECE_CHARS,
   PieceRedactor,
@@ -9,8 +9,8 @@ import {
   redactTransform,
   safeCut,
   type RedactStreamOptions,
-} from '../src/redact-stream.js';
-import { WorkerPool } from '../src/worker-pool.js';
+} from '../src/redaction/redact-stream.js';
+import { WorkerPool } from '../src/run/worker-pool.js';
 
 // fabricated secrets, built from parts
 const PASSWORD = 'hunter' + '2-' + 'Zq9xW4vB';

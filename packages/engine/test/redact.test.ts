@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectSensitive, MASK, redactText } from '../src/redact.js';
+import { collectSensitive, MASK, redactText } from '../src/redaction/redact.js';
 
 describe('redactText: patterns', () => {
   it('masks the account id of an ARN, keeping partition, service, region and resource', () => {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { orderLongestFirst, schedule, type ScheduleItem } from '../src/scheduler.js';
+import { orderLongestFirst, schedule, type ScheduleItem } from '../src/run/scheduler.js';
 
 interface Job {
   id: string;

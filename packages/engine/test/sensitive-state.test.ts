@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sensitiveOfState } from '../src/sensitive-state.js';
+import { sensitiveOfState } from '../src/redaction/sensitive-state.js';
 
 const PW = 'state-' + 'pw-' + 'Lk3Jh5';
 const OUT = 'state-' + 'out-' + 'Qw8Er2';

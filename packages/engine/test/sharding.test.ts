@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { configSchema, type TfoConfig, type TfoConfigInput } from '../src/config-schema.js';
+import { configSchema, type TfoConfig, type TfoConfigInput } from '../src/config/config-schema.js';
 import { TfoError } from '../src/errors.js';
 import {
   assertUniqueKeys,
@@ -8,8 +8,8 @@ import {
   resolveAccountAndRegion,
   serviceMap,
   stateKey,
-} from '../src/sharding.js';
-import { parseTfvars } from '../src/tfvars.js';
+} from '../src/discovery/sharding.js';
+import { parseTfvars } from '../src/discovery/tfvars.js';
 
 function makeConfig(extra: Partial<TfoConfigInput> = {}): TfoConfig {
   return configSchema.parse({

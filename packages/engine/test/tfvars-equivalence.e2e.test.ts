@@ -4,8 +4,8 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TfoError } from '../src/errors.js';
-import { resolveTerraformBinary } from '../src/terraform.js';
-import { parseTfvars } from '../src/tfvars.js';
+import { resolveTerraformBinary } from '../src/terraform/terraform.js';
+import { parseTfvars } from '../src/discovery/tfvars.js';
 
 /**
  * What tfo reads from a tfvars file must be what terraform reads from it. Each corpus below is

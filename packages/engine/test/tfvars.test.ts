@@ -1,8 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { TfoError } from '../src/errors.js';
-import { createTfvarsParser, findAttributeLine, parseTfvars } from '../src/tfvars.js';
-import type { TfvarsReply, TfvarsTask } from '../src/tfvars.worker.js';
-import { WorkerPool, workerPath } from '../src/worker-pool.js';
+import { createTfvarsParser, findAttributeLine, parseTfvars } from '../src/discovery/tfvars.js';
+import type { TfvarsReply, TfvarsTask } from '../src/discovery/tfvars.worker.js';
+import { WorkerPool, workerPath } from '../src/run/worker-pool.js';
 
 async function failure(text: string, file = 'deployments/app/bad.tfvars'): Promise<TfoError> {
   try {
@@ -159,7 +159,7 @@ describe('findAttributeLine', () => {
 describe('createTfvarsParser', () => {
   it('gives the same values and errors through the worker pool as on this thread', async () => {
     const pool = new WorkerPool(2);
-    const worker = workerPath(new URL('../src/tfvars.ts', import.meta.url).href, 'tfvars.worker');
+    const worker = workerPath(new URL('../src/discovery/tfvars.ts', import.meta.url).href, 'tfvars.worker');
     const parser = createTfvarsParser((task) => pool.run<TfvarsTask, TfvarsReply>(worker, task));
     try {
       const texts = Array.from({ length: 12 }, (_, i) => `n = ${i}\nm = { k = ["v${i}"], e = "$\${x}" }\n`);

@@ -22,7 +22,9 @@ describe('opa() provides policy', () => {
     ) as PlanJson;
     const dir = await mkdtemp(path.join(tmpdir(), 'tfo-opa-capability-'));
     const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'd', id: '111111111111' } } });
-    const bare = new Engine(resolveSettings(config, dir), [opa({ policies: [path.join(REPO, 'packages/plugin-opa/policies')] })]);
+    const bare = new Engine(resolveSettings(config, dir), [
+      opa({ policies: [path.join(REPO, 'packages/plugin-opa/policies')] }),
+    ]);
     engines.push(bare);
     const deployment = { file: 'deployments/dev/app.tfvars' } as Deployment;
     const before = await bare.require('policy', 'add opa()').evaluate(plan, deployment);
