@@ -1,7 +1,7 @@
 import { planDigest, type AuditRecord as EngineAuditRecord } from '@tfo/engine';
 import { z } from 'zod';
-import ci from 'ci-info';
 import { recordHash } from './canonical.js';
+import { ciContext, contextSchema, envValue, type AuditContext } from './ci-context.js';
 
 /** The version of the record layout below; a reader refuses any other. */
 export const SCHEMA_VERSION = 1;
@@ -44,20 +44,6 @@ const findingSchema = z
   })
   // not strict: a plugin's extra finding fields are dropped, never a reason to lose the record
   .strip();
-
-/** Who ran it, from where: read from the CI environment when there is one. */
-export const contextSchema = z
-  .object({
-    ci: z.enum(['github-actions', 'gitlab-ci', 'other-ci', 'local']),
-    ciRunId: z.string().nullable(),
-    ciRunUrl: z.string().nullable(),
-    commitSha: z.string().nullable(),
-    ref: z.string().nullable(),
-    pullRequest: z.number().int().positive().nullable(),
-    approver: z.string().nullable(),
-  })
-  .strict();
-export type AuditContext = z.infer<typeof contextSchema>;
 
 /** A record before it is chained: what every sink receives. */
 export const auditEntrySchema = z
@@ -158,83 +144,12 @@ export interface AuditExtra {
   ci?: AuditContext['ci'];
 }
 
+/** The CI context of a record, read from the environment (see ci-context.ts). */
+export { ciContext, contextSchema, detectCi } from './ci-context.js';
+export type { AuditContext } from './ci-context.js';
+
 /** Plan digest: SHA-256 of the canonical JSON of the plan (the engine's, which fills `planSha256`). */
 export { planDigest };
-
-const value = (v: string | undefined): string | null => (v && v.trim() !== '' ? v : null);
-
-function prNumber(v: string | undefined): number | null {
-  const n = v ? Number.parseInt(v, 10) : Number.NaN;
-  return Number.isInteger(n) && n > 0 ? n : null;
-}
-
-/**
- * The CI this process runs in, as ci-info detects it from the environment it started with: GitHub
- * Actions, GitLab CI, any other CI ci-info knows (or `CI` set), else local (`CI=false` too).
- */
-export function detectCi(): AuditContext['ci'] {
-  if (ci.GITHUB_ACTIONS === true) return 'github-actions';
-  if (ci.GITLAB === true) return 'gitlab-ci';
-  return ci.isCI ? 'other-ci' : 'local';
-}
-
-/**
- * Run, commit, ref, PR and approver of the CI `where` (default: detected), read from `env`:
- * GitHub Actions (`GITHUB_*`), GitLab CI (`CI_*`, `GITLAB_*`); other CIs and local runs name none.
- * The approver is `TFO_APPROVER` when the pipeline sets it (an environment protection rule's reviewer).
- */
-export function ciContext(
-  env: Readonly<Record<string, string | undefined>>,
-  where: AuditContext['ci'] = detectCi(),
-): {
-  actor: string | null;
-  context: AuditContext;
-} {
-  const approver = value(env.TFO_APPROVER);
-  if (where === 'github-actions') {
-    const server = env.GITHUB_SERVER_URL ?? 'https://github.com';
-    const runId = value(env.GITHUB_RUN_ID);
-    const repo = value(env.GITHUB_REPOSITORY);
-    return {
-      actor: value(env.GITHUB_TRIGGERING_ACTOR) ?? value(env.GITHUB_ACTOR),
-      context: {
-        ci: 'github-actions',
-        ciRunId: runId,
-        ciRunUrl: runId && repo ? `${server}/${repo}/actions/runs/${runId}` : null,
-        commitSha: value(env.GITHUB_SHA),
-        ref: value(env.GITHUB_REF),
-        pullRequest: prNumber(/^refs\/pull\/(\d+)\//.exec(env.GITHUB_REF ?? '')?.[1]),
-        approver,
-      },
-    };
-  }
-  if (where === 'gitlab-ci') {
-    return {
-      actor: value(env.GITLAB_USER_LOGIN),
-      context: {
-        ci: 'gitlab-ci',
-        ciRunId: value(env.CI_PIPELINE_ID),
-        ciRunUrl: value(env.CI_PIPELINE_URL),
-        commitSha: value(env.CI_COMMIT_SHA),
-        ref: value(env.CI_COMMIT_REF_NAME),
-        pullRequest: prNumber(env.CI_MERGE_REQUEST_IID),
-        approver,
-      },
-    };
-  }
-  return {
-    actor: null,
-    context: {
-      ci: where,
-      ciRunId: null,
-      ciRunUrl: null,
-      commitSha: null,
-      ref: null,
-      pullRequest: null,
-      approver,
-    },
-  };
-}
 
 /** Maps the engine's record into the versioned schema, with who ran it from where. */
 export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {}): AuditEntry {
@@ -257,7 +172,7 @@ export function toAuditRecord(record: EngineAuditRecord, extra: AuditExtra = {})
       file: d.file,
       sha256: d.sha256,
     },
-    actor: actor ?? value(env.USER) ?? value(env.USERNAME) ?? record.actor,
+    actor: actor ?? envValue(env.USER) ?? envValue(env.USERNAME) ?? record.actor,
     context,
     outcome: record.outcome,
     error: record.error

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeleteItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -24,8 +24,8 @@ import {
   type UnlockResult,
 } from '@tfo/engine';
 import { httpStatus, type ClientCache } from '@tfo/aws';
-import { describeLease, leaseStatus, type LeaseHolder } from './lease.js';
 import { bucketFor, perAccount, type ResolvedS3BackupOptions } from './options.js';
+import { unlockKey } from './s3-unlock.js';
 
 /** UTC stamp that sorts as text. */
 export function stamp(date = new Date()): string {
@@ -277,78 +277,10 @@ export class S3StateStore implements StateStore {
   }
 
   /**
-   * Removes tfo's lease and terraform's locks (lock file and DynamoDB item) of a key. A lease
-   * renewed within its TTL is live, unless its holder is provably gone (see leaseStatus): refused
-   * (TFO_ERR_LOCK_LIVE) unless `force`.
+   * Removes tfo's lease and terraform's locks of a key; a live lease is refused unless `force`
+   * (see unlockKey).
    */
   async unlock(key: string, options: { force?: boolean | undefined } = {}): Promise<UnlockResult> {
-    const loc = await this.locate(key);
-    const leaseKey = `${this.options.leasePrefix}${key}.lease`;
-    const lease = await this.#lease(loc, leaseKey);
-    const judged = lease && leaseStatus(lease.holder);
-    const live = judged !== undefined && !judged.stale;
-    const holderText = lease && describeLease(lease.holder);
-    const file = `s3://${loc.bucket}/${leaseKey}`;
-    if (lease && live && !options.force) {
-      throw new TfoError(
-        'TFO_ERR_LOCK_LIVE',
-        `refused: the lease of ${key} is held by ${holderText}, which is live (${judged?.why})`,
-        { file },
-      );
-    }
-    if (lease) {
-      try {
-        // not forced: only the stale lease that was read (a renewal meanwhile has another ETag)
-        await loc.s3.send(
-          new DeleteObjectCommand({
-            Bucket: loc.bucket,
-            Key: leaseKey,
-            IfMatch: options.force ? undefined : lease.etag,
-          }),
-        );
-      } catch (err) {
-        if (httpStatus(err) === 412) {
-          throw new TfoError('TFO_ERR_LOCK_LIVE', `refused: the lease of ${key} was renewed while unlocking`, { file });
-        }
-        if (httpStatus(err) !== 404) throw err;
-      }
-    }
-    const lockFile = await this.read(loc, `${key}.tflock`);
-    await loc.s3.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: `${key}.tflock` }));
-    let lockItem: string | undefined;
-    if (this.options.lock !== 'lockfile' && this.options.dynamodbTable) {
-      const out = await (
-        await this.clients.dynamodb(loc.roleArn)
-      ).send(
-        new DeleteItemCommand({
-          TableName: this.options.dynamodbTable,
-          Key: { LockID: { S: `${loc.bucket}/${key}` } },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      lockItem = out.Attributes ? (out.Attributes.Info?.S ?? 'a DynamoDB lock item') : undefined;
-    }
-    const holder = lease ? lease.holder : (lockFile?.bytes.toString('utf8') ?? lockItem);
-    const reason = !lease
-      ? "terraform's lock only (no tfo lease)"
-      : live
-        ? `live (expires ${lease.holder.expiresAt}), removed with --force`
-        : Date.parse(lease.holder.expiresAt) < Date.now()
-          ? `stale: not renewed since it expired at ${lease.holder.expiresAt}`
-          : `stale: ${judged?.why}`;
-    return { removed: Boolean(lease || lockFile || lockItem), holder, holderText, reason };
-  }
-
-  /** tfo's lease object of a key, with its ETag (undefined when there is none or it is unreadable). */
-  async #lease(loc: KeyLocation, leaseKey: string): Promise<{ holder: LeaseHolder; etag?: string } | undefined> {
-    try {
-      const out = await loc.s3.send(new GetObjectCommand({ Bucket: loc.bucket, Key: leaseKey }));
-      const holder = JSON.parse(await out.Body!.transformToString()) as LeaseHolder;
-      return { holder, etag: out.ETag };
-    } catch (err) {
-      if (httpStatus(err) === 404) return undefined;
-      if (err instanceof SyntaxError) return { holder: { expiresAt: new Date(0).toISOString() } as LeaseHolder };
-      throw err;
-    }
+    return unlockKey(this, key, options);
   }
 }

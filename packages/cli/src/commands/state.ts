@@ -1,16 +1,8 @@
-import {
-  findDeployment,
-  newRunId,
-  redactText,
-  stateActionRecord,
-  type DeploymentStatus,
-  type Engine,
-  type RestoreResult,
-  type StateStore,
-} from '@tfo/engine';
+import type { Engine, StateStore } from '@tfo/engine';
 import type { Command } from 'commander';
 import { openEngine } from '../engine-context.js';
 import { printRedacted } from '../render/print.js';
+import { audited, orphansText } from './state-audited.js';
 import type { GlobalOptions } from '../main.js';
 
 function storeOf(engine: Engine): StateStore {
@@ -18,54 +10,9 @@ function storeOf(engine: Engine): StateStore {
   return engine.require('state', 'configure a state plugin such as s3Backup(...), or none for local state');
 }
 
-/** What a restore orphans, for the audit record: the addresses, none, or unknown with why. */
-function orphansText(o: RestoreResult): string {
-  if (o.orphaned === undefined) return `unknown (${o.orphansUnknown ?? 'no state to compare with'})`;
-  return o.orphaned.join(', ') || 'none';
-}
-
 /** Keys may be given with or without the trailing `/terraform.tfstate`. */
 function normaliseKey(key: string): string {
   return key.endsWith('.tfstate') ? key : `${key.replace(/\/$/, '')}/terraform.tfstate`;
-}
-
-/**
- * Runs a state repair and records it in the audit trail, whether it worked or not. Resolves with
- * the exit code: 0, or 1 when a sink failed to store the record (the repair itself stands).
- */
-async function audited<T>(
-  engine: Engine,
-  key: string,
-  action: 'restore' | 'unlock',
-  fn: (runId: string) => Promise<T>,
-  outcomeOf: (out: T) => { outcome: DeploymentStatus; output: string },
-): Promise<{ out: T; code: number }> {
-  const runId = newRunId();
-  const startedAt = Date.now();
-  // a tfvars file elsewhere that does not parse must not stop a repair: the key still names the deployment
-  const deployment = await findDeployment(engine, key).catch(() => undefined);
-  const record = async (outcome: DeploymentStatus, output: string): Promise<number> => {
-    // through every sink of the plugin that provides the audit trail; without one, nothing to record to
-    const written = (await engine
-      .capability('audit')
-      ?.record(stateActionRecord({ key, deployment, action, outcome, runId, startedAt, output }))) ?? {
-      recorded: false,
-      problems: [],
-      warnings: [],
-    };
-    for (const w of written.warnings) process.stderr.write(`warning: ${redactText(w)}\n`);
-    for (const p of written.problems) process.stderr.write(`error TFO_ERR_AUDIT: ${redactText(p)}\n`);
-    return written.problems.length > 0 ? 1 : 0;
-  };
-  let out: T;
-  try {
-    out = await fn(runId);
-  } catch (err) {
-    await record('failed', `${action} ${key} failed: ${(err as Error).message}`);
-    throw err;
-  }
-  const { outcome, output } = outcomeOf(out);
-  return { out, code: await record(outcome, output) };
 }
 
 async function withStore(
@@ -84,7 +31,14 @@ async function withStore(
 /** `tfo state list | history <key> | restore <key> | unlock <key>`. */
 export function registerStateCommands(program: Command, setCode: (code: number) => void): void {
   const state = program.command('state').description('inspect and repair state');
+  registerList(state, setCode);
+  registerHistory(state, setCode);
+  registerRestore(state, setCode);
+  registerUnlock(state, setCode);
+}
 
+/** `tfo state list`: every key with serial, last modified and last backup. */
+function registerList(state: Command, setCode: (code: number) => void): void {
   state
     .command('list')
     .description('state keys with serial, last modified and last backup')
@@ -99,7 +53,10 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
         setCode(0);
       }),
     );
+}
 
+/** `tfo state history <key>`: backups and past runs of one key, newest first. */
+function registerHistory(state: Command, setCode: (code: number) => void): void {
   state
     .command('history <key>')
     .description('backups and past runs of one state key, newest first')
@@ -129,7 +86,10 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
         setCode(0);
       }),
     );
+}
 
+/** `tfo state restore <key>`: a backup over the current state, recorded in the audit trail. */
+function registerRestore(state: Command, setCode: (code: number) => void): void {
   state
     .command('restore <key>')
     .description('restore a backup over the current state (refuses another lineage unless --force)')
@@ -163,7 +123,10 @@ export function registerStateCommands(program: Command, setCode: (code: number) 
         setCode(code);
       }),
     );
+}
 
+/** `tfo state unlock <key>`: remove a stale tfo lock, recorded in the audit trail. */
+function registerUnlock(state: Command, setCode: (code: number) => void): void {
   state
     .command('unlock <key>')
     .description("remove a key's tfo lock left by a run that is gone (refuses a live holder unless --force)")
