@@ -17,18 +17,8 @@
  * and the summary terraform uses for the same mistake.
  */
 
-import { inside, readHeredoc, readNumber, readQuoted } from './tfvars-literals.js';
-import {
-  C_CR,
-  C_NL,
-  fail,
-  isDigit,
-  isIdPart,
-  isIdStart,
-  NOT_LITERAL,
-  position,
-  TfvarsSyntaxError,
-} from './tfvars-syntax.js';
+import { TfvarsCursor } from './tfvars-cursor.js';
+import { C_CR, C_NL, fail, isDigit, isIdPart, isIdStart, position } from './tfvars-syntax.js';
 
 export { lineColumn, TfvarsSyntaxError, type TfvarsSyntaxIssue } from './tfvars-syntax.js';
 
@@ -37,22 +27,11 @@ export function parseTfvarsText(text: string): Record<string, unknown> {
   return new Reader(text).body();
 }
 
-const MAX_DEPTH = 256;
-
 function setKey(target: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true });
   else target[key] = value;
 }
-
-class Reader {
-  private i = 0;
-  /** Where the reader is: the attribute, then each object key or tuple index. */
-  private readonly path: string[] = [];
-  constructor(private readonly s: string) {
-    // terraform reads a file that starts with a byte order mark as if it did not
-    if (s.charCodeAt(0) === 0xfeff) this.i = 1;
-  }
-
+class Reader extends TfvarsCursor {
   body(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const seen = new Map<string, number>();
@@ -84,24 +63,7 @@ class Reader {
     }
   }
 
-  /** Refuses the `${...}` or `%{...}` at `at`, at what terraform names: a reference, a call, else the template. */
-  private interpolation(at: number): never {
-    const directive = this.s.charCodeAt(at) === 37;
-    this.i = inside(this.s, at);
-    if (!directive && isIdStart(this.s.charCodeAt(this.i))) this.keyword(this.i);
-    this.refuse(
-      this.i,
-      'Not a literal value',
-      directive ? 'a template directive (%{...})' : 'an interpolation (${...})',
-    );
-  }
-
-  /** A value that is not a literal (reference, call, interpolation, operator) at `offset`. */
-  private refuse(offset: number, summary: string, what: string): never {
-    throw new TfvarsSyntaxError({ offset, summary, detail: `${what}: ${NOT_LITERAL}`, path: [...this.path] });
-  }
-
-  private notAttribute(name: string, start: number): never {
+  protected notAttribute(name: string, start: number): never {
     const c = this.s.charCodeAt(this.i);
     if (c === 123 || c === 34 || isIdStart(c)) {
       fail(
@@ -113,7 +75,7 @@ class Reader {
     fail(this.i, 'Argument or block definition required', 'An argument or block definition is required here.');
   }
 
-  private endOfAttribute(): void {
+  protected endOfAttribute(): void {
     this.space(false);
     const c = this.s.charCodeAt(this.i);
     if (this.i >= this.s.length || c === C_NL || c === C_CR) return;
@@ -127,39 +89,8 @@ class Reader {
     this.afterValue('Missing newline after argument', 'An argument definition must end with a newline.');
   }
 
-  /** Something follows a complete value: an operator or a traversal is not literal, else `summary`. */
-  private afterValue(summary: string, detail: string): never {
-    const c = this.s[this.i]!;
-    const operator = '+-*/%<>!&|?.['.includes(c) || (c === '=' && this.s[this.i + 1] === '=');
-    if (operator) this.refuse(this.i, 'Operators not allowed', `an operator or index (${c})`);
-    fail(this.i, summary, detail);
-  }
-
-  /** Skips blanks and comments; newlines too when `newlines`. */
-  private space(newlines: boolean): void {
-    const s = this.s;
-    for (;;) {
-      const c = s.charCodeAt(this.i);
-      if (c === 32 || c === 9) this.i++;
-      else if (newlines && (c === C_NL || (c === C_CR && s.charCodeAt(this.i + 1) === C_NL))) this.i++;
-      else if (c === 35 || (c === 47 && s.charCodeAt(this.i + 1) === 47)) {
-        while (this.i < s.length && s.charCodeAt(this.i) !== C_NL && s.charCodeAt(this.i) !== C_CR) this.i++;
-      } else if (c === 47 && s.charCodeAt(this.i + 1) === 42) {
-        const end = s.indexOf('*/', this.i + 2);
-        if (end < 0) fail(this.i, 'Unterminated comment', 'There is no closing marker for this comment.');
-        this.i = end + 2;
-      } else return;
-    }
-  }
-
-  private ident(): string {
-    const start = this.i;
-    while (this.i < this.s.length && isIdPart(this.s.charCodeAt(this.i))) this.i++;
-    return this.s.slice(start, this.i);
-  }
-
   /** One value; `inBrackets`: inside `[...]` or `(...)`, where newlines do not count. */
-  private value(inBrackets: boolean): unknown {
+  protected value(inBrackets: boolean): unknown {
     const s = this.s;
     const start = this.i;
     const c = s.charCodeAt(start);
@@ -196,35 +127,7 @@ class Reader {
     fail(start, 'Invalid expression', 'Expected the start of an expression, but found an invalid expression token.');
   }
 
-  /** Offset of the first non-blank after `from` (on the same line). */
-  private space1(from: number): number {
-    let j = from;
-    while (this.s.charCodeAt(j) === 32 || this.s.charCodeAt(j) === 9) j++;
-    return j;
-  }
-
-  private keyword(start: number): unknown {
-    const word = this.ident();
-    if (word === 'true') return true;
-    if (word === 'false') return false;
-    if (word === 'null') return null;
-    const j = this.space1(this.i);
-    if (this.s.charCodeAt(j) === 40) this.refuse(start, 'Function calls not allowed', `a function call (${word}(...))`);
-    let ref = word;
-    while (this.s.charCodeAt(this.i) === 46 && isIdStart(this.s.charCodeAt(this.i + 1))) {
-      this.i++;
-      ref += `.${this.ident()}`;
-    }
-    this.refuse(start, 'Variables not allowed', `a reference (${ref})`);
-  }
-
-  private number(start: number): number {
-    const [value, end] = readNumber(this.s, start);
-    this.i = end;
-    return value;
-  }
-
-  private tuple(): unknown[] {
+  protected tuple(): unknown[] {
     const out: unknown[] = [];
     const open = this.i;
     this.deep(open);
@@ -251,18 +154,7 @@ class Reader {
     }
   }
 
-  /** Refuses nesting deeper than `MAX_DEPTH` (this parser recurses: no stack overflow). */
-  private deep(at: number): void {
-    if (this.path.length > MAX_DEPTH) {
-      fail(at, 'Nesting too deep', `Values may nest at most ${MAX_DEPTH} tuples and objects deep.`);
-    }
-  }
-
-  private unterminatedTuple(open: number): never {
-    fail(open, 'Unterminated tuple constructor expression', 'There is no closing bracket before the end of the file.');
-  }
-
-  private object(): Record<string, unknown> {
+  protected object(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.deep(this.i);
     this.i++;
@@ -307,7 +199,7 @@ class Reader {
     }
   }
 
-  private objectKey(): string {
+  protected objectKey(): string {
     const s = this.s;
     const c = s.charCodeAt(this.i);
     if (c === 34) return this.quoted();
@@ -327,17 +219,5 @@ class Reader {
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     }
     fail(this.i, 'Invalid object key', 'An object key must be a name, a quoted string or a number.');
-  }
-
-  private quoted(): string {
-    const [text, end] = readQuoted(this.s, this.i, (at) => this.interpolation(at));
-    this.i = end;
-    return text;
-  }
-
-  private heredoc(): string {
-    const [text, end] = readHeredoc(this.s, this.i, (at) => this.interpolation(at));
-    this.i = end;
-    return text;
   }
 }

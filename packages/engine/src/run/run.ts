@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TfoConfig } from '../config/config-schema.js';
 import { discoverDeployments } from '../discovery/discovery.js';
@@ -10,11 +10,12 @@ import { FAILED_STATUSES } from './events.js';
 import { snapshotInputs } from '../discovery/inputs-snapshot.js';
 import { localBackend } from '../state/local-backend.js';
 import type { Deployment, DeploymentResult, ReconciledKey, RunInfo, RunMode, RunResult } from '../model.js';
-import { runDeployment, slug } from './pipeline.js';
+import { runDeployment, slug, type PipelineOptions } from './pipeline.js';
 import type { Plugin } from './plugin.js';
 import { providerCliConfig } from '../terraform/provider-mirror.js';
-import { extendShown, shownRun } from '../redaction/shown-run.js';
 import { checkResumable, reconcileInterrupted } from './reconcile.js';
+import { reportRun, writeStoppedResult } from './run-end.js';
+export { exitCodeOf } from './run-end.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from '../config/settings.js';
 import { terraformDefaults } from '../terraform/terraform-defaults.js';
@@ -107,6 +108,53 @@ export async function findDeployment(engine: Engine, key: string): Promise<Deplo
   return found.deployments.find((d) => d.key === key);
 }
 
+/** The environment every terraform call of a run shares: automation flags, plugin cache, provider mirror. */
+async function terraformBaseEnv(engine: Engine): Promise<Record<string, string>> {
+  const { settings } = engine;
+  const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
+  const pluginCache = path.join(settings.stateDir, 'plugin-cache');
+  await mkdir(pluginCache, { recursive: true });
+  return {
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    TF_PLUGIN_CACHE_DIR: pluginCache,
+    ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
+  };
+}
+
+/**
+ * Each scheduled deployment through its lifecycle in the bounded pool, longest expected first;
+ * those never started are cancelled (the run was) or skipped (fail-fast). Sorted by file.
+ */
+async function runScheduled(
+  engine: Engine,
+  scheduled: Deployment[],
+  o: PipelineOptions & { workers: number; failFast?: boolean | undefined },
+): Promise<DeploymentResult[]> {
+  const items = await Promise.all(
+    scheduled.map(async (d) => ({ item: d, key: d.key, expectedMs: await engine.history.expectedMs(d.key) })),
+  );
+  for (const d of scheduled) engine.events.emit('deployment:queued', { key: d.key, file: d.file });
+  const outcome = await schedule(
+    items,
+    { concurrency: o.workers, failFast: o.failFast, signal: o.runSignal },
+    async (d, lane) => {
+      const result = await runDeployment(engine, d, lane, o);
+      engine.events.emit('deployment:done', { result });
+      return result;
+    },
+    (r) => FAILED_STATUSES.has(r.status),
+  );
+  const results = outcome.results.map((r) => r.result);
+  for (const d of outcome.notStarted) {
+    const result = notStarted(d, o.run, o.runSignal.aborted ? 'cancelled' : 'skipped');
+    results.push(result);
+    engine.events.emit('deployment:done', { result });
+  }
+  return results.sort((a, b) => a.file.localeCompare(b.file));
+}
+
 /** One whole run: discover, schedule, each deployment through its lifecycle, then report. */
 export async function executeRun(engine: Engine, options: RunOptions): Promise<RunResult> {
   const { settings } = engine;
@@ -132,16 +180,7 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   await snapshotInputs(deployments, (d) => path.join(run.dir, slug(d.key)));
   const journal = new Journal(run.dir);
   journal.start(run.id, run.mode);
-  const cliConfig = await providerCliConfig(settings.config.providerMirror, settings.cwd, settings.stateDir);
-  const pluginCache = path.join(settings.stateDir, 'plugin-cache');
-  await mkdir(pluginCache, { recursive: true });
-  const baseEnv: Record<string, string> = {
-    TF_IN_AUTOMATION: '1',
-    TF_INPUT: '0',
-    CHECKPOINT_DISABLE: '1',
-    TF_PLUGIN_CACHE_DIR: pluginCache,
-    ...(cliConfig ? { TF_CLI_CONFIG_FILE: cliConfig } : {}),
-  };
+  const baseEnv = await terraformBaseEnv(engine);
   const runSignal = options.signal ?? new AbortController().signal;
   const scheduled = options.resume ? [] : deployments;
   const workers = Math.min(settings.maxWorkers, Math.max(1, scheduled.length));
@@ -159,28 +198,16 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
     throw err;
   });
 
-  const items = await Promise.all(
-    scheduled.map(async (d) => ({ item: d, key: d.key, expectedMs: await engine.history.expectedMs(d.key) })),
-  );
-  for (const d of scheduled) engine.events.emit('deployment:queued', { key: d.key, file: d.file });
   const started = Date.now();
-  const outcome = await schedule(
-    items,
-    { concurrency: workers, failFast: options.failFast, signal: runSignal },
-    async (d, lane) => {
-      const result = await runDeployment(engine, d, lane, { run, binary, baseEnv, runSignal, journal });
-      engine.events.emit('deployment:done', { result });
-      return result;
-    },
-    (r) => FAILED_STATUSES.has(r.status),
-  );
-  const results = outcome.results.map((r) => r.result);
-  for (const d of outcome.notStarted) {
-    const result = notStarted(d, run, runSignal.aborted ? 'cancelled' : 'skipped');
-    results.push(result);
-    engine.events.emit('deployment:done', { result });
-  }
-  results.sort((a, b) => a.file.localeCompare(b.file));
+  const results = await runScheduled(engine, scheduled, {
+    run,
+    binary,
+    baseEnv,
+    runSignal,
+    journal,
+    workers,
+    failFast: options.failFast,
+  });
 
   const endedAt = Date.now();
   const result: RunResult = {
@@ -199,68 +226,6 @@ export async function executeRun(engine: Engine, options: RunOptions): Promise<R
   if (journal.failure) result.problems.push({ message: journal.failure });
   await reportRun(engine, result, journal);
   return result;
-}
-
-/**
- * The end of a run: its one redacted view, built here once (string by string, before JSON escapes
- * anything): the report taps render from it, result.json is it, `run:end` hands it to the CLI.
- * What the report taps add (problems) the tap wrapper appends to it, redacted.
- */
-async function reportRun(engine: Engine, result: RunResult, journal: Journal): Promise<void> {
-  result.exitCode = exitCodeOf(result);
-  const shown = await shownRun(engine, result);
-  try {
-    await engine.hooks.report.promise(result, shown);
-  } catch (err) {
-    result.problems.push({ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message });
-    extendShown(engine, result, shown);
-  }
-  result.exitCode = exitCodeOf(result);
-  shown.exitCode = result.exitCode;
-  // what people may open later is redacted; the full result is the CLI's --unredacted file, and
-  // the full output goes to the audit sinks
-  await writeFile(path.join(result.run.dir, 'result.json'), JSON.stringify(shown, null, 2), { mode: 0o600 });
-  journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
-  engine.events.emit('run:end', { result, shown });
-}
-
-/**
- * The result of a run that stopped before any deployment started: no deployments, the error as
- * its one problem, exit code as the CLI will give it. Written redacted, like every result.json.
- */
-async function writeStoppedResult(engine: Engine, run: RunInfo, err: unknown): Promise<void> {
-  const now = new Date().toISOString();
-  const result: RunResult = {
-    run,
-    deployments: [],
-    deleted: run.deleted,
-    cancelled: false,
-    startedAt: run.startedAt,
-    endedAt: now,
-    durationMs: Date.now() - Date.parse(run.startedAt),
-    problems: [{ plugin: (err as { plugin?: string }).plugin, message: (err as Error).message ?? String(err) }],
-    exitCode: exitCodeFor(err),
-  };
-  try {
-    await mkdir(run.dir, { recursive: true });
-    const shown = JSON.stringify(await shownRun(engine, result), null, 2);
-    await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
-  } catch {
-    // the error that stopped the run is what the user must see; an unwritable run folder is
-    // reported by the next run that needs it
-  }
-}
-
-/** 130 cancelled; 1 any failed (a recovered apply still failed, a failed reconcile); 2 any blocked by policy; else 0. */
-export function exitCodeOf(
-  result: Pick<RunResult, 'deployments' | 'cancelled' | 'problems'> & Pick<Partial<RunResult>, 'reconciled'>,
-): number {
-  if (result.cancelled) return EXIT.CANCELLED;
-  if (result.deployments.some((d) => FAILED_STATUSES.has(d.status))) return EXIT.FAILED;
-  if (result.reconciled?.some((r) => !r.ok)) return EXIT.FAILED;
-  if (result.deployments.some((d) => d.status === 'blocked')) return EXIT.BLOCKED;
-  if (result.problems.length > 0) return EXIT.FAILED;
-  return EXIT.OK;
 }
 
 function notStarted(d: Deployment, run: RunInfo, status: 'cancelled' | 'skipped'): DeploymentResult {
