@@ -58,6 +58,23 @@ describe('the examples of docs/', () => {
       const lines = (await readFile(path.join(EXAMPLES, file), 'utf8')).trimEnd().split('\n').length;
       expect(lines, file).toBeLessThan(40);
     }
+    // the docs show each example as it is, not a copy that drifts
+    const shown = new Set<string>();
+    for (const doc of ['writing-a-plugin.md', 'audit-sink.md', 'organisation-policy.md']) {
+      const text = await readFile(path.join(REPO, 'docs', doc), 'utf8');
+      for (const [, file, code] of text.matchAll(/<!-- example: (\S+) -->\n\n```\w+\n([\s\S]*?)```\n/g)) {
+        expect(code, `${doc}: ${file}`).toBe(await readFile(path.join(REPO, 'docs', file!), 'utf8'));
+        shown.add(file!.replace(/^examples\//, ''));
+      }
+    }
+    expect([...shown].sort()).toEqual(
+      [
+        ...files,
+        'plugin/orchestrator.config.ts',
+        'audit-sink/orchestrator.config.ts',
+        'policy/orchestrator.config.ts',
+      ].sort(),
+    );
   });
 
   it('the maintenance window blocks prod applies outside it, warns on plans, and lets applies in inside it', async () => {
@@ -156,5 +173,26 @@ export default { ...base, plugins: [maintenanceWindow({ accounts: ['prod'], star
       expect(byKey(plan.result, key).status, key).not.toBe('blocked');
       expect(findingsOf(plan.result, key).map((f) => f.ruleId)).not.toContain('ACME-NAME-001');
     }
+
+    // the waiver of docs/organisation-policy.md lets it through, marked waived
+    const waiver = {
+      rule: 'ACME-NAME-001',
+      resource: 'var.s3_buckets["assets"]',
+      file: 'deployments/dev-deployment/S3/scratch/*',
+      reason: 'legacy scratch bucket, renamed with the Q3 data migration',
+      expires: '2099-09-30',
+      approver: 'platform@acme.example',
+    };
+    const waived = `import { opa } from '@tfo/plugin-opa';
+import base from './policy.config.ts';
+export default { ...base, plugins: [opa({ policies: ['policies', 'policy/acme'], waivers: [${JSON.stringify(waiver)}] })] };
+`;
+    await writeFile(path.join(dir, 'waived.config.ts'), waived);
+    const waivedRun = await tfoJson(['plan', '--config', 'waived.config.ts'], dir, opaEnv);
+    expect(waivedRun.code, waivedRun.output).toBe(0);
+    expect(byKey(waivedRun.result, SCRATCH).status).not.toBe('blocked');
+    expect(findingsOf(waivedRun.result, SCRATCH).filter((f) => f.ruleId === 'ACME-NAME-001')).toMatchObject([
+      { level: 'deny', waived: { expires: '2099-09-30' } },
+    ]);
   });
 });
