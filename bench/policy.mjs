@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { configSchema, Engine, resolveSettings } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine } from '@tfo/engine';
 import { evaluatePlan, normalisePlan, opaBinary, resolvePolicy } from '@tfo/plugin-opa';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

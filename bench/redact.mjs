@@ -12,7 +12,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema, Engine, redactInPool, redactText, resolveSettings } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, redactInPool, redactText } from '@tfo/engine';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MB = 1024 * 1024;

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
-import { resolveTerraformBinary } from '@tfo/engine';
+import { resolveTerraformBinary } from '@tfo/engine/testing';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'packages/cli/dist/bin.js');

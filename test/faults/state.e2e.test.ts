@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from 'execa';
-import { resolveTerraformBinary } from '@tfo/engine';
+import { resolveTerraformBinary } from '@tfo/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   byKey,

@@ -3,7 +3,7 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { execa } from 'execa';
-import { resolveTerraformBinary } from '@tfo/engine';
+import { resolveTerraformBinary } from '@tfo/engine/testing';
 import { describe, expect, it } from 'vitest';
 import {
   BIN,

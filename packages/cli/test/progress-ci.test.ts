@@ -1,6 +1,7 @@
 import os from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configSchema, Engine, resolveSettings } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine } from '@tfo/engine';
 import { startedWith } from '../../../test/ci-env.js';
 import type { Style } from '../src/render/style.js';
 

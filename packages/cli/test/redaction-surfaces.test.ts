@@ -1,17 +1,8 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  configSchema,
-  Engine,
-  executeRun,
-  resolveSettings,
-  sensitiveOfPlan,
-  STAGE,
-  type PlanJson,
-  type Plugin,
-  type RunResult,
-} from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, executeRun, sensitiveOfPlan, STAGE, type PlanJson, type Plugin, type RunResult } from '@tfo/engine';
 import { audit, queryFile } from '@tfo/plugin-audit';
 import { github } from '@tfo/plugin-github';
 import { writeSarif } from '@tfo/plugin-opa';

@@ -1,7 +1,8 @@
 import { constants } from 'node:fs';
 import { access, appendFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { acquireFileLock, TfoError } from '@tfo/engine';
+import { acquireFileLock } from '@tfo/engine/state';
+import { TfoError } from '@tfo/engine';
 import {
   countRecords,
   DIR_MODE,

@@ -1,6 +1,7 @@
 // The `audit` capability audit() provides (how `tfo state restore` records its action) and the
 // `tfo audit` command it contributes.
-import { configSchema, Engine, resolveSettings, type AuditCapability } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, type AuditCapability } from '@tfo/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit, auditDir, fileSink, queryFile, type AuditSink } from '../src/index.js';
 import { engineRecord, removeTempDirs, tempDir } from './support.js';

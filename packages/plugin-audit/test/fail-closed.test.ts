@@ -3,7 +3,8 @@
 // The anchor store here is in memory; test/anchor-sinks.test.ts runs the S3 and DynamoDB ones.
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { configSchema, Engine, executeRun, resolveSettings, STAGE, type Plugin, type RunMode } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, executeRun, STAGE, type Plugin, type RunMode } from '@tfo/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   audit,

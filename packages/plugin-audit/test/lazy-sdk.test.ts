@@ -15,7 +15,8 @@ const runWith = (auditOptions: string): string => `
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { configSchema, Engine, executeRun, resolveSettings, STAGE } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, executeRun, STAGE } from '@tfo/engine';
 import { audit, auditDir, s3Sink, verifyChain } from '@tfo/plugin-audit';
 
 const dir = await mkdtemp(path.join(os.tmpdir(), 'tfo-lazy-'));

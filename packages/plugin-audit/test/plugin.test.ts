@@ -1,16 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  configSchema,
-  Engine,
-  executeRun,
-  planDigest,
-  resolveSettings,
-  STAGE,
-  type EngineEvents,
-  type Plugin,
-  type RunMode,
-} from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, executeRun, planDigest, STAGE, type EngineEvents, type Plugin, type RunMode } from '@tfo/engine';
 import { afterEach, describe, expect, it } from 'vitest';
 import { audit, auditDir, queryFile, verifyChain, type AuditEntry, type AuditSink } from '../src/index.js';
 import { removeTempDirs, tempDir } from './support.js';

@@ -1,14 +1,6 @@
 import path from 'node:path';
-import {
-  changedFiles,
-  deletedDeployments,
-  runGit,
-  tfvarsMatcher,
-  TfoError,
-  type DeletedDeployment,
-  type Deployment,
-  type TfoConfig,
-} from '@tfo/engine';
+import { changedFiles, deletedDeployments, runGit, tfvarsMatcher } from '@tfo/engine/discovery';
+import { TfoError, type DeletedDeployment, type Deployment, type TfoConfig } from '@tfo/engine';
 import type { PullRequestRef } from './context.js';
 
 /** What a pull request changed, relative to the config folder (posix), like a three-dot diff. */

@@ -1,5 +1,6 @@
 import type { Octokit } from '@octokit/rest';
-import { mapLimit, type Engine, type RunResult } from '@tfo/engine';
+import { mapLimit } from '@tfo/engine/discovery';
+import { type Engine, type RunResult } from '@tfo/engine';
 import { annotations } from './annotations.js';
 import { reportCheck } from './check.js';
 import { describeRequestError } from './client.js';

@@ -2,10 +2,9 @@ import { afterEach, beforeEach } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
 import {
-  configSchema,
   Engine,
-  resolveSettings,
   shownRun,
   type DeploymentResult,
   type DeploymentStatus,

@@ -3,7 +3,8 @@ import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema, Engine, resolveSettings, TfoError, type Finding } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, TfoError, type Finding } from '@tfo/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   applyWaivers,

@@ -4,7 +4,8 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema, Engine, resolveSettings, type Deployment, type Finding, type PlanJson } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, type Deployment, type Finding, type PlanJson } from '@tfo/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { opa } from '../src/index.js';
 

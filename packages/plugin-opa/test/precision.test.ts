@@ -9,7 +9,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { configSchema, Engine, resolveSettings, type Finding, type PlanJson } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, type Finding, type PlanJson } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluatePlan, resolvePolicy, toFindings, type CompiledPolicy } from '../src/index.js';
 import {

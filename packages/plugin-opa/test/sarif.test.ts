@@ -1,7 +1,8 @@
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { configSchema, Engine, redactText, resolveSettings, shownRun, type Finding, type RunResult } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine, redactText, shownRun, type Finding, type RunResult } from '@tfo/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildSarif, opa, repoPrefix, toFindings, writeSarif, type EvaluateResult } from '../src/index.js';
 

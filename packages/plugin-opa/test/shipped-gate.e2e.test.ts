@@ -15,7 +15,8 @@ const PKG = path.join(REPO, 'packages/plugin-opa');
 
 /** Runs the gate (prepare, then validate) on one plan; prints the shipped bundle's path and the findings. */
 const GATE = `import { readFile } from 'node:fs/promises';
-import { configSchema, Engine, resolveSettings } from '@tfo/engine';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
+import { Engine } from '@tfo/engine';
 import { FIRST_PARTY_BUNDLE, opa } from '@tfo/plugin-opa';
 
 const plan = JSON.parse(await readFile(process.argv[2], 'utf8'));

@@ -2,11 +2,10 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { configSchema, resolveSettings } from '@tfo/engine/testing';
 import {
-  configSchema,
   Engine,
   executeRun,
-  resolveSettings,
   STAGE,
   TfoError,
   type CommandIO,

@@ -9,7 +9,7 @@ import { escapeHtml, escapeXml } from '../src/escape.js';
 import { renderHtml } from '../src/html.js';
 import { renderJunit } from '../src/junit.js';
 import { logLimit, prepareReport, type Redactor } from '../src/prepare.js';
-import { safeHead, safeTail } from '@tfo/engine';
+import { safeHead, safeTail } from '@tfo/engine/testing';
 import { loadRun, recollectSensitive } from '../src/run-files.js';
 import { layoutTimeline, tickStep } from '../src/timeline.js';
 import { writeReports } from '../src/write.js';

@@ -2,7 +2,8 @@ import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { processStartTime, processState, TfoError, type Lease } from '@tfo/engine';
+import { processStartTime, processState } from '@tfo/engine/state';
+import { TfoError, type Lease } from '@tfo/engine';
 
 export interface LeaseHolder {
   runId: string;

@@ -1,13 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import {
-  parsePluginOptions,
-  STAGE,
-  reportBrokenLock,
-  tapBackupAndRecovery,
-  type Engine,
-  type Plugin,
-} from '@tfo/engine';
+import { parsePluginOptions, STAGE, type Engine, type Plugin } from '@tfo/engine';
+import { reportBrokenLock, tapBackupAndRecovery } from '@tfo/engine/state';
 import { ClientCache } from '@tfo/aws';
 import { acquireS3Lease } from './lease.js';
 import { s3BackupOptionsSchema, type ResolvedS3BackupOptions, type S3BackupOptions } from './options.js';

@@ -9,10 +9,8 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import { backupRecordOf, fingerprintBytes, restoreFromBackups } from '@tfo/engine/state';
 import {
-  backupRecordOf,
-  fingerprintBytes,
-  restoreFromBackups,
   TfoError,
   type AccountInfo,
   type BackupKind,

@@ -12,7 +12,8 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { processStartTime, type AccountInfo, type BackupRecord } from '@tfo/engine';
+import { processStartTime } from '@tfo/engine/state';
+import { type AccountInfo, type BackupRecord } from '@tfo/engine';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMoto, type MotoServer } from '../../../scripts/lib/moto.mjs';
 import { ClientCache } from '@tfo/aws';
