@@ -38,8 +38,9 @@ export interface DiscoveryResult {
 const MAX_LISTED = 20;
 
 /**
- * From this many files on, parsing moves to worker threads. Each thread loads its own hcl2json
- * wasm (~0.5 s of CPU), which pays off only past about 1,000 files.
+ * From this many files on, a caller's `rawParse` (worker threads) is used. The engine's runs pass
+ * none: tfo's own parser takes about 17 µs of CPU for a small file, less than handing the file to
+ * a thread and its values back (BENCHMARKS.md, "tfvars parser"), so discovery parses in process.
  */
 const THREADED_FROM = 1000;
 

@@ -179,7 +179,7 @@ function readField(
     } else missing.push(located({ entry: path.join('.') }, text, path));
   }
   if (found.length === 0) return undefined;
-  // hcl2json sorts keys: when reporting, follow the order of the file.
+  // values may come in another order than the file's: when reporting, follow the order of the file.
   const byLine = <T extends { readonly line: number }>(list: T[]): T[] => list.sort((a, b) => a.line - b.line);
   if (found.some((f) => !same(f.value, found[0]!.value))) byLine(found);
   const first = found[0]!;

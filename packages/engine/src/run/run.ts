@@ -19,8 +19,6 @@ export { exitCodeOf } from './run-end.js';
 import { schedule } from './scheduler.js';
 import { resolveSettings } from '../config/settings.js';
 import { terraformDefaults } from '../terraform/terraform-defaults.js';
-import type { TfvarsReply, TfvarsTask } from '../discovery/tfvars.worker.js';
-import { workerPath } from './worker-pool.js';
 import { resolveTerraformBinary } from '../terraform/terraform.js';
 
 export interface CreateEngineOptions {
@@ -76,8 +74,6 @@ export async function listDeployments(
     cwd: settings.cwd,
     only: options.only,
     changedFrom: options.changedFrom,
-    rawParse: (task) =>
-      engine.runTask<TfvarsTask, TfvarsReply>(workerPath(import.meta.url, '../discovery/tfvars.worker'), task),
   });
   const run: RunInfo = {
     id,
@@ -102,8 +98,6 @@ export async function findDeployment(engine: Engine, key: string): Promise<Deplo
   const found = await discoverDeployments({
     config: settings.config,
     cwd: settings.cwd,
-    rawParse: (task) =>
-      engine.runTask<TfvarsTask, TfvarsReply>(workerPath(import.meta.url, '../discovery/tfvars.worker'), task),
   });
   return found.deployments.find((d) => d.key === key);
 }
