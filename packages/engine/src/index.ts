@@ -22,6 +22,7 @@ export { redactInPool } from './redaction/redact-pool.js';
 export { redactTransform } from './redaction/redact-stream.js';
 export { redactValue, shownRun } from './redaction/shown-run.js';
 export { sensitiveOfState } from './redaction/sensitive-state.js';
+export { sensitiveOfPlansIn, sensitiveOfRuns } from './redaction/sensitive-runs.js';
 export { sensitiveOfPlan } from './terraform/terraform-defaults.js';
 export { stateChangesText } from './terraform/change-counts.js';
 export { readLogWindow } from './terraform/log-window.js';

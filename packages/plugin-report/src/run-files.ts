@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { sensitiveOfPlan, TfoError, type PlanJson, type RunResult } from '@tfo/engine';
+import { sensitiveOfPlansIn, TfoError, type RunResult } from '@tfo/engine';
 
 /** A past run, read back from `<stateDir>/runs/<id>/result.json`. */
 export interface StoredRun {
@@ -29,31 +29,12 @@ export async function loadRun(stateDir: string, id?: string): Promise<StoredRun>
   return { dir, result };
 }
 
-/**
- * The values terraform marked sensitive in a past run. They are not kept anywhere as such; the
- * engine collects them from each deployment's `terraform show -json` of its saved plan, and the
- * run folder keeps those (`<run>/<deployment>/*.json`), so they are collected again the same way.
- */
+/** The values terraform marked sensitive in a past run, collected again from its saved plans. */
 export async function recollectSensitive(result: RunResult): Promise<Set<string>> {
   const into = new Set<string>();
   const dirs = new Set(result.deployments.map((d) => path.dirname(d.logFile)));
   for (const dir of dirs) await sensitiveOfPlansIn(dir, into);
   return into;
-}
-
-/** The sensitive values of every saved plan in one deployment's folder of a run. */
-async function sensitiveOfPlansIn(dir: string, into: Set<string>): Promise<void> {
-  const names = await readdir(dir).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.endsWith('.json'))) {
-    try {
-      const json = JSON.parse(await readFile(path.join(dir, name), 'utf8')) as PlanJson;
-      if (json && typeof json === 'object' && ('resource_changes' in json || 'output_changes' in json)) {
-        sensitiveOfPlan(json, into);
-      }
-    } catch {
-      // not a plan (or unreadable): nothing to collect from it
-    }
-  }
 }
 
 /** At most this much of a log is read (and redacted) before it is trimmed for display. */
