@@ -40,8 +40,6 @@ beforeAll(async () => {
     const from = JSON.stringify(path.join(EXAMPLES, name, 'orchestrator.config.ts'));
     await writeFile(path.join(dir, `${name}.config.ts`), `export { default } from ${from};\n`);
   }
-  // what the policy example's `policies: ['policies', 'policy/acme']` names
-  await symlink(path.join(REPO, 'policies'), path.join(dir, 'policies'));
   await mkdir(path.join(dir, 'policy'));
   await symlink(path.join(EXAMPLES, 'policy/acme'), path.join(dir, 'policy/acme'));
 });
@@ -162,7 +160,7 @@ export default { ...base, plugins: [maintenanceWindow({ accounts: ['prod'], star
       return Number(total);
     };
     // `tfo policy test` runs the rule's own tests with the first-party ones: two more
-    expect(await passed()).toBe((await passed('--policies', 'policies')) + 2);
+    expect(await passed()).toBe((await passed('--policies', path.join(REPO, 'packages/plugin-opa/policies'))) + 2);
 
     const plan = await tfoJson(['plan', '--config', 'policy.config.ts'], dir, opaEnv);
     expect(plan.code, plan.output).toBe(2);
@@ -183,9 +181,9 @@ export default { ...base, plugins: [maintenanceWindow({ accounts: ['prod'], star
       expires: '2099-09-30',
       approver: 'platform@acme.example',
     };
-    const waived = `import { opa } from '@tfo/plugin-opa';
+    const waived = `import { FIRST_PARTY, opa } from '@tfo/plugin-opa';
 import base from './policy.config.ts';
-export default { ...base, plugins: [opa({ policies: ['policies', 'policy/acme'], waivers: [${JSON.stringify(waiver)}] })] };
+export default { ...base, plugins: [opa({ policies: [FIRST_PARTY, 'policy/acme'], waivers: [${JSON.stringify(waiver)}] })] };
 `;
     await writeFile(path.join(dir, 'waived.config.ts'), waived);
     const waivedRun = await tfoJson(['plan', '--config', 'waived.config.ts'], dir, opaEnv);

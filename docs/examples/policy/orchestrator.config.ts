@@ -1,5 +1,5 @@
 import { defineConfig } from '@tfo/engine';
-import { opa } from '@tfo/plugin-opa';
+import { FIRST_PARTY, opa } from '@tfo/plugin-opa';
 
 export default defineConfig({
   deploymentsDir: 'deployments',
@@ -11,7 +11,7 @@ export default defineConfig({
   plugins: [
     opa({
       // compiled together into one bundle: tfo's first-party rules and ACME's own
-      policies: ['policies', 'policy/acme'],
+      policies: [FIRST_PARTY, 'policy/acme'],
     }),
   ],
 });
