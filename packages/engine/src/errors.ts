@@ -16,7 +16,8 @@ export const ERROR_CODES = Object.freeze({
   TFO_ERR_NO_SERVICES: 'A tfvars file declares no known service key: add one or extend `services` in config.',
   TFO_ERR_DUPLICATE_KEY: 'Two tfvars files map to one state key: merge them or move one to another project.',
   TFO_ERR_ROOT_MODULE_MISSING: 'The root module folder does not exist or holds no .tf files.',
-  TFO_ERR_TERRAFORM_MISSING: 'No terraform or tofu binary was found: install one or run scripts/setup-tools.',
+  TFO_ERR_TERRAFORM_MISSING:
+    'No terraform or tofu binary was found: install Terraform or OpenTofu (in GitHub Actions: hashicorp/setup-terraform or opentofu/setup-opentofu), or set terraformBinary in the config.',
   TFO_ERR_GIT: 'git could not list the changed files: check the ref and that this is a git work tree.',
   TFO_ERR_PLUGIN_DUPLICATE: 'Two plugins share one name: remove one.',
   TFO_ERR_PLUGIN_DEPENDENCY: 'A plugin needs another plugin that is not configured: add it before this one.',

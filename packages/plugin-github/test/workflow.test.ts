@@ -123,3 +123,22 @@ describe('the reusable workflow uploads the policy SARIF to code scanning', () =
     });
   });
 });
+
+describe('the reusable workflow installs opa only when asked', () => {
+  it('has an opa-version input, empty by default (the first-party policies ship compiled)', async () => {
+    const { inputs } = (await workflow()).on.workflow_call;
+    expect(inputs['opa-version']).toMatchObject({ type: 'string', default: '' });
+  });
+
+  for (const job of ['plan', 'apply']) {
+    it(`${job}: sets up opa before tfo runs, only when opa-version is given`, async () => {
+      const { steps } = (await workflow()).jobs[job]!;
+      const setup = steps.findIndex((s) => (s.uses ?? '').startsWith('open-policy-agent/setup-opa@'));
+      const tfo = steps.findIndex((s) => new RegExp(`tfo ${job}`).test(s.run ?? ''));
+      expect(setup).toBeGreaterThan(-1);
+      expect(setup).toBeLessThan(tfo);
+      expect(steps[setup]!.if).toBe("inputs.opa-version != ''");
+      expect(String(steps[setup]!.with?.version)).toMatch(/inputs\.opa-version/);
+    });
+  }
+});
