@@ -81,7 +81,8 @@ async function expectStopped(dir: string, damage: RegExp): Promise<void> {
   const d = byKey(run.result, KEY);
   expect(d.status).toBe('failed');
   expect(d.error?.code).toBe('TFO_ERR_STATE_DAMAGED');
-  expect(d.error?.stage).toBe('plan');
+  // the guard runs in the init stage, before terraform init: no terraform command at all
+  expect(d.error?.stage).toBe('init');
   expect(d.error?.message).toContain(KEY);
   expect(d.error?.message).toMatch(damage);
   expect(d.error?.message).toContain(`tfo state history ${KEY}`);

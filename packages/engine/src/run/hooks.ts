@@ -23,6 +23,8 @@ export const STAGE = Object.freeze({
   NORMAL: 0,
   /** The engine's embedded defaults: a bail hook reaches them only if no plugin answered. */
   DEFAULT: 1000,
+  /** Checks of a hook's complete input before the engine's last tap (the state guard, before terraform init). */
+  GUARD: 1500,
   /** After the defaults: the engine's `terraform init`, once every init tap has given its settings. */
   LAST: 2000,
 });

@@ -101,10 +101,16 @@ async function pushPending(ctx: DeploymentContext, store: BackupStore, known: Kn
   ctx.log(`# state guard: pushed the state terraform could not save in an earlier run (${kept})\n`);
 }
 
-/** Taps the guard on `plan` ahead of every planner: it answers nothing, or throws. */
+/**
+ * Taps the guard on `init` once every backend setting is given and before terraform init runs
+ * (`STAGE.GUARD`): a damaged state stops the deployment before any terraform command. It passes
+ * the settings on, or throws.
+ */
 export function tapStateGuard(engine: Engine, name: string, store: BackupStore): void {
-  engine.hooks.plan.tapPromise({ name, stage: STAGE.FILTER }, async (ctx) => {
+  engine.hooks.init.tapPromise({ name, stage: STAGE.GUARD }, async (settings, ctx) => {
+    // pushing a kept state (an earlier run's errored.tfstate) runs terraform init with them
+    ctx.backend = settings;
     await guardState(ctx, store, engine);
-    return undefined;
+    return settings;
   });
 }
