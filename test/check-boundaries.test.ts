@@ -1,7 +1,8 @@
 // The package boundary check of `npm run lint` (scripts/check-boundaries.mjs), on small package
 // trees made here: one that keeps every rule, one that breaks each in the ways code can (static,
 // type-only, dynamic and re-exporting imports, a relative path into another package, package.json
-// dependencies), and files it must not read (dist/, test/).
+// dependencies), in every source file of a package (src/, test/, bin/, templates), and files it
+// must not read (dist/, declaration files, a template that is not source).
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -104,9 +105,10 @@ describe('check-boundaries', () => {
           'src/index.ts': "import { Engine } from '@tfo/engine';\nimport { b } from '@tfo/plugin-b';\n",
           'src/deep/lazy.ts':
             "\n\nexport const m = () => import('@tfo/plugin-b/sub');\nexport type { T } from '@tfo/plugin-b';\n",
+          // a package's tests are its own too
+          'test/a.test.ts': "import '@tfo/plugin-b';\n",
           // not source the check reads
           'dist/index.js': "import '@tfo/plugin-b';\n",
-          'test/a.test.ts': "import '@tfo/plugin-b';\n",
           'src/types.d.ts': "import '@tfo/plugin-b';\n",
         },
       },
@@ -115,6 +117,11 @@ describe('check-boundaries', () => {
         files: {
           'src/main.ts':
             "import { Engine } from '@tfo/engine';\n\nimport { audit } from '@tfo/plugin-a';\nimport { ClientCache } from '@tfo/aws';\n",
+          // the CLI's tests and shipped files are the CLI's: a cross-package test lives in the repo's test/
+          'test/cli.test.ts': "import { audit } from '@tfo/plugin-a';\n",
+          'templates/config.ts': "import { audit } from '@tfo/plugin-a';\n",
+          // a template kept as data (written out as a user's file) is not the CLI's source
+          'templates/config.ts.template': "import { audit } from '@tfo/plugin-a';\n",
         },
       },
     });
@@ -124,11 +131,14 @@ describe('check-boundaries', () => {
       'packages/cli/package.json:6: cli-imports-engine-only',
       'packages/cli/src/main.ts:3: cli-imports-engine-only',
       'packages/cli/src/main.ts:4: cli-imports-engine-only',
+      'packages/cli/templates/config.ts:1: cli-imports-engine-only',
+      'packages/cli/test/cli.test.ts:1: cli-imports-engine-only',
       'packages/engine/src/index.ts:3: library-imports-plugin',
       'packages/plugin-a/package.json:8: plugin-imports-plugin',
       'packages/plugin-a/src/deep/lazy.ts:3: plugin-imports-plugin',
       'packages/plugin-a/src/deep/lazy.ts:4: plugin-imports-plugin',
       'packages/plugin-a/src/index.ts:2: plugin-imports-plugin',
+      'packages/plugin-a/test/a.test.ts:1: plugin-imports-plugin',
     ]);
     const failed = await run(process.execPath, [SCRIPT, root]).then(
       () => undefined,
@@ -139,12 +149,11 @@ describe('check-boundaries', () => {
       'packages/plugin-a/src/index.ts:2: plugin-imports-plugin: plugin @tfo/plugin-a uses plugin @tfo/plugin-b',
     );
     expect(failed?.stderr).toContain('packages/cli/src/main.ts:4: cli-imports-engine-only: @tfo/cli uses @tfo/aws');
-    expect(failed?.stderr).toContain('check-boundaries: 9 package boundary violation(s)');
+    expect(failed?.stderr).toContain('check-boundaries: 12 package boundary violation(s)');
   });
 
-  it('this repository: no plugin uses another plugin and no library uses a plugin', async () => {
-    const violations = await checkBoundaries(REPO);
-    expect(violations.filter((v) => v.rule !== 'cli-imports-engine-only')).toEqual([]);
+  it('this repository keeps every rule: no plugin uses another, no library a plugin, the CLI only the engine', async () => {
+    expect(await checkBoundaries(REPO)).toEqual([]);
   });
 });
 

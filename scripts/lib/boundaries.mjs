@@ -3,9 +3,10 @@
 //   cli-imports-engine-only the CLI (`@tfo/cli`) uses no `@tfo/*` package but `@tfo/engine`;
 //   library-imports-plugin  a library package (any other `@tfo/*`: engine, aws) uses no plugin and not the CLI.
 // Imports are read with the TypeScript compiler's own import scanner (static, type-only, dynamic
-// `import()`, `require`, `export … from`, module augmentations), from each package's `src/` only
-// (never `dist/`); a relative import that leaves its package counts as an import of the package it
-// reaches.
+// `import()`, `require`, `export … from`, module augmentations), from every source file a package
+// holds: `src/`, its tests, `bin/`, templates (never `dist/` or `node_modules/`). A test that spans
+// packages lives in the repository's own `test/`. A relative import that leaves its package counts
+// as an import of the package it reaches.
 
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -114,7 +115,7 @@ export async function checkBoundaries(root) {
   const violations = [];
   for (const pkg of packages) {
     violations.push(...manifestViolations(pkg, root));
-    for (const file of await sourceFiles(path.join(pkg.folder, 'src'))) {
+    for (const file of await sourceFiles(pkg.folder)) {
       const text = await readFile(file, 'utf8');
       const { importedFiles } = ts.preProcessFile(text, true, true);
       for (const imported of importedFiles) {

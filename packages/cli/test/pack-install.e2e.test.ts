@@ -103,7 +103,7 @@ describe('the packed packages installed into an empty folder', () => {
       ).toEqual([]);
     }
     const cli = packed.find((p) => p.name === '@tfo/cli')?.files.map((f) => f.path) ?? [];
-    expect(cli).toEqual(expect.arrayContaining(['bin/tfo.js', 'templates/init/orchestrator.config.ts']));
+    expect(cli).toEqual(expect.arrayContaining(['bin/tfo.js', 'templates/init/orchestrator.config.ts.template']));
   });
 
   it('installs with --engine-strict on this Node, with no opa on PATH, and npx tfo runs', async () => {

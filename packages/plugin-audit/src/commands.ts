@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { TfoError, type CommandIO, type CommandSpec, type Engine } from '@tfo/engine';
+import { sensitiveOfRuns, TfoError, type CommandIO, type CommandSpec, type Engine } from '@tfo/engine';
 import { isAnchorStore, type AnchorStore } from './anchor.js';
 import { recordLine, reportText, verifyText } from './command-text.js';
 import { FileSink, type AuditSink } from './file-sink.js';
 import { complianceReport, queryFile, type AuditQuery, type ReportableRecord } from './query.js';
 import { AUDIT_ACTIONS, type AuditAction } from './record.js';
-import { sensitiveOfRuns } from './run-sensitive.js';
 import { verifyTrail } from './verify-trail.js';
 
 /**

@@ -15,11 +15,13 @@ const GITIGNORE = '.gitignore';
 
 /**
  * Template names that npm would not ship as they are (it drops `.gitignore` from a package) or
- * that tools would read inside this repository: the name each is written under.
+ * that tools would read inside this repository (a workflow GitHub would run; a config whose
+ * imports of the plugins would count as the CLI's own): the name each is written under.
  */
 const RENAMED: Readonly<Record<string, string>> = Object.freeze({
   gitignore: GITIGNORE,
   'github/workflows/tfo.yml': '.github/workflows/tfo.yml',
+  'orchestrator.config.ts.template': 'orchestrator.config.ts',
 });
 
 /** The packages the scaffolded config imports, added to package.json at this version. */

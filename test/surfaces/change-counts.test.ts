@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { redactText, type ChangeCounts, type DeploymentStatus, type RunResult } from '@tfo/engine';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../../plugin-report/src/html.js';
-import { prepareReport } from '../../plugin-report/src/prepare.js';
-import { fixtureRun, SECRETS, withView } from '../../plugin-report/test/report-fixture.js';
-import { renderSummary } from '../src/render/summary.js';
-import type { Style } from '../src/render/style.js';
-import { writeUnredacted } from '../src/unredacted.js';
+import { renderHtml } from '../../packages/plugin-report/src/html.js';
+import { prepareReport } from '../../packages/plugin-report/src/prepare.js';
+import { fixtureRun, SECRETS, withView } from '../../packages/plugin-report/test/report-fixture.js';
+import { renderSummary } from '../../packages/cli/src/render/summary.js';
+import type { Style } from '../../packages/cli/src/render/style.js';
+import { writeUnredacted } from '../../packages/cli/src/unredacted.js';
 
 const plain: Style = {
   color: false,

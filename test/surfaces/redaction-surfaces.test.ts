@@ -2,19 +2,27 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { configSchema, resolveSettings } from '@tfo/engine/testing';
-import { Engine, executeRun, sensitiveOfPlan, STAGE, type PlanJson, type Plugin, type RunResult } from '@tfo/engine';
+import {
+  Engine,
+  executeRun,
+  sensitiveOfPlan,
+  sensitiveOfRuns,
+  STAGE,
+  type PlanJson,
+  type Plugin,
+  type RunResult,
+} from '@tfo/engine';
 import { audit, queryFile } from '@tfo/plugin-audit';
 import { github } from '@tfo/plugin-github';
 import { writeSarif } from '@tfo/plugin-opa';
 import { report } from '@tfo/plugin-report';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FakeGitHub } from '../../plugin-github/test/fake-github.js';
-import { redactedOutput } from '../src/render/print.js';
-import { attachProgress } from '../src/render/progress.js';
-import { captureShown, shownJson } from '../src/render/shown.js';
-import type { Style } from '../src/render/style.js';
-import { renderSummary } from '../src/render/summary.js';
-import { sensitiveOfRuns } from '../../plugin-audit/src/run-sensitive.js';
+import { FakeGitHub } from '../../packages/plugin-github/test/fake-github.js';
+import { redactedOutput } from '../../packages/cli/src/render/print.js';
+import { attachProgress } from '../../packages/cli/src/render/progress.js';
+import { captureShown, shownJson } from '../../packages/cli/src/render/shown.js';
+import type { Style } from '../../packages/cli/src/render/style.js';
+import { renderSummary } from '../../packages/cli/src/render/summary.js';
 
 // Fabricated secrets, built from parts at runtime.
 /** What terraform marked sensitive in the run (a plan's sensitive value). */
