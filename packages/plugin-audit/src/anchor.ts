@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { listAuditFiles, readLines } from './audit-files.js';
-import type { ChainHead } from './file-sink.js';
+import { FileSink, type AuditSink, type ChainHead } from './file-sink.js';
 import { checkLine, type ChainWalk } from './verify.js';
 
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/);
@@ -151,4 +151,16 @@ async function segmentProblem(dir: string, tail: ChainHead, anchor: ChainAnchor)
     return `following the chain from the anchored ${describeAnchor(anchor)} ends at record #${seq} (${short(prev)}), not at the tail #${tail.seq} (${short(tail.hash)})`;
   }
   return undefined;
+}
+
+/** The file trail's folder: the configured file sink's, else `<stateDir>/audit`. */
+export function trailDir(sinks: readonly AuditSink[], stateDir: string): string {
+  const sink = sinks.find((s): s is FileSink => s instanceof FileSink);
+  return sink?.dir ?? path.join(stateDir, 'audit');
+}
+
+/** The sinks that hold the anchor of the file sink's chain (none without a file sink). */
+export function anchorStoresIn(sinks: readonly AuditSink[]): Array<AuditSink & AnchorStore> {
+  if (!sinks.some((s) => s instanceof FileSink)) return [];
+  return sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s));
 }

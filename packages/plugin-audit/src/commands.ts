@@ -1,39 +1,15 @@
 import path from 'node:path';
 import { sensitiveOfRuns, TfoError, type CommandIO, type CommandSpec, type Engine } from '@tfo/engine';
-import { isAnchorStore, type AnchorStore } from './anchor.js';
+import { anchorStoresIn, trailDir } from './anchor.js';
+import { DynamoDbSink } from './dynamodb-sink.js';
 import { recordLine, reportText, verifyText } from './command-text.js';
 import { FileSink, type AuditSink } from './file-sink.js';
 import { complianceReport, queryFile, type AuditQuery, type ReportableRecord } from './query.js';
 import { AUDIT_ACTIONS, type AuditAction } from './record.js';
 import { verifyTrail } from './verify-trail.js';
 
-/**
- * A sink that answers queries from an index (the DynamoDB sink). Told by its shape, not its
- * class, so the commands do not load the AWS SDK for a configuration without one.
- */
-interface IndexSink extends AuditSink {
-  readonly options: { table: string };
-  query(query: AuditQuery): Promise<ReportableRecord[]>;
-}
-
-const isIndexSink = (sink: AuditSink): sink is IndexSink =>
-  typeof (sink as Partial<IndexSink>).query === 'function' &&
-  typeof (sink as Partial<IndexSink>).options?.table === 'string';
-
-/** The file trail's folder: the configured file sink's, else `<stateDir>/audit`. */
-export function trailDir(sinks: readonly AuditSink[], stateDir: string): string {
-  const sink = sinks.find((s): s is FileSink => s instanceof FileSink);
-  return sink?.dir ?? path.join(stateDir, 'audit');
-}
-
-/** The sinks that hold the anchor of the file sink's chain (none without a file sink). */
-export function anchorStoresIn(sinks: readonly AuditSink[]): Array<AuditSink & AnchorStore> {
-  if (!sinks.some((s) => s instanceof FileSink)) return [];
-  return sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s));
-}
-
 /** Where records are read from: the file trail (a folder), or a DynamoDB index sink of the config. */
-type Source = { kind: 'file'; dir: string } | { kind: 'dynamodb'; sink: IndexSink };
+type Source = { kind: 'file'; dir: string } | { kind: 'dynamodb'; sink: DynamoDbSink };
 
 /**
  * `--source <sink name>` picks a configured sink; `--dir` is the file trail; by default the file
@@ -43,7 +19,7 @@ function sourceOf(sinks: readonly AuditSink[], engine: Engine, flags: Record<str
   const dir = flags['dir'] as string | undefined;
   const name = flags['source'] as string | undefined;
   if (dir !== undefined) return { kind: 'file', dir };
-  const readable: AuditSink[] = sinks.filter((s) => s instanceof FileSink || isIndexSink(s));
+  const readable: AuditSink[] = sinks.filter((s) => s instanceof FileSink || s instanceof DynamoDbSink);
   const sink =
     name === undefined
       ? (readable.find((s) => s instanceof FileSink) ?? readable[0])
@@ -57,7 +33,7 @@ function sourceOf(sinks: readonly AuditSink[], engine: Engine, flags: Record<str
         : `no audit sink is named ${name}: the queryable ones are ${names.join(', ') || 'none'}`,
     );
   }
-  if (sink && isIndexSink(sink)) return { kind: 'dynamodb', sink };
+  if (sink instanceof DynamoDbSink) return { kind: 'dynamodb', sink };
   return { kind: 'file', dir: trailDir(sinks, engine.settings.stateDir) };
 }
 

@@ -1,7 +1,7 @@
 import { parsePluginOptions, type Engine, type Plugin } from '@tfo/engine';
 import type { AnchorStore } from './anchor.js';
 import { applyAudit, AUDIT_PLUGIN_NAME } from './apply-audit.js';
-import { anchorStoresIn, trailDir } from './commands.js';
+import { anchorStoresIn, trailDir } from './anchor.js';
 import type { AuditSink } from './file-sink.js';
 import { auditOptionsSchema, type AuditOptions, type ResolvedAuditOptions } from './options.js';
 import { SinkFailures } from './sink-failures.js';
@@ -12,11 +12,6 @@ export type { AuditOptions, ResolvedAuditOptions } from './options.js';
 
 export interface AuditPlugin extends Plugin {
   readonly options: ResolvedAuditOptions;
-  /**
-   * Sink failures gathered since the last call, as messages, and forgets them: by `onSinkFailure`,
-   * `problems` (fail the command) or `warnings`.
-   */
-  takeFailures(): { problems: string[]; warnings: string[] };
 }
 
 /** The configured audit plugin, if any. */
@@ -49,7 +44,6 @@ export function audit(options: AuditOptions = {}): AuditPlugin {
     name: AUDIT_PLUGIN_NAME,
     provides: ['audit'],
     options: opts,
-    takeFailures: () => failures.take(opts.onSinkFailure),
     apply(engine: Engine) {
       applyAudit(engine, opts, failures);
     },

@@ -1,5 +1,5 @@
 import type { AuditRecord } from '@tfo/engine';
-import { isAnchorStore, type AnchorStore } from './anchor.js';
+import { anchorStoresIn, isAnchorStore } from './anchor.js';
 import { ChainAnchoring } from './chain-anchoring.js';
 import { FileSink, type AuditSink, type ChainHead } from './file-sink.js';
 import { toAuditRecord, type AuditEntry } from './record.js';
@@ -24,7 +24,7 @@ export class SinkWriter {
     private readonly onFailure: OnSinkFailure,
   ) {
     this.chainFile = sinks.find((s): s is FileSink => s instanceof FileSink);
-    const stores = this.chainFile ? sinks.filter((s): s is AuditSink & AnchorStore => isAnchorStore(s)) : [];
+    const stores = anchorStoresIn(sinks);
     this.anchoring = this.chainFile && stores.length > 0 ? new ChainAnchoring(this.chainFile, stores) : undefined;
   }
 
@@ -57,9 +57,11 @@ export class SinkWriter {
           this.onFailure(sink.name, entry, err);
         }
         const anchoring = this.anchoring;
-        const position = anchoring && isAnchorStore(sink) ? await head : undefined;
-        if (anchoring && position && isAnchorStore(sink)) {
-          await anchoring.advance(sink, position).catch((err: unknown) => this.onFailure(sink.name, entry, err));
+        if (anchoring && isAnchorStore(sink)) {
+          const position = await head;
+          if (position) {
+            await anchoring.advance(sink, position).catch((err: unknown) => this.onFailure(sink.name, entry, err));
+          }
         }
       }),
     );

@@ -131,8 +131,14 @@ export interface CompiledPolicy {
  * Compiles policy folders to one wasm module with `opa build -t wasm`, checked against the
  * opa-wasm SDK's capabilities; cached under `cacheDir` by the hash of the sources.
  */
-export async function compilePolicies(dirs: readonly string[], cacheDir: string, cwd: string): Promise<CompiledPolicy> {
-  const hash = await sourceHash(dirs);
+export async function compilePolicies(
+  dirs: readonly string[],
+  cacheDir: string,
+  cwd: string,
+  /** The folders' sourceHash, when the caller has it already. */
+  known?: string,
+): Promise<CompiledPolicy> {
+  const hash = known ?? (await sourceHash(dirs));
   const wasmFile = path.join(cacheDir, `${hash}.wasm`);
   if (existsSync(wasmFile)) return { wasmFile, hash };
   const work = await mkdtemp(path.join(tmpdir(), 'tfo-opa-build-'));

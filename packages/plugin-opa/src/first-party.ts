@@ -63,5 +63,5 @@ export async function resolvePolicy(dirs: string[], cacheDir: string, cwd: strin
   const hash = await sourceHash(dirs);
   const shipped = await shippedBundle(hash);
   // compilePolicies answers from the cache (by the same hash) before it needs opa
-  return shipped ?? compilePolicies(dirs, cacheDir, cwd);
+  return shipped ?? compilePolicies(dirs, cacheDir, cwd, hash);
 }
