@@ -5,6 +5,4 @@
  */
 export { changedFiles, runGit } from './discovery/git.js';
 export { deletedDeployments, mapLimit, tfvarsMatcher } from './discovery/discovery.js';
-export { schedule } from './run/scheduler.js';
 export type { ChangedFiles } from './discovery/git.js';
-export type { ScheduleItem, ScheduleOptions } from './run/scheduler.js';

@@ -8,7 +8,12 @@ import { History } from '../src/state/history.js';
 import { LocalStateStore } from '../src/state/local-state.js';
 import type { BackupRecord, StateFingerprint } from '../src/model.js';
 import { fingerprintBytes, fingerprintFile } from '../src/state/state-file.js';
-import { damageOf, knownStateOf } from '../src/state/state-guard.js';
+import { damageOf, knownStateOf, tapStateGuard } from '../src/state/state-guard.js';
+import { configSchema } from '../src/config/config-schema.js';
+import { resolveSettings } from '../src/config/settings.js';
+import { Engine } from '../src/run/engine.js';
+import type { PluginError, TfoError } from '../src/errors.js';
+import type { DeploymentContext } from '../src/model.js';
 
 const KEY = 's3/acme-dev/us-east-1/web/terraform.tfstate';
 const dirs: string[] = [];
@@ -184,5 +189,43 @@ describe('LocalStateStore.backup failures', () => {
       message: expect.stringContaining(path.join(store.backupRoot, KEY)),
     });
     expect(await readdir(path.dirname(store.backupRoot))).toEqual(['backups', 'state']);
+  });
+});
+
+describe('the state guard on the init hook', () => {
+  async function guarded(): Promise<{ engine: Engine; ctx: (reconciling: boolean) => DeploymentContext }> {
+    const { store, put } = await setup();
+    // setup's store and history are under <root>/.tfo, where the engine's settings put them
+    const root = store.statePath(KEY).slice(0, -`/.tfo/state/${KEY}`.length);
+    const config = configSchema.parse({ rootModule: '.', accounts: { dev: { name: 'acme-dev', id: '111111111111' } } });
+    const engine = new Engine(resolveSettings(config, root), [
+      { name: 'test:guard', apply: (e) => tapStateGuard(e, 'test:guard', store) },
+    ]);
+    // deployed before (an applied run in its history), and now its state is 0 bytes
+    await engine.history.append(KEY, { ...entry('applied'), runId: 'run-1' });
+    await put(Buffer.alloc(0));
+    const ctx = (reconciling: boolean) =>
+      ({
+        deployment: { key: KEY },
+        backend: {},
+        log: () => undefined,
+        ...(reconciling ? { reconciling: true } : {}),
+      }) as unknown as DeploymentContext;
+    return { engine, ctx };
+  }
+
+  it('stops a deployed key whose state is empty before terraform init', async () => {
+    const { engine, ctx } = await guarded();
+    const err = await engine.hooks.init.promise({ path: 'p' }, ctx(false)).catch((e: unknown) => e);
+    expect((err as PluginError).code).toBe('TFO_ERR_PLUGIN');
+    expect(((err as PluginError).cause as TfoError).code).toBe('TFO_ERR_STATE_DAMAGED');
+  });
+
+  it('lets reconcile of an interrupted run through (recovery repairs that state), with the settings passed on', async () => {
+    const { engine, ctx } = await guarded();
+    const c = ctx(true);
+    expect(await engine.hooks.init.promise({ path: 'p' }, c)).toEqual({ path: 'p' });
+    // each init tap sees the settings of the taps before it
+    expect(c.backend).toEqual({ path: 'p' });
   });
 });

@@ -47,4 +47,9 @@ export interface DeploymentContext {
   varFile: string;
   /** Scratch space for plugins, keyed by plugin name. */
   data: Map<string, unknown>;
+  /**
+   * This context finishes a key of an interrupted run (the next run's reconcile): its state may be
+   * what the interruption left, which recovery repairs, so the state guard lets it through.
+   */
+  reconciling?: true | undefined;
 }

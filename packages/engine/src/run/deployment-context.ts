@@ -62,6 +62,8 @@ export function deploymentContext(
     log: OutputLog;
     before?: StateFingerprint | undefined;
     backup?: BackupRecord | undefined;
+    /** Set when the context finishes a key of an interrupted run (reconcile), not a fresh deployment. */
+    reconciling?: true | undefined;
     /** Told each terraform process started (the run journal). */
     onSpawn?: ((pid: number, pidStart: string | undefined, command: string) => void) | undefined;
     onProcessTime?: ((ms: number) => void) | undefined;
@@ -85,6 +87,7 @@ export function deploymentContext(
     varFile: parts.varFile,
     before: parts.before,
     backup: parts.backup,
+    ...(parts.reconciling ? { reconciling: true as const } : {}),
     log: (text) => log.write(text),
     terraform: (args, opts = {}) =>
       terraform(

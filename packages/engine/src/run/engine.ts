@@ -5,7 +5,7 @@ import { PluginError, TfoError } from '../errors.js';
 import { DEFAULT_HOOK_TIMEOUT_SECONDS, hookDeadlineMs, withDeadline, type TapOwner } from './hook-deadline.js';
 import { History } from '../state/history.js';
 import { createHooks, DEPLOYMENT_HOOKS, type EngineHooks, type HookName } from './hooks.js';
-import type { DeploymentContext, Lease, RunResult } from '../model.js';
+import type { BackendSettings, DeploymentContext, Lease, RunResult } from '../model.js';
 import type { Capabilities, CapabilityName, CommandSpec } from './capabilities.js';
 import { checkPlugins, type Plugin } from './plugin.js';
 import { extendShown } from '../redaction/shown-run.js';
@@ -219,6 +219,9 @@ export class Engine {
     const late = (args: unknown[]) => (value: unknown) => this.#releaseLate(hook, plugin, args, value);
     const fn = (...args: unknown[]): unknown => {
       const started = Date.now();
+      // each init tap sees, as ctx.backend, the settings of the taps before it (the engine's
+      // terraform init and the state guard use them)
+      if (hook === 'init') (args[1] as DeploymentContext).backend = args[0] as BackendSettings;
       let out: unknown;
       try {
         out = original(...args);

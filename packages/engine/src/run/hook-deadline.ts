@@ -70,7 +70,7 @@ export function hookDeadlineMs(settings: ResolvedSettings, hook: HookName, owner
     kind === 'lease' && owner.state
       ? 'lease'
       : (kind === 'terraform' && (hook === 'recover' ? owner.state : owner.terraform)) ||
-          (hook === 'init' && owner.terraform)
+          (hook === 'init' && (owner.terraform || owner.state))
         ? 'terraform'
         : undefined;
   return floor ? Math.max(base, floorMs(settings, floor)) : base;

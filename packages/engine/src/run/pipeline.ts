@@ -235,8 +235,10 @@ async function settle(engine: Engine, ctx: DeploymentContext, durationMs: number
     }
   });
   await step('settled', () => engine.hooks.settled.promise(ctx));
-  // every record goes to the sinks even when an earlier one could not be stored
-  for (const record of auditRecords(ctx, log.text())) {
+  // every record goes to the sinks even when an earlier one could not be stored; none is built
+  // (nor its plan digest) when no sink listens
+  const records = engine.hooks.audit.taps.length > 0 ? auditRecords(ctx, log.text()) : [];
+  for (const record of records) {
     await step(`audit of the ${record.action} record`, () => engine.hooks.audit.promise(record));
   }
   for (const p of problems) ctx.log(`# ${p}\n`);

@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { actorOf, auditDeployment } from './audit-records.js';
-import { planDigest } from './canonical-json.js';
 import type { Engine } from './engine.js';
 import type { KeyJournal, UnfinishedRun } from './journal.js';
 import type { AuditRecord, DeploymentContext, StageTiming } from '../model.js';
@@ -50,8 +49,6 @@ export async function settleReconciled(
     outcome: ctx.status,
     findings: [],
     recovery: ctx.recovery,
-    error: ctx.error && { ...ctx.error },
-    planSha256: ctx.plan ? planDigest(ctx.plan.json) : undefined,
     timings: [...timings, ...ctx.timings.map((t) => ({ ...t, startedAt: Math.max(t.startedAt, started) }))],
     output: `# interrupted apply of run ${old.runId}, reconciled by run ${ctx.run.id}\n${log.text()}`,
   };

@@ -252,6 +252,7 @@ function reconcileContext(
     varFile: k.plan?.varFile ?? k.start.varFile,
     before: k.backup?.before,
     backup: k.backup?.backup,
+    reconciling: true,
     log,
     // recorded in the old run's journal: a reconcile killed in turn is waited for next time
     onSpawn: (pid, pidStart, command) => oldJournal.write({ t: 'terraform', key: k.key, command, pid, pidStart }),

@@ -108,8 +108,8 @@ async function pushPending(ctx: DeploymentContext, store: BackupStore, known: Kn
  */
 export function tapStateGuard(engine: Engine, name: string, store: BackupStore): void {
   engine.hooks.init.tapPromise({ name, stage: STAGE.GUARD }, async (settings, ctx) => {
-    // pushing a kept state (an earlier run's errored.tfstate) runs terraform init with them
-    ctx.backend = settings;
+    // reconciling an interrupted run is recovery's work: a damaged state there is what it repairs
+    if (ctx.reconciling) return settings;
     await guardState(ctx, store, engine);
     return settings;
   });

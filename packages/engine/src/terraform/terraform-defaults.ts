@@ -62,7 +62,6 @@ export function terraformDefaults(): Plugin {
 
       // last of the init taps: the backend settings are complete; the `init` stage times terraform init
       engine.hooks.init.tapPromise({ name: TERRAFORM_DEFAULTS, stage: STAGE.LAST }, async (settings, ctx) => {
-        ctx.backend = settings;
         await initOf(ctx);
         return settings;
       });
