@@ -1,4 +1,5 @@
 import type { Engine } from '../run/engine.js';
+import { redactText } from './redact.js';
 import type { RedactTask } from './redact.worker.js';
 import { workerPath } from '../run/worker-pool.js';
 
@@ -20,8 +21,18 @@ export function redactTask(
   return { task: { text: buffer, sensitive: [...sensitive], ...(skip ? { skip } : {}) }, transfer: [buffer] };
 }
 
-/** Redacts text in the engine's worker pool; the text's bytes are moved to the worker, not copied. */
+/**
+ * Below this many characters, text is redacted on this thread: starting a worker and moving the
+ * text to it costs more than redacting a few lines (a command's output, a log window's head).
+ */
+export const POOL_FROM_CHARS = 64 * 1024;
+
+/**
+ * Redacts text in the engine's worker pool (the text's bytes are moved to the worker, not
+ * copied); text shorter than POOL_FROM_CHARS is redacted here, with the same rules.
+ */
 export async function redactInPool(engine: Engine, text: string, sensitive: Iterable<string> = []): Promise<string> {
+  if (text.length < POOL_FROM_CHARS) return redactText(text, { sensitive });
   const { task, transfer } = redactTask(text, sensitive);
   return engine.runTask<RedactTask, string>(redactWorker(), task, transfer);
 }

@@ -2,7 +2,8 @@ import type { Engine } from '../run/engine.js';
 import { EXIT } from '../errors.js';
 import type { RunResult } from '../model.js';
 import { redactText } from './redact.js';
-import type { ShownTask } from './shown.worker.js';
+import shownTexts, { type ShownTask } from './shown.worker.js';
+import { POOL_FROM_CHARS } from './redact-pool.js';
 import { workerPath } from '../run/worker-pool.js';
 
 let worker: string | undefined;
@@ -43,19 +44,18 @@ function rebuild(value: unknown, shown: string[], next: { i: number }): unknown 
  * sensitive values), in one task of the worker pool. Each string is redacted as it is, before any
  * escaping: render the copy (JSON, HTML, Markdown, XML) and redact nothing again.
  */
-export function redactValue<T>(engine: Engine, value: T, sensitive?: Iterable<string>): Promise<T> {
-  return redactJson(engine, JSON.stringify(value ?? null), sensitive);
-}
-
-/** `redactValue` of a value already serialised (JSON-like: what JSON keeps of it). */
-async function redactJson<T>(engine: Engine, json: string, sensitive?: Iterable<string>): Promise<T> {
-  const plain = JSON.parse(json) as unknown;
+export async function redactValue<T>(engine: Engine, value: T, sensitive?: Iterable<string>): Promise<T> {
+  // what JSON keeps of the value, as a fresh copy
+  const plain = JSON.parse(JSON.stringify(value ?? null)) as unknown;
   const found = { texts: [] as string[], keys: [] as Array<string | null> };
   strings(plain, null, found);
   if (found.texts.length === 0) return plain as T;
   const task: ShownTask = { ...found, sensitive: [...(sensitive ?? engine.sensitive)] };
+  // a small value is redacted on this thread, by the worker's own function (same rules, no thread)
+  const chars = found.texts.reduce((n, t) => n + t.length, 0);
   worker ??= workerPath(import.meta.url, 'shown.worker');
-  const shown = await engine.runTask<ShownTask, string[]>(worker, task);
+  const shown =
+    chars < POOL_FROM_CHARS ? await shownTexts(task) : await engine.runTask<ShownTask, string[]>(worker, task);
   return rebuild(plain, shown, { i: 0 }) as T;
 }
 
@@ -70,7 +70,7 @@ async function redactJson<T>(engine: Engine, json: string, sensitive?: Iterable<
  */
 export async function shownRun(engine: Engine, result: RunResult): Promise<RunResult> {
   const started = Date.now();
-  const shown = await redactJson<RunResult>(engine, JSON.stringify(result));
+  const shown = await redactValue(engine, result);
   engine.events.emit('run:shown', { runId: result.run.id, ms: Date.now() - started });
   return shown;
 }

@@ -3,9 +3,7 @@ import { open } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { PieceRedactor, type TaskRunner } from '../redaction/redact-stream.js';
-
-/** Output pieces shorter than this are redacted on the main thread (a pool task costs more). */
-const INLINE_BELOW = 64 * 1024;
+import { POOL_FROM_CHARS } from '../redaction/redact-pool.js';
 
 /**
  * One deployment's full output: every byte goes, redacted, to its file under `.tfo/runs/<id>/`
@@ -40,7 +38,7 @@ export class OutputLog {
         sensitive: () => this.#sensitive(),
         runTask: (file, task, transfer) =>
           this.#runTask ? this.#runTask(file, task, transfer) : Promise.reject(new Error('no pool')),
-        inlineBelow: INLINE_BELOW,
+        inlineBelow: POOL_FROM_CHARS,
         inFlight: Number.MAX_SAFE_INTEGER, // writes cannot wait; terraform writes far slower than the pool redacts
       },
       (text) => {
