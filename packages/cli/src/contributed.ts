@@ -23,7 +23,7 @@ export interface CommandStreams {
 const STDIO: CommandStreams = { out: process.stdout, err: process.stderr };
 
 /** The command word of a command line and the global options before it, read as commander reads them. */
-export function commandLine(argv: readonly string[]): { word?: string; globals: GlobalOptions; help: boolean } {
+function commandLine(argv: readonly string[]): { word?: string; globals: GlobalOptions; help: boolean } {
   const probe = new Command()
     .allowUnknownOption()
     .allowExcessArguments()

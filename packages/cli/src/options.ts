@@ -17,14 +17,3 @@ export function intIn(range: { min: number; max: number }): (value: string) => n
 
 /** `--max-workers`: what the config's maxWorkers allows. */
 export const maxWorkersOption = intIn(MAX_WORKERS_RANGE);
-
-/** A number from `min` to `max` (decimals allowed), e.g. a percentage. */
-export function numberIn(range: { min: number; max: number }): (value: string) => number {
-  return (value) => {
-    const n = value.trim() === '' ? Number.NaN : Number(value);
-    if (!Number.isFinite(n) || n < range.min || n > range.max) {
-      throw new InvalidArgumentError(`must be a number from ${range.min} to ${range.max}.`);
-    }
-    return n;
-  };
-}

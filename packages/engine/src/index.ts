@@ -14,13 +14,14 @@ export { parsePluginOptions } from './run/plugin.js';
 export { hookDeadlineMs } from './run/hook-deadline.js';
 export { createEngine, executeRun, exitCodeOf, findDeployment, listDeployments, newRunId } from './run/run.js';
 export { WorkerPool, workerPath } from './run/worker-pool.js';
+export { writeFileAtomic } from './run/write-atomic.js';
 // errors
 export { EXIT, PluginError, TfoError, exitCodeFor, ioErrorOf } from './errors.js';
 // what is shown: redaction and the run's redacted view
 export { redactText } from './redaction/redact.js';
 export { redactInPool } from './redaction/redact-pool.js';
 export { redactTransform } from './redaction/redact-stream.js';
-export { redactValue, shownRun } from './redaction/shown-run.js';
+export { redactValue, shownJson, shownRun } from './redaction/shown-run.js';
 export { sensitiveOfState } from './redaction/sensitive-state.js';
 export { sensitiveOfPlansIn, sensitiveOfRuns } from './redaction/sensitive-runs.js';
 export { sensitiveOfPlan } from './terraform/terraform-defaults.js';

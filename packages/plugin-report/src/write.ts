@@ -1,22 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { writeFileAtomic } from '@tfo/engine';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
 import { prepareReport, type PrepareOptions, type Redactor, type ReportRun } from './prepare.js';
-
-/** Writes through a temporary file in the same folder, so a reader never sees half a file. */
-export async function writeFileAtomic(file: string, text: string, mode = 0o644): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    await writeFile(tmp, text, { mode, flag: 'wx' });
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-}
 
 export interface ReportFiles {
   html?: string | undefined;

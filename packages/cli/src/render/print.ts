@@ -23,7 +23,6 @@ export async function printRedacted(
   globals: Pick<GlobalOptions, 'json'>,
   data: unknown,
   text: string,
-  sensitive?: Iterable<string>,
 ): Promise<void> {
-  process.stdout.write(await redactedOutput(engine, globals, data, text, sensitive));
+  process.stdout.write(await redactedOutput(engine, globals, data, text));
 }

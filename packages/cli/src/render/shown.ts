@@ -17,6 +17,4 @@ export function captureShown(engine: Engine): { shown(): RunResult; dispose(): v
 }
 
 /** `--json` of a run: the view as result.json holds it, not redacted again. */
-export function shownJson(shown: RunResult): string {
-  return JSON.stringify(shown, null, 2);
-}
+export { shownJson } from '@tfo/engine';

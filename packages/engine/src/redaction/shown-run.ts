@@ -75,6 +75,11 @@ export async function shownRun(engine: Engine, result: RunResult): Promise<RunRe
   return shown;
 }
 
+/** The run's view as result.json holds it (and `--json` prints it): serialised in one place. */
+export function shownJson(shown: RunResult): string {
+  return JSON.stringify(shown, null, 2);
+}
+
 /**
  * Problems added to the run while its view is out (a report tap that failed, or that pushed
  * its own): appended to the view, redacted, so the taps after it and result.json show them.

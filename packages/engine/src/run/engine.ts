@@ -10,7 +10,6 @@ import type { Capabilities, CapabilityName, CommandSpec } from './capabilities.j
 import { checkPlugins, type Plugin } from './plugin.js';
 import { extendShown } from '../redaction/shown-run.js';
 import type { ResolvedSettings } from '../config/settings.js';
-import type { StateStore } from '../state/state-store.js';
 import { TERRAFORM_DEFAULTS } from '../terraform/terraform-defaults.js';
 import { WorkerPool } from './worker-pool.js';
 
@@ -63,11 +62,6 @@ export class Engine {
     return this.plugins.some((p) => p.name === name);
   }
 
-  /** Whether some registered plugin provides a capability (`state`, `audit`, ...). */
-  provides(capability: 'state' | 'audit' | 'discovery'): boolean {
-    return this.plugins.some((p) => p.provides?.includes(capability));
-  }
-
   /**
    * Registers a capability for the rest of tfo (called from a plugin's `apply`). One provider per
    * capability: a second fails the config, naming both plugins.
@@ -114,11 +108,6 @@ export class Engine {
   /** Commands contributed by the configured plugins, with the plugin that contributed each. */
   get commands(): ReadonlyArray<{ plugin: string; spec: CommandSpec }> {
     return this.#commands;
-  }
-
-  /** The state store of the active state plugin (the `state` capability). */
-  get stateStore(): StateStore | undefined {
-    return this.capability('state');
   }
 
   /** The shared worker pool, created on first use. */

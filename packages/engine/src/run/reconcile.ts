@@ -154,7 +154,9 @@ async function reconcileKey(
       lines.push('nothing was applied; its lease is released');
       return { result: { ...base, action: 'released', ok: true, detail: lines.join('; ') }, decided: true };
     }
-    const store = engine.stateStore as { fingerprint?: (key: string) => Promise<StateFingerprint> } | undefined;
+    const store = engine.capability('state') as
+      | { fingerprint?: (key: string) => Promise<StateFingerprint> }
+      | undefined;
     const now = await store?.fingerprint?.(k.key).catch(() => undefined);
     lines.push(`state before apply: ${describe(ctx.before)}; now: ${describe(now)}`);
     await verifyOrRecover(engine, ctx, k, stage, lines);

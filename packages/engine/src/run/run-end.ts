@@ -1,11 +1,11 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Engine } from './engine.js';
 import { EXIT, exitCodeFor } from '../errors.js';
 import { FAILED_STATUSES } from './events.js';
 import type { Journal } from './journal.js';
 import type { RunInfo, RunResult } from '../model.js';
-import { extendShown, shownRun } from '../redaction/shown-run.js';
+import { extendShown, shownJson, shownRun } from '../redaction/shown-run.js';
+import { writeFileAtomic } from './write-atomic.js';
 
 /** How a run ends: its exit code, its redacted view and result.json, the report hook. */
 
@@ -27,7 +27,7 @@ export async function reportRun(engine: Engine, result: RunResult, journal: Jour
   shown.exitCode = result.exitCode;
   // what people may open later is redacted; the full result is the CLI's --unredacted file, and
   // the full output goes to the audit sinks
-  await writeFile(path.join(result.run.dir, 'result.json'), JSON.stringify(shown, null, 2), { mode: 0o600 });
+  await writeFileAtomic(path.join(result.run.dir, 'result.json'), shownJson(shown), 0o600);
   journal.write({ t: 'run-end', exitCode: result.exitCode, cancelled: result.cancelled });
   engine.events.emit('run:end', { result, shown });
 }
@@ -50,9 +50,8 @@ export async function writeStoppedResult(engine: Engine, run: RunInfo, err: unkn
     exitCode: exitCodeFor(err),
   };
   try {
-    await mkdir(run.dir, { recursive: true });
-    const shown = JSON.stringify(await shownRun(engine, result), null, 2);
-    await writeFile(path.join(run.dir, 'result.json'), shown, { mode: 0o600 });
+    const shown = shownJson(await shownRun(engine, result));
+    await writeFileAtomic(path.join(run.dir, 'result.json'), shown, 0o600);
   } catch {
     // the error that stopped the run is what the user must see; an unwritable run folder is
     // reported by the next run that needs it
