@@ -23,7 +23,13 @@ export interface CommandStreams {
 const STDIO: CommandStreams = { out: process.stdout, err: process.stderr };
 
 /** The command word of a command line and the global options before it, read as commander reads them. */
-function commandLine(argv: readonly string[]): { word?: string; globals: GlobalOptions; help: boolean } {
+function commandLine(argv: readonly string[]): {
+  word?: string;
+  /** `tfo help <topic>`: the command help is asked for. */
+  topic?: string;
+  globals: GlobalOptions;
+  help: boolean;
+} {
   const probe = new Command()
     .allowUnknownOption()
     .allowExcessArguments()
@@ -33,7 +39,7 @@ function commandLine(argv: readonly string[]): { word?: string; globals: GlobalO
     .option('--json');
   const { operands, unknown } = probe.parseOptions(argv.slice(2));
   const help = unknown.some((a) => a === '-h' || a === '--help');
-  return { word: operands[0], globals: probe.opts<GlobalOptions>(), help };
+  return { word: operands[0], topic: operands[1], globals: probe.opts<GlobalOptions>(), help };
 }
 
 /** What to configure for a command no configured plugin contributes. */
@@ -55,9 +61,11 @@ export async function contributingEngine(
   argv: readonly string[],
   streams: CommandStreams = STDIO,
 ): Promise<Engine | undefined> {
-  const { word, globals, help } = commandLine(argv);
-  const builtIn = program.commands.some((c) => c.name() === word || c.aliases().includes(word ?? ''));
-  if (builtIn) return undefined;
+  const { word, topic, globals, help } = commandLine(argv);
+  const isBuiltIn = (name: string | undefined): boolean =>
+    name !== undefined && program.commands.some((c) => c.name() === name || c.aliases().includes(name));
+  // `tfo help plan` needs no config: only a contributed command's help does
+  if (isBuiltIn(word) || (word === 'help' && isBuiltIn(topic))) return undefined;
   if (word === undefined || word === 'help') {
     if (word === undefined && !help && argv.length > 2) return undefined; // `tfo --version` and the like
     try {

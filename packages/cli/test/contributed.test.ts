@@ -153,6 +153,19 @@ describe('contributed commands', () => {
     expect(err.join('')).toBe('');
   });
 
+  it("tfo help of a built-in command loads no config (and no plugin); a contributed command's help does", async () => {
+    const dir = await repo();
+    const before = closed();
+    expect(await tfo(dir, 'help', 'plan')).toBe(0);
+    expect(out.join('')).toMatch(/Usage: tfo plan/);
+    // the engine was never opened: the greeter's closer did not run
+    expect(closed()).toBe(before);
+    out.length = 0;
+    expect(await tfo(dir, 'help', 'greet')).toBe(0);
+    expect(out.join('')).toMatch(/Usage: tfo greet/);
+    expect(closed()).toBe(before + 1);
+  });
+
   it('an unknown command with a config is a usage error (exit 3) naming the plugin that would contribute it', async () => {
     const dir = await repo();
     expect(await tfo(dir, 'audit', 'verify')).toBe(3);
