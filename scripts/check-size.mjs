@@ -4,26 +4,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { sourceFiles, workspacePackages } from './lib/boundaries.mjs';
 
 const MAX_FILE_LINES = 300;
 const MAX_FUNCTION_LINES = 80;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
-function sources(dir) {
-  const out = [];
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...sources(p));
-    else if (p.endsWith('.ts') && !p.endsWith('.d.ts')) out.push(p);
-  }
-  return out;
-}
-
 const problems = [];
-for (const pkg of fs.readdirSync(path.join(root, 'packages')).sort()) {
-  const src = path.join(root, 'packages', pkg, 'src');
-  if (!fs.existsSync(src)) continue;
-  for (const file of sources(src)) {
+for (const { folder } of await workspacePackages(root)) {
+  const files = (await sourceFiles(path.join(folder, 'src'))).filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
     const rel = path.relative(root, file);
     const text = fs.readFileSync(file, 'utf8');
     const lines = text.split('\n').length;

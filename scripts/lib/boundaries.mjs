@@ -68,7 +68,8 @@ export async function workspacePackages(root) {
   return out;
 }
 
-async function sourceFiles(dir) {
+/** The source files under `dir` (TypeScript and JavaScript, no declarations), skipping node_modules and dist. */
+export async function sourceFiles(dir) {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
   const files = [];
   for (const e of entries) {
