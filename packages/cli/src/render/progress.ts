@@ -3,6 +3,9 @@ import { redactText, stateChangesText, type Engine, type DeploymentResult } from
 import { formatMs, type Style } from './style.js';
 
 interface Running {
+  /** The key as shown, redacted once (again only when the run learns another sensitive value). */
+  shown: string;
+  shownWith: number;
   file: string;
   stage: string;
   since: number;
@@ -46,12 +49,16 @@ export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style
     const width = stream.columns ?? 120;
     const lines = [...running.entries()]
       .sort((a, b) => a[1].lane - b[1].lane)
-      .map(([key, r]) =>
-        `  ${style.cyan(r.stage.padEnd(8))} ${redact(key)} ${style.dim(`${formatMs(now - r.since)} (${r.stage} ${formatMs(now - r.stageSince)})`)}`.slice(
+      .map(([key, r]) => {
+        if (r.shownWith !== engine.sensitive.size) {
+          r.shown = redact(key);
+          r.shownWith = engine.sensitive.size;
+        }
+        return `  ${style.cyan(r.stage.padEnd(8))} ${r.shown} ${style.dim(`${formatMs(now - r.since)} (${r.stage} ${formatMs(now - r.stageSince)})`)}`.slice(
           0,
           width + (style.color ? 30 : 0),
-        ),
-      );
+        );
+      });
     lines.push(style.dim(`  ${finished}/${total} done, ${running.size} running`));
     stream.write(`${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -73,7 +80,15 @@ export function attachProgress(engine: Engine, stream: NodeJS.WriteStream, style
     engine.events.on('deployment:stage', (e) => {
       const now = Date.now();
       const r = running.get(e.key);
-      running.set(e.key, { file: e.file, stage: e.stage, since: r?.since ?? now, stageSince: now, lane: e.lane });
+      running.set(e.key, {
+        shown: r?.shown ?? redact(e.key),
+        shownWith: r?.shownWith ?? engine.sensitive.size,
+        file: e.file,
+        stage: e.stage,
+        since: r?.since ?? now,
+        stageSince: now,
+        lane: e.lane,
+      });
       if (tty) draw();
       else println(`${stamp()} ${redact(`${e.stage.padEnd(8)} ${e.key}`)}`);
     }),
