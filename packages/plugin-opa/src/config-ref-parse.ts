@@ -42,6 +42,12 @@ export function expressionAt(expressions: Record<string, unknown>, path: string)
   return 'references' in e || 'constant_value' in e ? e : undefined;
 }
 
+/** The name at step `i` of a reference, or undefined when that step is an index or missing. */
+export function nameAt(steps: readonly Step[], i: number): string | undefined {
+  const step = steps[i];
+  return step && 'name' in step ? step.name : undefined;
+}
+
 /**
  * The attribute names of `steps` from `from` on, then `rest`; null when a step indexes into the
  * value (where it leads is not visible).

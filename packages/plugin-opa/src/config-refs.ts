@@ -1,6 +1,6 @@
 import type { PlanJson } from '@tfo/engine';
 import { dedupe, valueAt, VALUE, withModule, type IndexSpec, type Leaf } from './config-ref-leaves.js';
-import { isPrefixOf, namesAfter, parseRef, refsOf, type Expression, type Step } from './config-ref-parse.js';
+import { isPrefixOf, nameAt, namesAfter, parseRef, refsOf, type Expression, type Step } from './config-ref-parse.js';
 
 export type { IndexSpec, Leaf, ModuleKey } from './config-ref-leaves.js';
 export { expressionAt, parseRef } from './config-ref-parse.js';
@@ -129,7 +129,7 @@ export class ConfigRefs {
   }
 
   private resolveSteps(ref: string, steps: Step[], block: ConfigBlock, rest: string[], dynamic: boolean): Leaf[] {
-    const head = 'name' in steps[0]! ? steps[0].name : '';
+    const head = nameAt(steps, 0) ?? '';
     switch (head) {
       case 'var':
         return this.resolveVar(ref, steps, block, rest);
@@ -151,7 +151,7 @@ export class ConfigRefs {
 
   /** `var.X`: the caller's expression for input X (its default when not passed); a root variable is known. */
   private resolveVar(ref: string, steps: Step[], block: ConfigBlock, rest: string[]): Leaf[] {
-    const name = 'name' in steps[1]! ? steps[1].name : '';
+    const name = nameAt(steps, 1) ?? '';
     const call = this.calls.get(block.module);
     const tail = namesAfter(steps, 2, rest);
     // a root variable: known at plan time
@@ -160,20 +160,20 @@ export class ConfigRefs {
     if (tail === null) return [{ kind: 'opaque', ref }];
     const e = call.expressions[name] as Expression | undefined;
     // not passed: the variable's default
-    if (!e) return [tail !== null ? valueAt(call.variables[name]?.default ?? null, tail) : VALUE];
+    if (!e) return [valueAt(call.variables[name]?.default ?? null, tail)];
     const refs = refsOf(e);
     if (refs?.length) return this.resolveList(refs, call, tail);
-    return [tail !== null && 'constant_value' in e ? valueAt(e.constant_value, tail) : VALUE];
+    return ['constant_value' in e ? valueAt(e.constant_value, tail) : VALUE];
   }
 
   /** `module.M.O` (or `module.M["k"].O`): module M's output O; the whole module object is opaque. */
   private resolveModule(ref: string, steps: Step[], block: ConfigBlock, rest: string[]): Leaf[] {
     const prefix = block.module ? `${block.module}.` : '';
-    const name = steps[1] && 'name' in steps[1] ? steps[1].name : '';
+    const name = nameAt(steps, 1) ?? '';
     const path = `${prefix}module.${name}`;
     const k = steps[2] && 'key' in steps[2] ? steps[2].key : undefined;
     const i = k === undefined ? 2 : 3;
-    const output = steps[i] && 'name' in steps[i]! ? (steps[i] as { name: string }).name : undefined;
+    const output = nameAt(steps, i);
     const tail = namesAfter(steps, i + 1, rest);
     if (k === '?' || tail === null) return [{ kind: 'opaque', ref }];
     if (!output) return [{ kind: 'opaque', ref, module: k === undefined ? path : undefined }];
@@ -183,7 +183,7 @@ export class ConfigRefs {
 
   /** `each.key` / `each.value…`: what the block's `for_each` iterates over, at this instance's key. */
   private resolveEach(ref: string, steps: Step[], block: ConfigBlock, rest: string[]): Leaf[] {
-    const what = steps[1] && 'name' in steps[1] ? steps[1].name : '';
+    const what = nameAt(steps, 1) ?? '';
     const tail = namesAfter(steps, 2, rest);
     if (!block.forEach || tail === null) return [{ kind: 'opaque', ref }];
     const over = this.resolveList(block.forEach, block, []);
@@ -211,8 +211,8 @@ function resolveResource(
 ): Leaf[] {
   const prefix = block.module ? `${block.module}.` : '';
   const at = data ? 1 : 0;
-  const type = steps[at] && 'name' in steps[at]! ? (steps[at] as { name: string }).name : '';
-  const name = steps[at + 1] && 'name' in steps[at + 1]! ? (steps[at + 1] as { name: string }).name : '';
+  const type = nameAt(steps, at) ?? '';
+  const name = nameAt(steps, at + 1) ?? '';
   if (!type || !name) return [{ kind: 'opaque', ref }];
   const address = `${prefix}${data ? 'data.' : ''}${type}.${name}`;
   const k = steps[at + 2];
